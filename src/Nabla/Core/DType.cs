@@ -1,0 +1,81 @@
+namespace Nabla;
+
+/// <summary>Element type of a tensor, chosen at run time as in PyTorch (torch.dtype).</summary>
+public enum DType
+{
+    Bool,
+    UInt8,
+    Int32,
+    Int64,
+    Float32,
+    Float64,
+}
+
+/// <summary>Facts about each <see cref="DType"/>: category, storage type and the names PyTorch prints.</summary>
+public static class DTypes
+{
+    /// <summary>The dtype floating-point Python scalars and integer division produce (torch.get_default_dtype()).</summary>
+    public static DType Default => DType.Float32;
+
+    public static bool IsFloatingPoint(this DType d) => d is DType.Float32 or DType.Float64;
+
+    /// <summary>True for integer dtypes and Bool, like torch's is_integral(includeBool=True).</summary>
+    public static bool IsIntegral(this DType d) => !d.IsFloatingPoint();
+
+    public static int ElementSize(this DType d) => d switch
+    {
+        DType.Bool or DType.UInt8 => 1,
+        DType.Int32 or DType.Float32 => 4,
+        _ => 8,
+    };
+
+    /// <summary>torch.float32 and friends, as printed in a tensor's repr.</summary>
+    public static string TorchName(this DType d) => d switch
+    {
+        DType.Bool => "torch.bool",
+        DType.UInt8 => "torch.uint8",
+        DType.Int32 => "torch.int32",
+        DType.Int64 => "torch.int64",
+        DType.Float32 => "torch.float32",
+        _ => "torch.float64",
+    };
+
+    /// <summary>ATen's scalar type name used in error messages ("Float", "Long", ...).</summary>
+    public static string ScalarTypeName(this DType d) => d switch
+    {
+        DType.Bool => "Bool",
+        DType.UInt8 => "Byte",
+        DType.Int32 => "Int",
+        DType.Int64 => "Long",
+        DType.Float32 => "Float",
+        _ => "Double",
+    };
+
+    /// <summary>libtorch's tensor type name, e.g. CPUFloatType, used by the saved-tensor version error.</summary>
+    public static string CpuTypeName(this DType d) => $"CPU{d.ScalarTypeName()}Type";
+
+    internal static int Category(this DType d) => d switch
+    {
+        DType.Bool => 0,
+        DType.Float32 or DType.Float64 => 2,
+        _ => 1,
+    };
+
+    /// <summary>torch.promote_types for the dtypes Nabla has.</summary>
+    public static DType Promote(DType a, DType b)
+    {
+        if (a == b) return a;
+        if (a.IsFloatingPoint() || b.IsFloatingPoint())
+            return a == DType.Float64 || b == DType.Float64 ? DType.Float64 : DType.Float32;
+        return (DType)Math.Max((int)a, (int)b); // Bool < UInt8 < Int32 < Int64
+    }
+
+    internal static DType ForClrType(Type t) =>
+        t == typeof(float) ? DType.Float32 :
+        t == typeof(double) ? DType.Float64 :
+        t == typeof(long) ? DType.Int64 :
+        t == typeof(int) ? DType.Int32 :
+        t == typeof(byte) ? DType.UInt8 :
+        t == typeof(bool) ? DType.Bool :
+        throw new ArgumentException($"tensor: unsupported element type {t.Name}; use bool, byte, int, long, float or double");
+}

@@ -1,0 +1,34 @@
+namespace Nabla.Core;
+
+/// <summary>
+/// How PyTorch's error classes map to .NET exceptions: RuntimeError, ValueError and TypeError on inputs become
+/// ArgumentException; IndexError becomes IndexOutOfRangeException; errors about autograd state become
+/// InvalidOperationException; NotImplementedError becomes NotSupportedException. Messages keep PyTorch's wording.
+/// </summary>
+internal static class Errors
+{
+    public static ArgumentException Runtime(string message) => new(message);
+    public static IndexOutOfRangeException Index(string message) => new(message);
+    public static InvalidOperationException State(string message) => new(message);
+    public static NotSupportedException NotImplemented(string message) => new(message);
+
+    public static void Check(bool condition, string message)
+    {
+        if (!condition) throw Runtime(message);
+    }
+
+    /// <summary>maybe_wrap_dim: a dim in [-n, n-1] (or [-1, 0] for a 0-d tensor) made non-negative.</summary>
+    public static int WrapDim(int dim, int ndim, bool scalarWraps = true)
+    {
+        if (ndim <= 0)
+        {
+            if (!scalarWraps) throw Index($"Dimension specified as {dim} but tensor has no dimensions");
+            ndim = 1;
+        }
+        if (dim < -ndim || dim >= ndim)
+            throw Index($"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})");
+        return dim < 0 ? dim + ndim : dim;
+    }
+
+    public static string Shape(ReadOnlySpan<int> sizes) => "[" + string.Join(", ", sizes.ToArray()) + "]";
+}

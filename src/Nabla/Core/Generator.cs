@@ -1,0 +1,65 @@
+namespace Nabla;
+
+/// <summary>
+/// A seedable random source (torch.Generator) built on MT19937, the engine behind PyTorch's CPU generator,
+/// with PyTorch's conversions from raw draws to uniform, normal and integer values.
+/// </summary>
+public sealed class Generator
+{
+    private const ulong DefaultSeed = 67280421310721UL;
+    private readonly uint[] _state = new uint[624];
+    private int _index;
+
+    public Generator(ulong seed = DefaultSeed) => ManualSeed(seed);
+
+    /// <summary>The generator used when none is passed (torch.default_generator).</summary>
+    public static Generator Default { get; } = new();
+
+    public ulong InitialSeed { get; private set; }
+
+    public Generator ManualSeed(ulong seed)
+    {
+        InitialSeed = seed;
+        _state[0] = (uint)seed;
+        for (int i = 1; i < 624; i++)
+            _state[i] = (uint)(1812433253u * (_state[i - 1] ^ (_state[i - 1] >> 30)) + (uint)i);
+        _index = 624;
+        return this;
+    }
+
+    /// <summary>One 32-bit draw.</summary>
+    public uint Random()
+    {
+        if (_index >= 624) Twist();
+        uint y = _state[_index++];
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c5680u;
+        y ^= (y << 15) & 0xefc60000u;
+        y ^= y >> 18;
+        return y;
+    }
+
+    /// <summary>One 64-bit draw made of two 32-bit draws.</summary>
+    public ulong Random64()
+    {
+        ulong hi = Random(), lo = Random();
+        return (hi << 32) | lo;
+    }
+
+    /// <summary>Uniform in [0, 1) with 24 random bits (float32) or 53 (float64).</summary>
+    internal double Uniform(bool doublePrecision) => doublePrecision
+        ? (Random64() & ((1UL << 53) - 1)) * (1.0 / (1UL << 53))
+        : (Random() & ((1u << 24) - 1)) * (1.0f / (1u << 24));
+
+    private void Twist()
+    {
+        for (int i = 0; i < 624; i++)
+        {
+            uint y = (_state[i] & 0x80000000u) | (_state[(i + 1) % 624] & 0x7fffffffu);
+            uint v = _state[(i + 397) % 624] ^ (y >> 1);
+            if ((y & 1) != 0) v ^= 0x9908b0dfu;
+            _state[i] = v;
+        }
+        _index = 0;
+    }
+}

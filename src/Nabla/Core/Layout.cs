@@ -1,0 +1,160 @@
+namespace Nabla.Core;
+
+/// <summary>
+/// Sizes, strides and offset of a tensor inside its storage. Every view op is a pure function from one
+/// layout to another; nothing here touches data.
+/// </summary>
+internal sealed class Layout
+{
+    public readonly int[] Sizes;
+    public readonly int[] Strides;
+    public readonly int Offset;
+
+    public Layout(int[] sizes, int[] strides, int offset)
+    {
+        Sizes = sizes;
+        Strides = strides;
+        Offset = offset;
+    }
+
+    public static Layout Contiguous(int[] sizes, int offset = 0) => new(sizes, ContiguousStrides(sizes), offset);
+
+    public int Rank => Sizes.Length;
+    public int Numel => NumelOf(Sizes);
+
+    public static int NumelOf(ReadOnlySpan<int> sizes)
+    {
+        long n = 1;
+        foreach (var s in sizes) n *= s;
+        if (n > Array.MaxLength) throw Errors.Runtime($"tensor of shape {Errors.Shape(sizes)} has {n} elements, more than a .NET array holds");
+        return (int)n;
+    }
+
+    public static int[] ContiguousStrides(ReadOnlySpan<int> sizes)
+    {
+        var strides = new int[sizes.Length];
+        int s = 1;
+        for (int i = sizes.Length - 1; i >= 0; i--)
+        {
+            strides[i] = s;
+            s *= Math.Max(sizes[i], 1);
+        }
+        return strides;
+    }
+
+    /// <summary>Row-major dense with no gaps (size-1 dims may have any stride), like is_contiguous().</summary>
+    public bool IsContiguous
+    {
+        get
+        {
+            int expected = 1;
+            for (int i = Sizes.Length - 1; i >= 0; i--)
+            {
+                if (Sizes[i] == 0) return true;
+                if (Sizes[i] == 1) continue;
+                if (Strides[i] != expected) return false;
+                expected *= Sizes[i];
+            }
+            return true;
+        }
+    }
+
+    public Layout Permute(int[] dims)
+    {
+        var sizes = new int[dims.Length];
+        var strides = new int[dims.Length];
+        for (int i = 0; i < dims.Length; i++) { sizes[i] = Sizes[dims[i]]; strides[i] = Strides[dims[i]]; }
+        return new Layout(sizes, strides, Offset);
+    }
+
+    public Layout Slice(int dim, int start, int length, int step)
+    {
+        var sizes = (int[])Sizes.Clone();
+        var strides = (int[])Strides.Clone();
+        sizes[dim] = length;
+        strides[dim] = Strides[dim] * step;
+        int offset = length == 0 ? Offset : Offset + start * Strides[dim];
+        return new Layout(sizes, strides, offset);
+    }
+
+    public Layout Select(int dim, int index) =>
+        new(Remove(Sizes, dim), Remove(Strides, dim), Offset + index * Strides[dim]);
+
+    public Layout Unsqueeze(int dim)
+    {
+        int stride = dim < Rank ? Sizes[dim] * Strides[dim] : 1;
+        return new Layout(Insert(Sizes, dim, 1), Insert(Strides, dim, stride), Offset);
+    }
+
+    public Layout Squeeze(int dim) => new(Remove(Sizes, dim), Remove(Strides, dim), Offset);
+
+    /// <summary>Broadcast view to <paramref name="sizes"/>: new leading dims and size-1 dims get stride 0.</summary>
+    public Layout Expand(int[] sizes)
+    {
+        int lead = sizes.Length - Rank;
+        var strides = new int[sizes.Length];
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            int j = i - lead;
+            strides[i] = j < 0 || (Sizes[j] == 1 && sizes[i] != 1) ? 0 : Strides[j];
+        }
+        return new Layout(sizes, strides, Offset);
+    }
+
+    /// <summary>The strides a view with <paramref name="newSizes"/> would have, or null when only a copy can do it.</summary>
+    public int[]? ViewStrides(int[] newSizes)
+    {
+        if (Rank == 0) return ContiguousStrides(newSizes);
+        if (Numel == 0) return ContiguousStrides(newSizes);
+        var newStrides = new int[newSizes.Length];
+        int viewD = newSizes.Length - 1;
+        int chunkBaseStride = Strides[^1];
+        long tensorNumel = 1, viewNumel = 1;
+        for (int d = Rank - 1; d >= 0; d--)
+        {
+            tensorNumel *= Sizes[d];
+            if (d == 0 || (Sizes[d - 1] != 1 && Strides[d - 1] != tensorNumel * chunkBaseStride))
+            {
+                while (viewD >= 0 && (viewNumel < tensorNumel || newSizes[viewD] == 1))
+                {
+                    newStrides[viewD] = (int)(viewNumel * chunkBaseStride);
+                    viewNumel *= newSizes[viewD];
+                    viewD--;
+                }
+                if (viewNumel != tensorNumel) return null;
+                if (d > 0)
+                {
+                    chunkBaseStride = Strides[d - 1];
+                    tensorNumel = 1;
+                    viewNumel = 1;
+                }
+            }
+        }
+        return viewD == -1 ? newStrides : null;
+    }
+
+    /// <summary>Position in storage of the element at a multi-index.</summary>
+    public int OffsetOf(ReadOnlySpan<int> index)
+    {
+        int o = Offset;
+        for (int i = 0; i < index.Length; i++) o += index[i] * Strides[i];
+        return o;
+    }
+
+    internal static int[] Remove(int[] a, int at)
+    {
+        var r = new int[a.Length - 1];
+        Array.Copy(a, 0, r, 0, at);
+        Array.Copy(a, at + 1, r, at, a.Length - at - 1);
+        return r;
+    }
+
+    internal static int[] Insert(int[] a, int at, int value)
+    {
+        var r = new int[a.Length + 1];
+        Array.Copy(a, 0, r, 0, at);
+        r[at] = value;
+        Array.Copy(a, at, r, at + 1, a.Length - at);
+        return r;
+    }
+}

@@ -1,0 +1,39 @@
+namespace Nabla;
+
+/// <summary>
+/// One entry of an indexing key: an int, a slice (System.Range or <see cref="Slice"/> with a step), a tensor of
+/// indices or a Bool mask, <see cref="Ellipsis"/> or <see cref="NewAxis"/> (Python's None).
+/// </summary>
+public readonly struct TensorIndex
+{
+    internal enum Kinds { Int, Slice, Tensor, Ellipsis, NewAxis }
+
+    internal Kinds Kind { get; private init; }
+    internal int IntValue { get; private init; }
+    internal int? Start { get; private init; }
+    internal int? Stop { get; private init; }
+    internal int Step { get; private init; }
+    internal Tensor? TensorValue { get; private init; }
+
+    /// <summary>The `...` of a Python key: as many full slices as needed.</summary>
+    public static TensorIndex Ellipsis => new() { Kind = Kinds.Ellipsis };
+
+    /// <summary>Python's None in a key: inserts a size-1 dim.</summary>
+    public static TensorIndex NewAxis => new() { Kind = Kinds.NewAxis };
+
+    /// <summary>Python's start:stop:step; null bounds mean the ends, negative bounds count from the end.</summary>
+    public static TensorIndex Slice(int? start = null, int? stop = null, int step = 1) =>
+        new() { Kind = Kinds.Slice, Start = start, Stop = stop, Step = step };
+
+    public static implicit operator TensorIndex(int i) => new() { Kind = Kinds.Int, IntValue = i };
+    public static implicit operator TensorIndex(long i) => checked((int)i);
+    public static implicit operator TensorIndex(Index i) => i.IsFromEnd ? -i.Value : i.Value;
+    public static implicit operator TensorIndex(Tensor t) => new() { Kind = Kinds.Tensor, TensorValue = t };
+    public static implicit operator TensorIndex(long[] indices) => Tensor.From(indices);
+    public static implicit operator TensorIndex(int[] indices) => Tensor.From(indices);
+    public static implicit operator TensorIndex(bool[] mask) => Tensor.From(mask);
+
+    public static implicit operator TensorIndex(Range r) => Slice(
+        r.Start.IsFromEnd ? (r.Start.Value == 0 ? int.MaxValue : -r.Start.Value) : r.Start.Value,
+        r.End.IsFromEnd ? (r.End.Value == 0 ? null : -r.End.Value) : r.End.Value);
+}

@@ -1,0 +1,144 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Nabla.Kernels;
+
+// The elementwise operators. Each is a struct with static members so the row kernels are specialised per op.
+
+internal struct NegOp : IUnaryOp { public static T Apply<T>(T x) where T : unmanaged, INumber<T> => T.Zero - x; }
+internal struct AbsOp : IUnaryOp { public static T Apply<T>(T x) where T : unmanaged, INumber<T> => T.IsNegative(x) ? T.Zero - x : x; }
+internal struct SignOp : IUnaryOp
+{
+    public static T Apply<T>(T x) where T : unmanaged, INumber<T> =>
+        T.IsNaN(x) ? x : x > T.Zero ? T.One : x < T.Zero ? T.Zero - T.One : T.Zero;
+}
+internal struct LogicalNotOp : IUnaryOp { public static T Apply<T>(T x) where T : unmanaged, INumber<T> => T.IsZero(x) ? T.One : T.Zero; }
+
+internal struct ExpOp : IFloatUnaryOp
+{
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x);
+    public static bool TryApply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Exp(x, y); return true; }
+}
+internal struct LogOp : IFloatUnaryOp
+{
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);
+    public static bool TryApply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Log(x, y); return true; }
+}
+internal struct SqrtOp : IFloatUnaryOp
+{
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x);
+    public static bool TryApply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Sqrt(x, y); return true; }
+}
+internal struct RsqrtOp : IFloatUnaryOp { public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / T.Sqrt(x); }
+internal struct SinOp : IFloatUnaryOp { public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sin(x); }
+internal struct CosOp : IFloatUnaryOp { public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Cos(x); }
+internal struct TanhOp : IFloatUnaryOp
+{
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
+    public static bool TryApply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Tanh(x, y); return true; }
+}
+internal struct SigmoidOp : IFloatUnaryOp
+{
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+}
+internal struct IsNanOp : IFloatUnaryOp { public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsNaN(x) ? T.One : T.Zero; }
+internal struct IsInfOp : IFloatUnaryOp { public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsInfinity(x) ? T.One : T.Zero; }
+
+internal struct AddOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a + b;
+    public static bool TryApply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Add(a, b, y); return true; }
+}
+internal struct SubOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a - b;
+    public static bool TryApply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Subtract(a, b, y); return true; }
+}
+internal struct MulOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a * b;
+    public static bool TryApply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Multiply(a, b, y); return true; }
+}
+/// <summary>True division; only ever run on floating-point storage.</summary>
+internal struct DivOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a / b;
+    public static bool TryApply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Divide(a, b, y); return true; }
+}
+internal struct TruncDivOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
+    {
+        if (!IsFloat<T>()) return a / CheckedIntDivisor(b);
+        return T.CreateTruncating(Math.Truncate(double.CreateTruncating(a / b)));
+    }
+
+    internal static bool IsFloat<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double);
+
+    internal static T CheckedIntDivisor<T>(T b) where T : INumber<T> =>
+        T.IsZero(b) ? throw new ArgumentException("ZeroDivisionError") : b;
+}
+internal struct FloorDivOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
+    {
+        if (!TruncDivOp.IsFloat<T>())
+        {
+            TruncDivOp.CheckedIntDivisor(b);
+            var q = a / b;
+            return (a % b != T.Zero) && (T.IsNegative(a) != T.IsNegative(b)) ? q - T.One : q;
+        }
+        double x = double.CreateTruncating(a), y = double.CreateTruncating(b);
+        if (y == 0) return T.CreateTruncating(x / y);
+        double mod = x % y;
+        double div = (x - mod) / y;
+        if (mod != 0 && (y < 0) != (mod < 0)) div -= 1;
+        double floor;
+        if (div != 0)
+        {
+            floor = Math.Floor(div);
+            if (div - floor > 0.5) floor += 1;
+        }
+        else floor = Math.CopySign(0, x / y);
+        return T.CreateTruncating(floor);
+    }
+}
+/// <summary>Python-style modulus (torch.remainder): the result takes the divisor's sign.</summary>
+internal struct RemainderOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
+    {
+        if (!TruncDivOp.IsFloat<T>()) TruncDivOp.CheckedIntDivisor(b);
+        var mod = a % b;
+        return !T.IsZero(mod) && (T.IsNegative(b) != T.IsNegative(mod)) ? mod + b : mod;
+    }
+}
+internal struct MaximumOp : IBinaryOp { public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => T.IsNaN(a) || T.IsNaN(b) ? a + b : T.Max(a, b); }
+internal struct MinimumOp : IBinaryOp { public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => T.IsNaN(a) || T.IsNaN(b) ? a + b : T.Min(a, b); }
+internal struct PowOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
+    {
+        if (TruncDivOp.IsFloat<T>())
+            return T.CreateTruncating(Math.Pow(double.CreateTruncating(a), double.CreateTruncating(b)));
+        if (T.IsNegative(b))
+            throw new ArgumentException("Integers to negative integer powers are not allowed.");
+        T result = T.One, x = a;
+        for (long e = long.CreateTruncating(b); e > 0; e >>= 1)
+        {
+            if ((e & 1) != 0) result *= x;
+            x *= x;
+        }
+        return result;
+    }
+}
+internal struct LogicalAndOp : IBinaryOp { public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => !T.IsZero(a) && !T.IsZero(b) ? T.One : T.Zero; }
+internal struct LogicalOrOp : IBinaryOp { public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => !T.IsZero(a) || !T.IsZero(b) ? T.One : T.Zero; }
+internal struct LogicalXorOp : IBinaryOp { public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => T.IsZero(a) != T.IsZero(b) ? T.One : T.Zero; }
+
+internal struct EqOp : ICompareOp { public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a == b; }
+internal struct NeOp : ICompareOp { public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a != b; }
+internal struct LtOp : ICompareOp { public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a < b; }
+internal struct LeOp : ICompareOp { public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a <= b; }
+internal struct GtOp : ICompareOp { public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a > b; }
+internal struct GeOp : ICompareOp { public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a >= b; }

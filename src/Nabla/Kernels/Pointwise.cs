@@ -1,0 +1,150 @@
+using System.Numerics;
+
+namespace Nabla.Kernels;
+
+/// <summary>An elementwise function valid for every numeric storage type.</summary>
+internal interface IUnaryOp
+{
+    static abstract T Apply<T>(T x) where T : unmanaged, INumber<T>;
+}
+
+/// <summary>An elementwise function of floating-point values, optionally with a vectorised span form.</summary>
+internal interface IFloatUnaryOp
+{
+    static abstract T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>A vectorised form for contiguous runs; false when the op has none.</summary>
+    static virtual bool TryApply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => false;
+}
+
+/// <summary>A binary elementwise function whose result has the operands' type.</summary>
+internal interface IBinaryOp
+{
+    static abstract T Apply<T>(T a, T b) where T : unmanaged, INumber<T>;
+
+    /// <summary>A vectorised form for contiguous runs; false when the op has none.</summary>
+    static virtual bool TryApply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> => false;
+}
+
+/// <summary>A binary predicate; results are stored as Bool (0 or 1).</summary>
+internal interface ICompareOp
+{
+    static abstract bool Apply<T>(T a, T b) where T : unmanaged, INumber<T>;
+}
+
+internal struct UnaryRow<T, TOp>(T[] y, T[] x) : IRowKernel where T : unmanaged, INumber<T> where TOp : IUnaryOp
+{
+    public void Row(int n, int o0, int s0, int o1, int s1, int o2, int s2)
+    {
+        for (int i = 0; i < n; i++) y[o0 + i * s0] = TOp.Apply(x[o1 + i * s1]);
+    }
+}
+
+internal struct FloatUnaryRow<T, TOp>(T[] y, T[] x) : IRowKernel where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryOp
+{
+    public void Row(int n, int o0, int s0, int o1, int s1, int o2, int s2)
+    {
+        if (s0 == 1 && s1 == 1 && TOp.TryApply<T>(x.AsSpan(o1, n), y.AsSpan(o0, n))) return;
+        for (int i = 0; i < n; i++) y[o0 + i * s0] = TOp.Apply(x[o1 + i * s1]);
+    }
+}
+
+internal struct BinaryRow<T, TOp>(T[] y, T[] a, T[] b) : IRowKernel where T : unmanaged, INumber<T> where TOp : IBinaryOp
+{
+    public void Row(int n, int o0, int s0, int o1, int s1, int o2, int s2)
+    {
+        if (s0 == 1 && s1 == 1 && s2 == 1 && TOp.TryApply<T>(a.AsSpan(o1, n), b.AsSpan(o2, n), y.AsSpan(o0, n))) return;
+        for (int i = 0; i < n; i++) y[o0 + i * s0] = TOp.Apply(a[o1 + i * s1], b[o2 + i * s2]);
+    }
+}
+
+internal struct CompareRow<T, TOp>(byte[] y, T[] a, T[] b) : IRowKernel where T : unmanaged, INumber<T> where TOp : ICompareOp
+{
+    public void Row(int n, int o0, int s0, int o1, int s1, int o2, int s2)
+    {
+        for (int i = 0; i < n; i++) y[o0 + i * s0] = TOp.Apply(a[o1 + i * s1], b[o2 + i * s2]) ? (byte)1 : (byte)0;
+    }
+}
+
+/// <summary>Where a Bool mask is set, copies the source element into the destination.</summary>
+internal struct MaskedCopyRow<T>(T[] y, byte[] mask, T[] x) : IRowKernel where T : unmanaged
+{
+    public void Row(int n, int o0, int s0, int o1, int s1, int o2, int s2)
+    {
+        for (int i = 0; i < n; i++)
+            if (mask[o1 + i * s1] != 0) y[o0 + i * s0] = x[o2 + i * s2];
+    }
+}
+
+/// <summary>
+/// Drivers of the elementwise families: one dtype switch each, a generic row kernel behind it.
+/// Inputs broadcast to the output's shape; the output may be any strided tensor (in-place ops write views).
+/// </summary>
+internal static class Pointwise
+{
+    public static void Unary<TOp>(Tensor x, Tensor y) where TOp : IUnaryOp
+    {
+        switch (y.DType)
+        {
+            case DType.Bool or DType.UInt8: Run(new UnaryRow<byte, TOp>(y.Data<byte>(), x.Data<byte>()), y, x); break;
+            case DType.Int32: Run(new UnaryRow<int, TOp>(y.Data<int>(), x.Data<int>()), y, x); break;
+            case DType.Int64: Run(new UnaryRow<long, TOp>(y.Data<long>(), x.Data<long>()), y, x); break;
+            case DType.Float32: Run(new UnaryRow<float, TOp>(y.Data<float>(), x.Data<float>()), y, x); break;
+            default: Run(new UnaryRow<double, TOp>(y.Data<double>(), x.Data<double>()), y, x); break;
+        }
+    }
+
+    public static void FloatUnary<TOp>(Tensor x, Tensor y) where TOp : IFloatUnaryOp
+    {
+        if (y.DType == DType.Float32) Run(new FloatUnaryRow<float, TOp>(y.Data<float>(), x.Data<float>()), y, x);
+        else Run(new FloatUnaryRow<double, TOp>(y.Data<double>(), x.Data<double>()), y, x);
+    }
+
+    public static void Binary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : IBinaryOp
+    {
+        switch (y.DType)
+        {
+            case DType.Bool or DType.UInt8: Run(new BinaryRow<byte, TOp>(y.Data<byte>(), a.Data<byte>(), b.Data<byte>()), y, a, b); break;
+            case DType.Int32: Run(new BinaryRow<int, TOp>(y.Data<int>(), a.Data<int>(), b.Data<int>()), y, a, b); break;
+            case DType.Int64: Run(new BinaryRow<long, TOp>(y.Data<long>(), a.Data<long>(), b.Data<long>()), y, a, b); break;
+            case DType.Float32: Run(new BinaryRow<float, TOp>(y.Data<float>(), a.Data<float>(), b.Data<float>()), y, a, b); break;
+            default: Run(new BinaryRow<double, TOp>(y.Data<double>(), a.Data<double>(), b.Data<double>()), y, a, b); break;
+        }
+    }
+
+    public static void Compare<TOp>(Tensor a, Tensor b, Tensor y) where TOp : ICompareOp
+    {
+        var o = y.Data<byte>();
+        switch (a.DType)
+        {
+            case DType.Bool or DType.UInt8: Run(new CompareRow<byte, TOp>(o, a.Data<byte>(), b.Data<byte>()), y, a, b); break;
+            case DType.Int32: Run(new CompareRow<int, TOp>(o, a.Data<int>(), b.Data<int>()), y, a, b); break;
+            case DType.Int64: Run(new CompareRow<long, TOp>(o, a.Data<long>(), b.Data<long>()), y, a, b); break;
+            case DType.Float32: Run(new CompareRow<float, TOp>(o, a.Data<float>(), b.Data<float>()), y, a, b); break;
+            default: Run(new CompareRow<double, TOp>(o, a.Data<double>(), b.Data<double>()), y, a, b); break;
+        }
+    }
+
+    /// <summary>y[mask] = x, with mask and x broadcast to y's shape; x has y's dtype.</summary>
+    public static void MaskedCopy(Tensor mask, Tensor x, Tensor y)
+    {
+        var m = mask.Data<byte>();
+        switch (y.DType)
+        {
+            case DType.Bool or DType.UInt8: Run(new MaskedCopyRow<byte>(y.Data<byte>(), m, x.Data<byte>()), y, mask, x); break;
+            case DType.Int32: Run(new MaskedCopyRow<int>(y.Data<int>(), m, x.Data<int>()), y, mask, x); break;
+            case DType.Int64: Run(new MaskedCopyRow<long>(y.Data<long>(), m, x.Data<long>()), y, mask, x); break;
+            case DType.Float32: Run(new MaskedCopyRow<float>(y.Data<float>(), m, x.Data<float>()), y, mask, x); break;
+            default: Run(new MaskedCopyRow<double>(y.Data<double>(), m, x.Data<double>()), y, mask, x); break;
+        }
+    }
+
+    private static void Run<TK>(TK kernel, Tensor y, Tensor a, Tensor? b = null) where TK : struct, IRowKernel
+    {
+        var sizes = y.Layout.Sizes;
+        var la = a.Layout.Expand(sizes);
+        var lb = b?.Layout.Expand(sizes);
+        StridedLoop.Run(sizes, y.Layout.Strides, y.Layout.Offset, la.Strides, la.Offset,
+            lb is null ? [] : lb.Strides, lb?.Offset ?? 0, kernel);
+    }
+}

@@ -1,0 +1,161 @@
+using System.Numerics;
+
+namespace Nabla.Kernels;
+
+/// <summary>Reduces one contiguous row to a value of the row's type.</summary>
+internal interface IReducer
+{
+    static abstract T Reduce<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T>;
+}
+
+/// <summary>Picks one position of a contiguous row (argmax / argmin).</summary>
+internal interface IArgReducer
+{
+    static abstract int Reduce<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T>;
+}
+
+internal static class Accumulate
+{
+    public static bool IsFloat<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double);
+}
+
+/// <summary>Sum; float32 accumulates in double so long rows lose no digits.</summary>
+internal struct SumReducer : IReducer
+{
+    public static T Reduce<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T>
+    {
+        if (Accumulate.IsFloat<T>())
+        {
+            double acc = 0;
+            foreach (var v in row) acc += double.CreateTruncating(v);
+            return T.CreateTruncating(acc);
+        }
+        T sum = T.Zero;
+        foreach (var v in row) sum += v;
+        return sum;
+    }
+}
+
+internal struct ProdReducer : IReducer
+{
+    public static T Reduce<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T>
+    {
+        if (Accumulate.IsFloat<T>())
+        {
+            double acc = 1;
+            foreach (var v in row) acc *= double.CreateTruncating(v);
+            return T.CreateTruncating(acc);
+        }
+        T p = T.One;
+        foreach (var v in row) p *= v;
+        return p;
+    }
+}
+
+/// <summary>Maximum; any NaN makes the result NaN.</summary>
+internal struct MaxReducer : IReducer
+{
+    public static T Reduce<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T> => row[ArgMaxReducer.Reduce(row)];
+}
+
+internal struct MinReducer : IReducer
+{
+    public static T Reduce<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T> => row[ArgMinReducer.Reduce(row)];
+}
+
+/// <summary>First position of the maximum; the first NaN beats every number.</summary>
+internal struct ArgMaxReducer : IArgReducer
+{
+    public static int Reduce<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T>
+    {
+        int best = 0;
+        for (int i = 1; i < row.Length; i++)
+        {
+            if (T.IsNaN(row[best])) break;
+            if (T.IsNaN(row[i]) || row[i] > row[best]) best = i;
+        }
+        return best;
+    }
+}
+
+/// <summary>First position of the minimum; the first NaN beats every number.</summary>
+internal struct ArgMinReducer : IArgReducer
+{
+    public static int Reduce<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T>
+    {
+        int best = 0;
+        for (int i = 1; i < row.Length; i++)
+        {
+            if (T.IsNaN(row[best])) break;
+            if (T.IsNaN(row[i]) || row[i] < row[best]) best = i;
+        }
+        return best;
+    }
+}
+
+/// <summary>
+/// Row-wise reductions over a contiguous (outer, k) arrangement: reduced dims are moved to the end first,
+/// so each output element reduces one contiguous run.
+/// </summary>
+internal static class Reduce
+{
+    /// <summary>The input with <paramref name="dims"/> moved last, contiguous, and the (outer, k) split.</summary>
+    public static Tensor Rows(Tensor x, int[] dims, out int outer, out int k)
+    {
+        var keep = Enumerable.Range(0, x.Dim).Where(d => !dims.Contains(d)).ToArray();
+        k = 1;
+        foreach (var d in dims) k *= x.Size(d);
+        outer = 1;
+        foreach (var d in keep) outer *= x.Size(d);
+        using var _ = GradMode.NoGrad();
+        var moved = x.Detach().Permute([.. keep, .. dims]);
+        return moved.IsContiguous() ? moved : moved.CloneRaw();
+    }
+
+    public static void Values<TR>(Tensor rows, int outer, int k, Tensor y) where TR : IReducer
+    {
+        switch (rows.DType)
+        {
+            case DType.Bool or DType.UInt8: Run<byte>(); break;
+            case DType.Int32: Run<int>(); break;
+            case DType.Int64: Run<long>(); break;
+            case DType.Float32: Run<float>(); break;
+            default: Run<double>(); break;
+        }
+
+        void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var src = rows.Data<T>();
+            var dst = y.Data<T>();
+            int offset = rows.StorageOffset, kk = k;
+            ForRows(outer, k, i => dst[i] = TR.Reduce(new ReadOnlySpan<T>(src, offset + i * kk, kk)));
+        }
+    }
+
+    public static void Indices<TR>(Tensor rows, int outer, int k, long[] indices) where TR : IArgReducer
+    {
+        switch (rows.DType)
+        {
+            case DType.Bool or DType.UInt8: Run<byte>(); break;
+            case DType.Int32: Run<int>(); break;
+            case DType.Int64: Run<long>(); break;
+            case DType.Float32: Run<float>(); break;
+            default: Run<double>(); break;
+        }
+
+        void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var src = rows.Data<T>();
+            int offset = rows.StorageOffset, kk = k;
+            ForRows(outer, k, i => indices[i] = TR.Reduce(new ReadOnlySpan<T>(src, offset + i * kk, kk)));
+        }
+    }
+
+    private static void ForRows(int outer, int k, Action<int> body)
+    {
+        if ((long)outer * k < StridedLoop.ParallelGrain || outer < 2)
+            for (int i = 0; i < outer; i++) body(i);
+        else
+            Parallel.For(0, outer, body);
+    }
+}

@@ -1,0 +1,88 @@
+using Nabla.Core;
+
+namespace Nabla;
+
+public sealed partial class Tensor
+{
+    private bool _leafRequiresGrad;
+    private AccumulateGrad? _accumulator;
+    private bool _retainsGrad;
+
+    /// <summary>The node that produced this tensor (torch.Tensor.grad_fn); null for leaves.</summary>
+    public Node? GradFn { get; private set; }
+
+    /// <summary>Which output of <see cref="GradFn"/> this tensor is.</summary>
+    internal int OutputNr { get; private set; }
+
+    /// <summary>The accumulated gradient of a leaf (or of a tensor that called <see cref="RetainGrad"/>).</summary>
+    public Tensor? Grad { get; set; }
+
+    public bool IsLeaf => GradFn is null;
+
+    public bool RetainsGrad => _retainsGrad;
+
+    /// <summary>torch.Tensor.requires_grad. Only leaves can be changed, and only floating-point ones can require grad.</summary>
+    public bool RequiresGrad
+    {
+        get => GradFn is not null || _leafRequiresGrad;
+        set
+        {
+            if (!IsLeaf)
+                throw Errors.Runtime("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+            if (value && !IsFloatingPoint)
+                throw Errors.Runtime("only Tensors of floating point and complex dtype can require gradients");
+            _leafRequiresGrad = value;
+        }
+    }
+
+    /// <summary>torch.Tensor.requires_grad_: sets <see cref="RequiresGrad"/> and returns this tensor.</summary>
+    public Tensor RequiresGrad_(bool requiresGrad = true)
+    {
+        RequiresGrad = requiresGrad;
+        return this;
+    }
+
+    /// <summary>Keeps the gradient of a non-leaf tensor in <see cref="Grad"/> during backward.</summary>
+    public void RetainGrad()
+    {
+        if (!RequiresGrad) throw Errors.Runtime("can't retain_grad on Tensor that has requires_grad=False");
+        if (IsLeaf || _retainsGrad) return;
+        _retainsGrad = true;
+        (GradFn!.RetainedGrads ??= []).Add((OutputNr, this));
+    }
+
+    /// <summary>A tensor sharing this one's data and version counter, cut from the graph (torch.Tensor.detach).</summary>
+    public Tensor Detach() => new(Storage, Layout, DType, VersionCounter);
+
+    /// <summary>Cuts this tensor from the graph in place.</summary>
+    public Tensor Detach_()
+    {
+        if (ViewBase is not null && GradFn is not null)
+            throw Errors.Runtime("Can't detach views in-place. Use detach() instead.");
+        GradFn = null;
+        _leafRequiresGrad = false;
+        return this;
+    }
+
+    internal void SetHistory(Node node, int outputNr)
+    {
+        GradFn = node;
+        OutputNr = outputNr;
+        _retainsGrad = false;
+    }
+
+    /// <summary>Where a gradient for this tensor must be sent, or null when it needs none.</summary>
+    internal Edge? GradientEdge()
+    {
+        if (GradFn is not null) return new Edge(GradFn, OutputNr);
+        if (!_leafRequiresGrad) return null;
+        return new Edge(_accumulator ??= new AccumulateGrad(this), 0);
+    }
+
+    /// <summary>
+    /// torch.Tensor.backward: accumulates d(this)/d(leaf) into every leaf's <see cref="Grad"/>.
+    /// <paramref name="gradient"/> may be omitted only for a one-element tensor.
+    /// </summary>
+    public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false) =>
+        Autograd.Backward([this], gradient is null ? null : [gradient], retainGraph || createGraph, createGraph);
+}

@@ -1,0 +1,70 @@
+using Nabla.Core;
+
+namespace Nabla;
+
+public sealed partial class Tensor
+{
+    /// <summary>torch.mm: (n×m)·(m×p). Both operands must share a dtype, as in PyTorch.</summary>
+    public Tensor Mm(Tensor other)
+    {
+        Errors.Check(Dim == 2, "self must be a matrix");
+        Errors.Check(other.Dim == 2, "mat2 must be a matrix");
+        return Bmm3(Unsqueeze(0), other.Unsqueeze(0), "mm").Squeeze(0);
+    }
+
+    /// <summary>torch.bmm: batched (b×n×m)·(b×m×p).</summary>
+    public Tensor Bmm(Tensor other)
+    {
+        Errors.Check(Dim == 3, "batch1 must be a 3D tensor");
+        Errors.Check(other.Dim == 3, "batch2 must be a 3D tensor");
+        Errors.Check(Layout.Sizes[0] == other.Layout.Sizes[0], "batch1 and batch2 must have same number of batches, got " + Layout.Sizes[0] + " and " + other.Layout.Sizes[0]);
+        return Bmm3(this, other, "bmm");
+    }
+
+    /// <summary>torch.matmul: dot, matrix-vector, matrix-matrix or broadcast batched product by the operands' ranks.</summary>
+    public Tensor Matmul(Tensor other)
+    {
+        Errors.Check(Dim > 0 && other.Dim > 0, $"both arguments to matmul need to be at least 1D, but they are {Dim}D and {other.Dim}D");
+        if (Dim == 1 && other.Dim == 1)
+        {
+            Errors.Check(Layout.Sizes[0] == other.Layout.Sizes[0],
+                $"inconsistent tensor size, expected tensor [{Layout.Sizes[0]}] and src [{other.Layout.Sizes[0]}] to have the same number of elements, but got {Layout.Sizes[0]} and {other.Layout.Sizes[0]} elements respectively");
+            return Unsqueeze(0).Mm(other.Unsqueeze(1)).Reshape();
+        }
+        var a = Dim == 1 ? Unsqueeze(0) : this;
+        var b = other.Dim == 1 ? other.Unsqueeze(1) : other;
+        int m = a.Size(-2), k = a.Size(-1), k2 = b.Size(-2), n = b.Size(-1);
+        if (k != k2)
+            throw Errors.Runtime(a.Dim == 2 && b.Dim == 2
+                ? $"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})"
+                : $"Expected size for first two dimensions of batch2 tensor to be: [{Layout.NumelOf(a.Sizes[..^2])}, {k}] but got: [{Layout.NumelOf(b.Sizes[..^2])}, {k2}].");
+        var batch = Shapes.Broadcast(a.Sizes[..^2], b.Sizes[..^2]);
+        int batchSize = Layout.NumelOf(batch);
+        var a3 = a.Expand([.. batch, m, k]).Reshape(batchSize, m, k);
+        var b3 = b.Expand([.. batch, k, n]).Reshape(batchSize, k, n);
+        var y = Bmm3(a3, b3, "matmul").Reshape([.. batch, m, n]);
+        if (Dim == 1) y = y.Squeeze(-2);
+        if (other.Dim == 1) y = y.Squeeze(-1);
+        return y;
+    }
+
+    private static Tensor Bmm3(Tensor a, Tensor b, string op)
+    {
+        if (a.DType != b.DType)
+            throw Errors.Runtime($"expected m1 and m2 to have the same dtype, but got: {a.DType.ScalarTypeName().ToLowerInvariant()} != {b.DType.ScalarTypeName().ToLowerInvariant()}");
+        int batch = a.Layout.Sizes[0], m = a.Layout.Sizes[1], k = a.Layout.Sizes[2], n = b.Layout.Sizes[2];
+        if (b.Layout.Sizes[1] != k)
+            throw Errors.Runtime(op == "mm"
+                ? $"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {b.Layout.Sizes[1]}x{n})"
+                : $"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k}] but got: [{b.Layout.Sizes[0]}, {b.Layout.Sizes[1]}].");
+        var y = Allocate([batch, m, n], a.DType);
+        var ac = a.Detach().Contiguous();
+        var bc = b.Detach().Contiguous();
+        if (y.Numel > 0 && k > 0) Kernels.Matmul.Run(ac, bc, y, batch, m, k, n);
+        return Graph.Record(y, op == "mm" ? "MmBackward0" : "BmmBackward0", [a, b], (g, s, needs) =>
+        [
+            needs[0] ? g.Bmm(s[1].Transpose(1, 2)) : null,
+            needs[1] ? s[0].Transpose(1, 2).Bmm(g) : null,
+        ], a, b);
+    }
+}

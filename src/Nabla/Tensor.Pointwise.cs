@@ -1,0 +1,293 @@
+using Nabla.Core;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public sealed partial class Tensor
+{
+    // ---- operators -------------------------------------------------------------------------------------------
+
+    public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
+    public static Tensor operator +(Tensor a, Scalar b) => a.Add(WrapNumber(b));
+    public static Tensor operator +(Scalar a, Tensor b) => b.Add(WrapNumber(a));
+    public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
+    public static Tensor operator -(Tensor a, Scalar b) => a.Sub(WrapNumber(b));
+    public static Tensor operator -(Scalar a, Tensor b) => WrapNumber(a).Sub(b, "RsubBackward1");
+    public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
+    public static Tensor operator *(Tensor a, Scalar b) => a.Mul(WrapNumber(b));
+    public static Tensor operator *(Scalar a, Tensor b) => b.Mul(WrapNumber(a));
+    public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
+    public static Tensor operator /(Tensor a, Scalar b) => a.Div(WrapNumber(b));
+    public static Tensor operator /(Scalar a, Tensor b) => WrapNumber(a).Div(b);
+    public static Tensor operator %(Tensor a, Tensor b) => a.Remainder(b);
+    public static Tensor operator %(Tensor a, Scalar b) => a.Remainder(WrapNumber(b));
+    public static Tensor operator -(Tensor a) => a.Neg();
+    public static Tensor operator <(Tensor a, Tensor b) => a.Lt(b);
+    public static Tensor operator >(Tensor a, Tensor b) => a.Gt(b);
+    public static Tensor operator <=(Tensor a, Tensor b) => a.Le(b);
+    public static Tensor operator >=(Tensor a, Tensor b) => a.Ge(b);
+    public static Tensor operator <(Tensor a, Scalar b) => a.Lt(b);
+    public static Tensor operator >(Tensor a, Scalar b) => a.Gt(b);
+    public static Tensor operator <=(Tensor a, Scalar b) => a.Le(b);
+    public static Tensor operator >=(Tensor a, Scalar b) => a.Ge(b);
+    public static Tensor operator &(Tensor a, Tensor b) => a.LogicalAnd(b);
+    public static Tensor operator |(Tensor a, Tensor b) => a.LogicalOr(b);
+    public static Tensor operator ^(Tensor a, Tensor b) => a.LogicalXor(b);
+    public static Tensor operator ~(Tensor a) => a.LogicalNot();
+
+    // ---- arithmetic ------------------------------------------------------------------------------------------
+
+    /// <summary>torch.add (Bool + Bool is logical or).</summary>
+    public Tensor Add(Tensor other)
+    {
+        var type = TypePromotion.ResultType(this, other);
+        var y = type == DType.Bool ? Zip<LogicalOrOp>(this, other, type) : Zip<AddOp>(this, other, type);
+        return Graph.Record(y, other.IsWrappedNumber ? "AddBackward1" : "AddBackward0", [this, other],
+            (g, _, _) => [g, g]);
+    }
+
+    public Tensor Add(Scalar other) => Add(WrapNumber(other));
+
+    /// <summary>torch.sub.</summary>
+    public Tensor Sub(Tensor other) => Sub(other, other.IsWrappedNumber ? "SubBackward1" : "SubBackward0");
+
+    public Tensor Sub(Scalar other) => Sub(WrapNumber(other));
+
+    private Tensor Sub(Tensor other, string node)
+    {
+        if (DType == DType.Bool && other.DType == DType.Bool)
+            throw Errors.Runtime("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
+        if (DType == DType.Bool || other.DType == DType.Bool)
+            throw Errors.Runtime("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+        var y = Zip<SubOp>(this, other, TypePromotion.ResultType(this, other));
+        return Graph.Record(y, node, [this, other], (g, _, _) => [g, -g]);
+    }
+
+    /// <summary>torch.mul (Bool * Bool is logical and).</summary>
+    public Tensor Mul(Tensor other)
+    {
+        var type = TypePromotion.ResultType(this, other);
+        var y = type == DType.Bool ? Zip<LogicalAndOp>(this, other, type) : Zip<MulOp>(this, other, type);
+        return Graph.Record(y, other.IsWrappedNumber ? "MulBackward1" : "MulBackward0", [this, other],
+            (g, s, needs) => [needs[0] ? g * s[1] : null, needs[1] ? g * s[0] : null], this, other);
+    }
+
+    public Tensor Mul(Scalar other) => Mul(WrapNumber(other));
+
+    /// <summary>torch.div. Integer inputs divide as the default float dtype; <paramref name="roundingMode"/> "trunc" or "floor" keeps integers.</summary>
+    public Tensor Div(Tensor other, string? roundingMode = null)
+    {
+        var type = TypePromotion.ResultType(this, other);
+        string node = other.IsWrappedNumber ? "DivBackward1" : "DivBackward0";
+        if (roundingMode is not null)
+        {
+            var y = roundingMode switch
+            {
+                "trunc" => Zip<TruncDivOp>(this, other, type),
+                "floor" => Zip<FloorDivOp>(this, other, type),
+                _ => throw Errors.Runtime($"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{roundingMode}'"),
+            };
+            return Graph.Record(y, other.IsWrappedNumber ? "DivBackward3" : "DivBackward2", [this, other],
+                (g, _, _) => [ZerosLike(g), ZerosLike(g)]);
+        }
+        if (!type.IsFloatingPoint()) type = DTypes.Default;
+        var q = Zip<DivOp>(this, other, type);
+        return Graph.Record(q, node, [this, other],
+            (g, s, needs) => [needs[0] ? g / s[1] : null, needs[1] ? -g * s[0] / (s[1] * s[1]) : null], this, other);
+    }
+
+    public Tensor Div(Scalar other, string? roundingMode = null) => Div(WrapNumber(other), roundingMode);
+
+    /// <summary>torch.floor_divide (Python's //).</summary>
+    public Tensor FloorDivide(Tensor other) => Div(other, "floor");
+
+    /// <summary>torch.remainder: Python's %, the result takes the divisor's sign.</summary>
+    public Tensor Remainder(Tensor other)
+    {
+        var y = Zip<RemainderOp>(this, other, TypePromotion.ResultType(this, other));
+        return Graph.Record(y, other.IsWrappedNumber ? "RemainderBackward0" : "RemainderBackward1", [this, other],
+            (g, s, needs) => [g, needs[1] ? -g * s[0].Div(s[1], "floor") : null], this, other);
+    }
+
+    /// <summary>torch.pow with a tensor exponent.</summary>
+    public Tensor Pow(Tensor exponent)
+    {
+        var y = Zip<PowOp>(this, exponent, TypePromotion.ResultType(this, exponent));
+        if (exponent.IsWrappedNumber)
+            return Graph.Record(y, "PowBackward0", [this, exponent],
+                (g, s, _) => [exponent.Item<double>() == 0 ? ZerosLike(g) : g * s[1] * s[0].Pow(s[1] - 1), null], this, exponent);
+        return Graph.Record(y, "PowBackward1", [this, exponent], (g, s, needs) =>
+        [
+            needs[0] ? Where(s[1].Eq(0.0), 0.0, g * s[1] * s[0].Pow(s[1] - 1)) : null,
+            needs[1] ? Where(s[0].Eq(0.0) & (s[1] >= 0.0), 0.0, g * s[2] * s[0].Log()) : null,
+        ], this, exponent, y);
+    }
+
+    public Tensor Pow(Scalar exponent) => Pow(WrapNumber(exponent));
+
+    /// <summary>torch.maximum: elementwise, NaN propagates; ties split the gradient evenly.</summary>
+    public Tensor Maximum(Tensor other) => MinMax<MaximumOp>(other, "MaximumBackward0", +1);
+
+    /// <summary>torch.minimum: elementwise, NaN propagates; ties split the gradient evenly.</summary>
+    public Tensor Minimum(Tensor other) => MinMax<MinimumOp>(other, "MinimumBackward0", -1);
+
+    private Tensor MinMax<TOp>(Tensor other, string node, int sign) where TOp : IBinaryOp
+    {
+        var y = Zip<TOp>(this, other, TypePromotion.ResultType(this, other));
+        return Graph.Record(y, node, [this, other], (g, s, _) =>
+        {
+            var wins = sign > 0 ? s[0] > s[1] : s[0] < s[1];
+            var half = g * (s[0].Eq(s[1])) / 2;
+            return [g * wins + half, g * (~wins & s[0].Ne(s[1])) + half];
+        }, this, other);
+    }
+
+    // ---- unary -----------------------------------------------------------------------------------------------
+
+    public Tensor Neg()
+    {
+        if (DType == DType.Bool)
+            throw Errors.Runtime("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+        return Graph.Record(Map<NegOp>(this), "NegBackward0", [this], (g, _, _) => [-g]);
+    }
+
+    public Tensor Abs() => Graph.Record(Map<AbsOp>(this), "AbsBackward0", [this], (g, s, _) => [g * s[0].Sign()], this);
+
+    public Tensor Sign() => Graph.Record(Map<SignOp>(this), "SignBackward0", [this], (g, _, _) => [ZerosLike(g)]);
+
+    public Tensor Exp() => FloatMap<ExpOp>("ExpBackward0", (g, x, y) => g * y);
+    public Tensor Log() => FloatMap<LogOp>("LogBackward0", (g, x, y) => g / x);
+    public Tensor Sqrt() => FloatMap<SqrtOp>("SqrtBackward0", (g, x, y) => g / (2 * y));
+    public Tensor Rsqrt() => FloatMap<RsqrtOp>("RsqrtBackward0", (g, x, y) => -0.5 * g * y.Pow(3));
+    public Tensor Sin() => FloatMap<SinOp>("SinBackward0", (g, x, y) => g * x.Cos());
+    public Tensor Cos() => FloatMap<CosOp>("CosBackward0", (g, x, y) => -g * x.Sin());
+    public Tensor Tanh() => FloatMap<TanhOp>("TanhBackward0", (g, x, y) => g * (1 - y * y));
+    public Tensor Sigmoid() => FloatMap<SigmoidOp>("SigmoidBackward0", (g, x, y) => g * y * (1 - y));
+
+    /// <summary>torch.relu.</summary>
+    public Tensor Relu()
+    {
+        if (DType == DType.Bool) throw Errors.Runtime("\"clamp_min_cpu\" not implemented for 'Bool'");
+        var y = Zip<MaximumOp>(this, WrapNumber(0), DType);
+        return Graph.Record(y, "ReluBackward0", [this], (g, s, _) => [g * (s[0] > 0)], y);
+    }
+
+    public Tensor IsNan() => IsFloatingPoint ? FloatPredicate<IsNanOp>() : Zeros(Shape, DType.Bool);
+    public Tensor IsInf() => IsFloatingPoint ? FloatPredicate<IsInfOp>() : Zeros(Shape, DType.Bool);
+
+    /// <summary>torch.clamp; either bound may be omitted.</summary>
+    public Tensor Clamp(Scalar? min = null, Scalar? max = null)
+    {
+        if (min is null && max is null) throw Errors.Runtime("torch.clamp: At least one of 'min' or 'max' must not be None");
+        var type = TypePromotion.ResultType([this, .. new[] { min, max }.OfType<Scalar>().Select(WrapNumber)]);
+        var y = CastRaw(type);
+        if (min is { } lo) y = Zip<MaximumOp>(y, WrapNumber(lo), type);
+        if (max is { } hi) y = Zip<MinimumOp>(y, WrapNumber(hi), type);
+        return Graph.Record(y, "ClampBackward1", [this], (g, s, _) =>
+        {
+            var keep = OnesLike(s[0], DType.Bool);
+            if (min is { } a) keep &= s[0] >= a;
+            if (max is { } b) keep &= s[0] <= b;
+            return [g * keep];
+        }, this);
+    }
+
+    /// <summary>torch.where(condition, input, other): elements of input where condition holds, else of other.</summary>
+    public static Tensor Where(Tensor condition, Tensor input, Tensor other)
+    {
+        if (condition.DType != DType.Bool)
+            throw Errors.Runtime($"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.DType.ScalarTypeName()}");
+        var type = TypePromotion.ResultType(input, other);
+        var shape = Shapes.Broadcast(Shapes.Broadcast(condition.Sizes, input.Sizes), other.Sizes);
+        var y = Allocate(shape, type);
+        Copy.Into(other, y);
+        Pointwise.MaskedCopy(condition, input.CastRaw(type), y);
+        return Graph.Record(y, "WhereBackward0", [input, other], (g, s, needs) =>
+        [
+            needs[0] ? Where(s[0], g, ZerosLike(g)) : null,
+            needs[1] ? Where(s[0], ZerosLike(g), g) : null,
+        ], condition);
+    }
+
+    public static Tensor Where(Tensor condition, Scalar input, Tensor other) => Where(condition, WrapNumber(input), other);
+    public static Tensor Where(Tensor condition, Tensor input, Scalar other) => Where(condition, input, WrapNumber(other));
+
+    // ---- comparisons and logic (never differentiable) ---------------------------------------------------------
+
+    public Tensor Eq(Tensor other) => Compare<EqOp>(this, other);
+    public Tensor Ne(Tensor other) => Compare<NeOp>(this, other);
+    public Tensor Lt(Tensor other) => Compare<LtOp>(this, other);
+    public Tensor Le(Tensor other) => Compare<LeOp>(this, other);
+    public Tensor Gt(Tensor other) => Compare<GtOp>(this, other);
+    public Tensor Ge(Tensor other) => Compare<GeOp>(this, other);
+    public Tensor Eq(Scalar other) => Eq(WrapNumber(other));
+    public Tensor Ne(Scalar other) => Ne(WrapNumber(other));
+    public Tensor Lt(Scalar other) => Lt(WrapNumber(other));
+    public Tensor Le(Scalar other) => Le(WrapNumber(other));
+    public Tensor Gt(Scalar other) => Gt(WrapNumber(other));
+    public Tensor Ge(Scalar other) => Ge(WrapNumber(other));
+
+    public Tensor LogicalAnd(Tensor other) => Zip<LogicalAndOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
+    public Tensor LogicalOr(Tensor other) => Zip<LogicalOrOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
+    public Tensor LogicalXor(Tensor other) => Zip<LogicalXorOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
+    public Tensor LogicalNot() => Map<LogicalNotOp>(CastRaw(DType.Bool));
+
+    // ---- casts -----------------------------------------------------------------------------------------------
+
+    /// <summary>torch.Tensor.to(dtype): this tensor when the dtype already matches, else a converted copy.</summary>
+    public Tensor To(DType dtype)
+    {
+        if (dtype == DType) return this;
+        var y = CastRaw(dtype);
+        return Graph.Record(y, "ToCopyBackward0", [this], (g, _, _) => [g]);
+    }
+
+    /// <summary>A converted copy without autograd (kernels cast their operands with this).</summary>
+    internal Tensor CastRaw(DType dtype)
+    {
+        if (dtype == DType) return this;
+        var y = Allocate(Shape, dtype);
+        Copy.Into(this, y);
+        return y;
+    }
+
+    // ---- kernel drivers --------------------------------------------------------------------------------------
+
+    private static Tensor Zip<TOp>(Tensor a, Tensor b, DType type) where TOp : IBinaryOp
+    {
+        var y = Allocate(Shapes.Broadcast(a.Sizes, b.Sizes), type);
+        Pointwise.Binary<TOp>(a.CastRaw(type), b.CastRaw(type), y);
+        return y;
+    }
+
+    private static Tensor Compare<TOp>(Tensor a, Tensor b) where TOp : ICompareOp
+    {
+        var type = TypePromotion.ResultType(a, b);
+        var y = Allocate(Shapes.Broadcast(a.Sizes, b.Sizes), DType.Bool);
+        Pointwise.Compare<TOp>(a.CastRaw(type), b.CastRaw(type), y);
+        return y;
+    }
+
+    private static Tensor Map<TOp>(Tensor x) where TOp : IUnaryOp
+    {
+        var y = Allocate(x.Shape, x.DType);
+        Pointwise.Unary<TOp>(x, y);
+        return y;
+    }
+
+    /// <summary>A floating-point function; integer inputs compute in the default float dtype as in PyTorch.</summary>
+    private Tensor FloatMap<TOp>(string node, Func<Tensor, Tensor, Tensor, Tensor> derivative) where TOp : IFloatUnaryOp
+    {
+        var x = IsFloatingPoint ? this : CastRaw(DTypes.Default);
+        var y = Allocate(Shape, x.DType);
+        Pointwise.FloatUnary<TOp>(x, y);
+        return Graph.Record(y, node, [this], (g, s, _) => [derivative(g, s[0], s[1])], this, y);
+    }
+
+    private Tensor FloatPredicate<TOp>() where TOp : IFloatUnaryOp
+    {
+        var y = Allocate(Shape, DType);
+        Pointwise.FloatUnary<TOp>(this, y);
+        return y.CastRaw(DType.Bool);
+    }
+}

@@ -1,0 +1,290 @@
+using Nabla.Core;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public sealed partial class Tensor
+{
+    /// <summary>torch.sum over all elements; integers and Bool give Int64.</summary>
+    public Tensor Sum(DType? dtype = null) => Sum(null, false, dtype);
+
+    /// <summary>torch.sum over <paramref name="dim"/> (several, negative, or null/empty for all).</summary>
+    public Tensor Sum(int[]? dim, bool keepdim = false, DType? dtype = null)
+    {
+        var type = dtype ?? (DType.IsIntegral() ? DType.Int64 : DType);
+        var dims = ReductionDims(dim);
+        var y = ReduceValues<SumReducer>(CastRaw(type), dims, keepdim);
+        var inputShape = Shape;
+        return Graph.Record(y, dim is null ? "SumBackward0" : "SumBackward1", [this],
+            (g, _, _) => [g.ExpandReduced(inputShape, dims, keepdim)]);
+    }
+
+    public Tensor Sum(int dim, bool keepdim = false, DType? dtype = null) => Sum([dim], keepdim, dtype);
+
+    /// <summary>torch.mean: floating-point inputs only (or an explicit floating dtype); empty gives NaN.</summary>
+    public Tensor Mean(int[]? dim = null, bool keepdim = false, DType? dtype = null)
+    {
+        var type = dtype ?? DType;
+        if (!type.IsFloatingPoint())
+            throw Errors.Runtime($"mean(): could not infer output dtype. {(dtype is null ? "Input" : "Optional")} dtype must be either a floating point or complex dtype. Got: {type.ScalarTypeName()}");
+        var dims = ReductionDims(dim);
+        int count = dims.Aggregate(1, (n, d) => n * Layout.Sizes[d]);
+        Tensor y;
+        using (GradMode.NoGrad()) y = ReduceValues<SumReducer>(CastRaw(DType.Float64), dims, keepdim).Div(count).CastRaw(type);
+        var inputShape = Shape;
+        return Graph.Record(y, dim is null ? "MeanBackward0" : "MeanBackward1", [this],
+            (g, _, _) => [g.ExpandReduced(inputShape, dims, keepdim) / count]);
+    }
+
+    public Tensor Mean(int dim, bool keepdim = false, DType? dtype = null) => Mean([dim], keepdim, dtype);
+
+    /// <summary>torch.prod; the gradient is exact also when the input holds zeros.</summary>
+    public Tensor Prod(int? dim = null, bool keepdim = false, DType? dtype = null)
+    {
+        var type = dtype ?? (DType.IsIntegral() ? DType.Int64 : DType);
+        var dims = ReductionDims(dim is { } d ? [d] : null);
+        var y = ReduceValues<ProdReducer>(CastRaw(type), dims, keepdim);
+        var inputShape = Shape;
+        return Graph.Record(y, dim is null ? "ProdBackward0" : "ProdBackward1", [this], (g, s, _) =>
+        {
+            var x = dim is null ? s[0].Reshape(-1) : s[0];
+            int axis = dim is null ? 0 : dims[0];
+            var others = ExclusiveCumprod(x, axis, reverse: false) * ExclusiveCumprod(x, axis, reverse: true);
+            return [(g.ExpandReduced(inputShape, dims, keepdim) * others.Reshape(inputShape))];
+        }, this);
+    }
+
+    private static Tensor ExclusiveCumprod(Tensor x, int dim, bool reverse)
+    {
+        var src = reverse ? x.Flip(dim) : x;
+        int n = src.Size(dim);
+        var shifted = Cat([OnesLike(src.Narrow(dim, 0, Math.Min(n, 1))), src.Narrow(dim, 0, Math.Max(n - 1, 0))], dim).Cumprod(dim);
+        if (n == 0) shifted = src;
+        return reverse ? shifted.Flip(dim) : shifted;
+    }
+
+    /// <summary>torch.max(): the largest element (NaN if any); the gradient is split among all maxima.</summary>
+    public Tensor Max() => FullExtreme<MaxReducer>("max", "MaxBackward1");
+
+    /// <summary>torch.min(): the smallest element (NaN if any); the gradient is split among all minima.</summary>
+    public Tensor Min() => FullExtreme<MinReducer>("min", "MinBackward1");
+
+    /// <summary>torch.max(dim): values and the index of the first maximum (first NaN); the gradient goes to that index.</summary>
+    public (Tensor Values, Tensor Indices) Max(int dim, bool keepdim = false) => DimExtreme<MaxReducer, ArgMaxReducer>(dim, keepdim, "max", "MaxBackward0");
+
+    /// <summary>torch.min(dim): values and the index of the first minimum (first NaN).</summary>
+    public (Tensor Values, Tensor Indices) Min(int dim, bool keepdim = false) => DimExtreme<MinReducer, ArgMinReducer>(dim, keepdim, "min", "MinBackward0");
+
+    /// <summary>torch.amax: maxima over dims; ties split the gradient evenly (NaN results give NaN gradients).</summary>
+    public Tensor Amax(int[]? dim = null, bool keepdim = false) => AExtreme<MaxReducer>(dim, keepdim, "amax", "AmaxBackward0");
+
+    /// <summary>torch.amin: minima over dims; ties split the gradient evenly.</summary>
+    public Tensor Amin(int[]? dim = null, bool keepdim = false) => AExtreme<MinReducer>(dim, keepdim, "amin", "AminBackward0");
+
+    public Tensor Amax(int dim, bool keepdim = false) => Amax([dim], keepdim);
+    public Tensor Amin(int dim, bool keepdim = false) => Amin([dim], keepdim);
+
+    /// <summary>torch.argmax: first index of the maximum; without a dim, an index into the flattened tensor.</summary>
+    public Tensor Argmax(int? dim = null, bool keepdim = false) => ArgExtreme<ArgMaxReducer>(dim, keepdim, "argmax");
+
+    /// <summary>torch.argmin: first index of the minimum; without a dim, an index into the flattened tensor.</summary>
+    public Tensor Argmin(int? dim = null, bool keepdim = false) => ArgExtreme<ArgMinReducer>(dim, keepdim, "argmin");
+
+    /// <summary>torch.var with Bessel's correction by default.</summary>
+    public Tensor Var(int[]? dim = null, double correction = 1, bool keepdim = false)
+    {
+        CheckFloat("var");
+        var dims = ReductionDims(dim);
+        int n = dims.Aggregate(1, (c, d) => c * Layout.Sizes[d]);
+        Tensor y;
+        using (GradMode.NoGrad())
+        {
+            var x = CastRaw(DType.Float64);
+            var centered = x - x.Mean([.. dims], keepdim: true);
+            y = (centered * centered).Sum([.. dims], keepdim).Div(Math.Max(n - correction, 0)).CastRaw(DType);
+        }
+        var inputShape = Shape;
+        return Graph.Record(y, "VarBackward0", [this], (g, s, _) =>
+            [g.ExpandReduced(inputShape, dims, keepdim) * (s[0] - s[0].Mean([.. dims], keepdim: true)) * (2.0 / (n - correction))], this);
+    }
+
+    public Tensor Var(int dim, double correction = 1, bool keepdim = false) => Var([dim], correction, keepdim);
+
+    /// <summary>torch.std: the square root of <see cref="Var(int[], double, bool)"/>.</summary>
+    public Tensor Std(int[]? dim = null, double correction = 1, bool keepdim = false)
+    {
+        CheckFloat("std");
+        var dims = ReductionDims(dim);
+        int n = dims.Aggregate(1, (c, d) => c * Layout.Sizes[d]);
+        Tensor y;
+        using (GradMode.NoGrad()) y = Var(dim, correction, keepdim).Sqrt();
+        var inputShape = Shape;
+        return Graph.Record(y, "StdBackward0", [this], (g, s, _) =>
+            [(g / s[1]).ExpandReduced(inputShape, dims, keepdim) * (s[0] - s[0].Mean([.. dims], keepdim: true)) / (n - correction)], this, y);
+    }
+
+    public Tensor Std(int dim, double correction = 1, bool keepdim = false) => Std([dim], correction, keepdim);
+
+    /// <summary>torch.logsumexp, computed stably around the maximum.</summary>
+    public Tensor Logsumexp(int[] dim, bool keepdim = false)
+    {
+        var x = IsFloatingPoint ? this : CastRaw(DTypes.Default);
+        var dims = ReductionDims(dim);
+        Tensor y;
+        using (GradMode.NoGrad())
+        {
+            var m = x.Detach().Amax([.. dims], keepdim: true);
+            m = Where(m.IsInf(), 0.0, m);
+            y = (x.Detach() - m).Exp().Sum([.. dims], keepdim: true).Log() + m;
+            if (!keepdim) y = y.Squeeze(dims);
+        }
+        var inputShape = Shape;
+        return Graph.Record(y, "LogsumexpBackward0", [this], (g, s, _) =>
+            [g.ExpandReduced(inputShape, dims, keepdim) * (s[0] - s[1].ExpandReduced(inputShape, dims, keepdim)).Exp()], x, y);
+    }
+
+    public Tensor Logsumexp(int dim, bool keepdim = false) => Logsumexp([dim], keepdim);
+
+    /// <summary>torch.softmax along <paramref name="dim"/>.</summary>
+    public Tensor Softmax(int dim, DType? dtype = null)
+    {
+        var x = dtype is { } t ? To(t) : IsFloatingPoint ? this : throw Errors.Runtime($"\"softmax_lastdim_kernel_impl\" not implemented for '{DType.ScalarTypeName()}'");
+        int d = Errors.WrapDim(dim, Dim);
+        Tensor y;
+        using (GradMode.NoGrad())
+        {
+            var e = (x - x.Amax(d, keepdim: true)).Exp();
+            y = e / e.Sum(d, keepdim: true);
+        }
+        return Graph.Record(y, "SoftmaxBackward0", [x], (g, s, _) => [s[0] * (g - (g * s[0]).Sum(d, keepdim: true))], y);
+    }
+
+    /// <summary>torch.log_softmax along <paramref name="dim"/>.</summary>
+    public Tensor LogSoftmax(int dim, DType? dtype = null)
+    {
+        var x = dtype is { } t ? To(t) : IsFloatingPoint ? this : throw Errors.Runtime($"\"log_softmax_lastdim_kernel_impl\" not implemented for '{DType.ScalarTypeName()}'");
+        int d = Errors.WrapDim(dim, Dim);
+        Tensor y;
+        using (GradMode.NoGrad()) y = x - x.Logsumexp(d, keepdim: true);
+        return Graph.Record(y, "LogSoftmaxBackward0", [x], (g, s, _) => [g - s[0].Exp() * g.Sum(d, keepdim: true)], y);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    private Tensor FullExtreme<TR>(string name, string node) where TR : IReducer
+    {
+        if (Numel == 0)
+            throw Errors.Runtime($"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
+        var y = ReduceValues<TR>(this, ReductionDims(null), false);
+        return Graph.Record(y, node, [this], (g, s, _) =>
+        {
+            var mask = s[1].IsNan().Item<bool>() ? s[0].IsNan() : s[0].Eq(s[1]);
+            return [g * mask / mask.Sum()];
+        }, this, y);
+    }
+
+    private (Tensor, Tensor) DimExtreme<TR, TA>(int dim, bool keepdim, string name, string node) where TR : IReducer where TA : IArgReducer
+    {
+        int d = Errors.WrapDim(dim, Dim);
+        if (Dim > 0 && Layout.Sizes[d] == 0) throw Errors.Index($"{name}(): Expected reduction dim {d} to have non-zero size.");
+        var indices = ReduceIndices<TA>(d, keepdim);
+        var values = ReduceValues<TR>(this, Dim == 0 ? [] : [d], keepdim);
+        var inputShape = Shape;
+        values = Graph.Record(values, node, [this], (g, s, _) => [SelectBackward(g, s[0], inputShape, d, keepdim)], indices);
+        return (values, indices);
+    }
+
+    /// <summary>Routes each gradient to the position its index names (value_selecting_reduction_backward).</summary>
+    private static Tensor SelectBackward(Tensor g, Tensor indices, int[] inputShape, int dim, bool keepdim)
+    {
+        if (inputShape.Length == 0) return g;
+        var idx = keepdim ? indices : indices.Unsqueeze(dim);
+        var gk = keepdim ? g : g.Unsqueeze(dim);
+        var positions = Arange(inputShape[dim]).Reshape([.. Enumerable.Range(0, inputShape.Length).Select(i => i == dim ? -1 : 1)]);
+        return gk * positions.Eq(idx);
+    }
+
+    private Tensor AExtreme<TR>(int[]? dim, bool keepdim, string name, string node) where TR : IReducer
+    {
+        var dims = ReductionDims(dim);
+        foreach (var d in dims)
+            if (Layout.Sizes[d] == 0) throw Errors.Index($"{name}(): Expected reduction dim {d} to have non-zero size.");
+        if (Numel == 0 && dims.Length == Dim && Dim > 0)
+            throw Errors.Index($"{name}(): Expected reduction dim 0 to have non-zero size.");
+        var y = ReduceValues<TR>(this, dims, keepdim);
+        var inputShape = Shape;
+        return Graph.Record(y, node, [this], (g, s, _) =>
+        {
+            var mask = s[0].Eq(s[1].ExpandReduced(inputShape, dims, keepdim));
+            return [g.ExpandReduced(inputShape, dims, keepdim) * mask / mask.Sum([.. dims], keepdim: true)];
+        }, this, y);
+    }
+
+    private Tensor ArgExtreme<TA>(int? dim, bool keepdim, string name) where TA : IArgReducer
+    {
+        if (dim is null)
+        {
+            if (Numel == 0) throw Errors.Index($"{name}(): Expected reduction dim to be specified for input.numel() == 0.");
+            var flat = Reshape(-1).ReduceIndices<TA>(0, false);
+            return keepdim ? flat.Reshape(Enumerable.Repeat(1, Dim).ToArray()) : flat;
+        }
+        int d = Errors.WrapDim(dim.Value, Dim);
+        if (Dim > 0 && Layout.Sizes[d] == 0) throw Errors.Index($"{name}(): Expected reduction dim {d} to have non-zero size.");
+        return ReduceIndices<TA>(d, keepdim);
+    }
+
+    private Tensor ReduceIndices<TA>(int dim, bool keepdim) where TA : IArgReducer
+    {
+        var dims = Dim == 0 ? Array.Empty<int>() : [dim];
+        var rows = Reduce.Rows(this, dims, out int outer, out int k);
+        var y = Allocate(ReducedShape(dims, keepdim), DType.Int64);
+        Reduce.Indices<TA>(rows, outer, k, y.Data<long>());
+        return y;
+    }
+
+    /// <summary>Reduces <paramref name="x"/> (already of the output dtype) over <paramref name="dims"/> without autograd.</summary>
+    private Tensor ReduceValues<TR>(Tensor x, int[] dims, bool keepdim) where TR : IReducer
+    {
+        var rows = Reduce.Rows(x, dims, out int outer, out int k);
+        var y = Allocate(x.ReducedShape(dims, keepdim), x.DType);
+        if (k == 0) return y.FillRaw(typeof(TR) == typeof(ProdReducer) ? 1 : 0);
+        Reduce.Values<TR>(rows, outer, k, y);
+        return y;
+    }
+
+    private int[] ReducedShape(int[] dims, bool keepdim)
+    {
+        var shape = new List<int>();
+        for (int i = 0; i < Dim; i++)
+        {
+            if (!dims.Contains(i)) shape.Add(Layout.Sizes[i]);
+            else if (keepdim) shape.Add(1);
+        }
+        return [.. shape];
+    }
+
+    /// <summary>The dims to reduce, wrapped and checked for duplicates; null or empty means all.</summary>
+    internal int[] ReductionDims(int[]? dim)
+    {
+        if (dim is null || dim.Length == 0) return Enumerable.Range(0, Dim).ToArray();
+        var wrapped = dim.Select(d => Errors.WrapDim(d, Dim)).ToArray();
+        var dup = wrapped.GroupBy(d => d).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null) throw Errors.Runtime($"dim {dup.Key} appears multiple times in the list of dims");
+        return Dim == 0 ? [] : wrapped;
+    }
+
+    /// <summary>Broadcasts a reduced gradient back to the input's shape (re-inserting dims when keepdim was false).</summary>
+    internal Tensor ExpandReduced(int[] inputShape, int[] dims, bool keepdim)
+    {
+        var g = this;
+        if (!keepdim)
+            foreach (var d in dims.Order()) g = g.Unsqueeze(d);
+        return g.Expand(inputShape);
+    }
+
+    private void CheckFloat(string name)
+    {
+        if (!IsFloatingPoint)
+            throw Errors.Runtime($"{name}(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.ScalarTypeName()}");
+    }
+}

@@ -1,0 +1,82 @@
+using Nabla.Core;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public sealed partial class Tensor
+{
+    /// <summary>torch.cumsum: running sums along <paramref name="dim"/>; integers and Bool give Int64.</summary>
+    public Tensor Cumsum(int dim, DType? dtype = null)
+    {
+        int d = Errors.WrapDim(dim, Dim);
+        var y = ScanRaw<CumsumOp>(d, dtype);
+        return Graph.Record(y, "CumsumBackward0", [this], (g, _, _) => [g.Flip(d).Cumsum(d).Flip(d)]);
+    }
+
+    /// <summary>torch.cumprod: running products along <paramref name="dim"/>; integers and Bool give Int64.</summary>
+    public Tensor Cumprod(int dim, DType? dtype = null)
+    {
+        int d = Errors.WrapDim(dim, Dim);
+        var y = ScanRaw<CumprodOp>(d, dtype);
+        return Graph.Record(y, "CumprodBackward0", [this], (g, s, _) =>
+        {
+            // d out_j / d x_i = prod_{k<=j, k!=i} x_k: sum over j >= i of g_j times that, without dividing by x_i.
+            var x = s[0];
+            int n = x.Dim == 0 ? 1 : x.Size(d);
+            var parts = new Tensor[n];
+            for (int i = 0; i < n; i++)
+            {
+                var xi = x.Dim == 0 ? x : x.Narrow(d, i, 1);
+                var ones = OnesLike(xi);
+                var replaced = x.Dim == 0 ? ones : Cat([x.Narrow(d, 0, i), ones, x.Narrow(d, i + 1, n - i - 1)], d);
+                var prods = replaced.Cumprod(d);
+                var tail = x.Dim == 0 ? g * prods : (g * prods).Narrow(d, i, n - i);
+                parts[i] = tail.Sum(x.Dim == 0 ? [] : [d], keepdim: x.Dim > 0);
+            }
+            return [x.Dim == 0 ? parts[0] : Cat(parts, d)];
+        }, this);
+    }
+
+    private Tensor ScanRaw<TOp>(int d, DType? dtype) where TOp : IScanOp
+    {
+        var type = dtype ?? (DType.IsIntegral() ? DType.Int64 : DType);
+        var x = CastRaw(type);
+        if (Dim == 0) return x.CloneRaw();
+        var order = Enumerable.Range(0, Dim).Where(i => i != d).Append(d).ToArray();
+        var rows = x.Detach().Permute(order);
+        rows = rows.IsContiguous() ? rows : rows.CloneRaw();
+        var y = Allocate(rows.Shape, type);
+        if (y.Numel > 0) Scan.Run<TOp>(rows, Layout.Sizes[d], y);
+        var inverse = new int[order.Length];
+        for (int i = 0; i < order.Length; i++) inverse[order[i]] = i;
+        return y.Permute(inverse).CloneRaw();
+    }
+
+    /// <summary>torch.diff: n-th forward difference along <paramref name="dim"/>, with optional prepend/append.</summary>
+    public Tensor Diff(int n = 1, int dim = -1, Tensor? prepend = null, Tensor? append = null)
+    {
+        Errors.Check(Dim >= 1, "diff expects input to be at least one-dimensional");
+        Errors.Check(n >= 0, $"order must be non-negative but got {n}");
+        int d = Errors.WrapDim(dim, Dim);
+        foreach (var extra in new[] { prepend, append })
+        {
+            if (extra is null) continue;
+            Errors.Check(extra.Dim == Dim, "diff expects prepend or append to be the same dimension as input");
+            for (int i = 0; i < Dim; i++)
+                if (i != d && extra.Layout.Sizes[i] != Layout.Sizes[i])
+                    throw Errors.Runtime($"diff expects the shape of tensor to prepend or append to match that of input except along the differencing dimension; input.size({i}) = {Layout.Sizes[i]}, but got tensor.size({i}) = {extra.Layout.Sizes[i]}");
+        }
+        if (n == 0) return Clone();
+        var a = prepend is null && append is null ? this
+            : Cat(new[] { prepend, this, append }.OfType<Tensor>().ToArray(), d);
+        n = Math.Min(n, a.Size(d));
+        for (int i = 0; i < n; i++)
+        {
+            int len = a.Size(d);
+            var hi = a.Narrow(d, 1, len - 1);
+            var lo = a.Narrow(d, 0, len - 1);
+            a = a.DType == DType.Bool ? hi.LogicalXor(lo) : hi - lo;
+        }
+        return a;
+    }
+}

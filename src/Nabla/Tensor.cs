@@ -1,0 +1,109 @@
+using Nabla.Core;
+
+namespace Nabla;
+
+/// <summary>
+/// An n-dimensional array with a run-time dtype and reverse-mode autograd, mirroring torch.Tensor.
+/// A tensor is a view: a <see cref="Layout"/> (sizes, strides, offset) over a shared <see cref="Storage"/>.
+/// Tensors are ordinary garbage-collected objects; there is nothing to dispose.
+/// </summary>
+public sealed partial class Tensor
+{
+    internal readonly Storage Storage;
+    internal readonly Layout Layout;
+    internal readonly VersionCounter VersionCounter;
+
+    /// <summary>The tensor this one is a view of (null for a tensor that owns its storage).</summary>
+    internal Tensor? ViewBase { get; private init; }
+
+    /// <summary>Recreates this view from <see cref="ViewBase"/>; used to rebase history after an in-place write.</summary>
+    internal Func<Tensor, Tensor>? ViewReplay { get; private init; }
+
+    /// <summary>A .NET number turned into a 0-d tensor; it only raises the category in type promotion.</summary>
+    internal bool IsWrappedNumber { get; private init; }
+
+    public DType DType { get; }
+
+    internal Tensor(Storage storage, Layout layout, DType dtype, VersionCounter? version = null)
+    {
+        Storage = storage;
+        Layout = layout;
+        DType = dtype;
+        VersionCounter = version ?? new VersionCounter();
+    }
+
+    /// <summary>A fresh, contiguous, uninitialised (zeroed) tensor.</summary>
+    internal static Tensor Allocate(int[] sizes, DType dtype)
+    {
+        var layout = Layout.Contiguous(sizes);
+        return new Tensor(Storage.Allocate(dtype, layout.Numel), layout, dtype);
+    }
+
+    internal static Tensor WrapNumber(Scalar s) =>
+        new Tensor(Storage.Allocate(s.Kind, 1), Layout.Contiguous([]), s.Kind) { IsWrappedNumber = true }.FillRaw(s);
+
+    /// <summary>A view sharing storage and version counter; <paramref name="replay"/> rebuilds it from this tensor.</summary>
+    internal Tensor MakeView(Layout layout, Func<Tensor, Tensor> replay)
+    {
+        var root = ViewBase ?? this;
+        var parentReplay = ViewReplay;
+        return new Tensor(Storage, layout, DType, VersionCounter)
+        {
+            ViewBase = root,
+            ViewReplay = parentReplay is null ? replay : b => replay(parentReplay(b)),
+        };
+    }
+
+    /// <summary>torch.Tensor.shape: a copy of the sizes.</summary>
+    public int[] Shape => (int[])Layout.Sizes.Clone();
+
+    internal ReadOnlySpan<int> Sizes => Layout.Sizes;
+
+    public int Dim => Layout.Rank;
+
+    public int Numel => Layout.Numel;
+
+    /// <summary>torch.Tensor.size(dim), with negative dims.</summary>
+    public int Size(int dim) => Layout.Sizes[Errors.WrapDim(dim, Dim)];
+
+    /// <summary>torch.Tensor.stride(): element strides, as PyTorch reports them.</summary>
+    public int[] Stride() => (int[])Layout.Strides.Clone();
+
+    public int StorageOffset => Layout.Offset;
+
+    public bool IsContiguous() => Layout.IsContiguous;
+
+    public bool IsFloatingPoint => DType.IsFloatingPoint();
+
+    /// <summary>The version counter's value: how many in-place writes this tensor's storage region has seen.</summary>
+    public int Version => VersionCounter.Version;
+
+    internal T[] Data<T>() => Storage.As<T>();
+
+    /// <summary>The value of a one-element tensor, converted to <typeparamref name="T"/> (torch.Tensor.item()).</summary>
+    public T Item<T>() where T : unmanaged
+    {
+        if (Numel != 1)
+            throw Errors.Runtime($"a Tensor with {Numel} elements cannot be converted to Scalar");
+        return ToArray<T>()[0];
+    }
+
+    /// <summary>The elements in row-major order, converted to <typeparamref name="T"/>.</summary>
+    public T[] ToArray<T>() where T : unmanaged
+    {
+        var target = DTypes.ForClrType(typeof(T));
+        var dense = To(target == DType.Bool ? DType.Bool : target).Contiguous();
+        if (typeof(T) == typeof(bool))
+        {
+            var bytes = dense.Data<byte>();
+            var result = new bool[dense.Numel];
+            for (int i = 0; i < result.Length; i++) result[i] = bytes[dense.Layout.Offset + i] != 0;
+            return (T[])(object)result;
+        }
+        var data = dense.Data<T>();
+        if (dense.Layout.Offset == 0 && data.Length == dense.Numel) return (T[])data.Clone();
+        return data.AsSpan(dense.Layout.Offset, dense.Numel).ToArray();
+    }
+
+    public override string ToString() => TensorFormatter.Format(this);
+}

@@ -71,9 +71,25 @@ public sealed partial class Tensor
         _retainsGrad = false;
     }
 
+    /// <summary>Set on an input a custom Function returned as-is: the version its base had then.</summary>
+    private int? _functionAliasVersion;
+
+    /// <summary>A view of this tensor standing for it as a custom Function's output (PyTorch's view_as under no_grad).</summary>
+    internal Tensor AliasCreatedInFunction()
+    {
+        var alias = MakeView(Layout, b => b);
+        alias._functionAliasVersion = Version;
+        return alias;
+    }
+
     /// <summary>Where a gradient for this tensor must be sent, or null when it needs none.</summary>
     internal Edge? GradientEdge()
     {
+        if (_functionAliasVersion is { } v && v != Version && GradFn is { } fn)
+            throw Errors.Runtime($"Output {OutputNr} of {fn.Name} is a view and its base or another view of its base has been modified inplace. " +
+                "This view was created inside a custom Function (or because an input was returned as-is) and the autograd logic to handle " +
+                "view+inplace would override the custom backward associated with the custom Function, leading to incorrect gradients. " +
+                "This behavior is forbidden. You can fix this by cloning the output of the custom Function.");
         if (GradFn is not null) return new Edge(GradFn, OutputNr);
         if (!_leafRequiresGrad) return null;
         return new Edge(_accumulator ??= new AccumulateGrad(this), 0);

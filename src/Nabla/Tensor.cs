@@ -105,5 +105,18 @@ public sealed partial class Tensor
         return data.AsSpan(dense.Layout.Offset, dense.Numel).ToArray();
     }
 
+    /// <summary>Reads element <paramref name="flatIndex"/> (row-major) straight from storage, as a double.</summary>
+    internal double GetFlat(int flatIndex) => Narrowed(flatIndex).Item<double>();
+
+    /// <summary>Writes element <paramref name="flatIndex"/> straight into storage, bypassing autograd and the version counter.</summary>
+    internal void SetFlat(int flatIndex, double value) => Narrowed(flatIndex).FillRaw(value);
+
+    private Tensor Narrowed(int flatIndex)
+    {
+        Span<int> index = stackalloc int[Dim];
+        for (int d = Dim - 1; d >= 0; d--) { index[d] = flatIndex % Layout.Sizes[d]; flatIndex /= Layout.Sizes[d]; }
+        return new Tensor(Storage, Layout.Contiguous([], Layout.OffsetOf(index)), DType);
+    }
+
     public override string ToString() => TensorFormatter.Format(this);
 }

@@ -3,7 +3,7 @@ using Nabla.Core;
 namespace Nabla;
 
 /// <summary>torch.autograd: backward passes over several roots and gradients without touching leaves.</summary>
-public static class Autograd
+public static partial class Autograd
 {
     /// <summary>torch.autograd.backward.</summary>
     public static void Backward(Tensor[] tensors, Tensor?[]? gradTensors = null, bool retainGraph = false, bool createGraph = false)

@@ -109,7 +109,7 @@ public static class GradCheck
 
     private static double[][] Evaluate(Func<Tensor[], Tensor[]> func, Tensor[] inputs, int[] outputs)
     {
-        using var _ = GradMode.NoGrad();
+        // Not under no-grad: gradgradcheck's function itself runs a backward pass.
         var outs = func(inputs);
         return outputs.Select(o => outs[o].ToArray<double>()).ToArray();
     }

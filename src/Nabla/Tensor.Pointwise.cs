@@ -22,6 +22,13 @@ public sealed partial class Tensor
     public static Tensor operator %(Tensor a, Tensor b) => a.Remainder(b);
     public static Tensor operator %(Tensor a, Scalar b) => a.Remainder(WrapNumber(b));
     public static Tensor operator -(Tensor a) => a.Neg();
+    // == and != compare elementwise, as in PyTorch; test identity with ReferenceEquals or `is null`.
+    public static Tensor operator ==(Tensor a, Tensor b) => a.Eq(b);
+    public static Tensor operator !=(Tensor a, Tensor b) => a.Ne(b);
+    public static Tensor operator ==(Tensor a, Scalar b) => a.Eq(b);
+    public static Tensor operator !=(Tensor a, Scalar b) => a.Ne(b);
+    public override bool Equals(object? obj) => ReferenceEquals(this, obj);
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
     public static Tensor operator <(Tensor a, Tensor b) => a.Lt(b);
     public static Tensor operator >(Tensor a, Tensor b) => a.Gt(b);
     public static Tensor operator <=(Tensor a, Tensor b) => a.Le(b);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using Nabla.Core;
 
 namespace Nabla.Tests;
@@ -234,6 +236,64 @@ public class TensorFormatterTests
         var values = Enumerable.Repeat(1f, 1001).ToArray();
         values[500] = 0.5f;
         Assert.Equal("tensor([1., 1., 1.,  ..., 1., 1., 1.])", Tensor.From(values).ToString());
+    }
+
+    // ---- reprs recorded from real PyTorch ----
+
+    /// <summary>
+    /// Random tensors of every dtype, scale and style, with nan/inf, outliers and autograd suffixes, whose
+    /// repr was recorded from PyTorch by Fixtures/make_tensor_repr.py. All mismatches are reported at once.
+    /// </summary>
+    [Fact]
+    public void MatchesReprsRecordedFromPyTorch()
+    {
+        using var fixture = JsonDocument.Parse(File.ReadAllText(FixturePath("tensor_repr.json")));
+        var mismatches = new List<string>();
+        foreach (var c in fixture.RootElement.GetProperty("cases").EnumerateArray())
+        {
+            var expected = c.GetProperty("expected").GetString()!;
+            var actual = RebuildFixtureTensor(c).ToString();
+            if (actual != expected)
+                mismatches.Add($"{c.GetProperty("name").GetString()}:\n{expected}\n  but Nabla printed\n{actual}");
+        }
+        Assert.True(mismatches.Count == 0, string.Join("\n\n", mismatches));
+    }
+
+    private static Tensor RebuildFixtureTensor(JsonElement c)
+    {
+        var dtype = Enum.Parse<DType>(c.GetProperty("dtype").GetString()!);
+        var shape = c.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        // Every stored value (float32 text included) widens to double exactly, so converting back is lossless.
+        var values = c.GetProperty("values").EnumerateArray()
+            .Select(e => ParseFixtureValue(e.GetString()!, dtype))
+            .ToArray();
+        var t = Tensor.From(values).Reshape(shape).To(dtype);
+        return c.GetProperty("grad").GetString() switch
+        {
+            "leaf" => t.RequiresGrad_(),
+            "mul" => t.RequiresGrad_() * t, // x * x of a leaf x: grad_fn=<MulBackward0>
+            _ => t,
+        };
+    }
+
+    private static double ParseFixtureValue(string text, DType dtype) => text switch
+    {
+        "nan" => double.NaN,
+        "inf" => double.PositiveInfinity,
+        "-inf" => double.NegativeInfinity,
+        _ when dtype == DType.Float32 => float.Parse(text, CultureInfo.InvariantCulture),
+        _ => double.Parse(text, CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The fixture is not copied to the build output, so look for it in the folders above it.</summary>
+    private static string FixturePath(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "Fixtures", name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException($"Fixtures/{name} not found above {AppContext.BaseDirectory}");
     }
 
     // ---- Python float formatting ----

@@ -49,14 +49,14 @@ public sealed partial class Tensor
     {
         var type = TypePromotion.ResultType(this, other);
         var y = type == DType.Bool ? Zip<LogicalOrOp>(this, other, type) : Zip<AddOp>(this, other, type);
-        return Graph.Record(y, other.IsWrappedNumber ? "AddBackward1" : "AddBackward0", [this, other],
+        return Graph.Record(y, "AddBackward0", [this, other],
             (g, _, _) => [g, g]);
     }
 
     public Tensor Add(Scalar other) => Add(WrapNumber(other));
 
     /// <summary>torch.sub.</summary>
-    public Tensor Sub(Tensor other) => Sub(other, other.IsWrappedNumber ? "SubBackward1" : "SubBackward0");
+    public Tensor Sub(Tensor other) => Sub(other, "SubBackward0");
 
     public Tensor Sub(Scalar other) => Sub(WrapNumber(other));
 
@@ -75,7 +75,7 @@ public sealed partial class Tensor
     {
         var type = TypePromotion.ResultType(this, other);
         var y = type == DType.Bool ? Zip<LogicalAndOp>(this, other, type) : Zip<MulOp>(this, other, type);
-        return Graph.Record(y, other.IsWrappedNumber ? "MulBackward1" : "MulBackward0", [this, other],
+        return Graph.Record(y, "MulBackward0", [this, other],
             (g, s, needs) => [needs[0] ? g * s[1] : null, needs[1] ? g * s[0] : null], this, other);
     }
 
@@ -85,7 +85,7 @@ public sealed partial class Tensor
     public Tensor Div(Tensor other, string? roundingMode = null)
     {
         var type = TypePromotion.ResultType(this, other);
-        string node = other.IsWrappedNumber ? "DivBackward1" : "DivBackward0";
+        string node = "DivBackward0";
         if (roundingMode is not null)
         {
             var y = roundingMode switch
@@ -94,7 +94,7 @@ public sealed partial class Tensor
                 "floor" => Zip<FloorDivOp>(this, other, type),
                 _ => throw Errors.Runtime($"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{roundingMode}'"),
             };
-            return Graph.Record(y, other.IsWrappedNumber ? "DivBackward3" : "DivBackward2", [this, other],
+            return Graph.Record(y, "DivBackward2", [this, other],
                 (g, _, _) => [ZerosLike(g), ZerosLike(g)]);
         }
         if (!type.IsFloatingPoint()) type = DTypes.Default;

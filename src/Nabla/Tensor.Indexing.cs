@@ -229,7 +229,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>zeros(shape).index_add_(dim, index, this): the backward of IndexSelect, differentiable in turn.</summary>
-    private Tensor IndexAddInto(int[] shape, int dim, Tensor index)
+    internal Tensor IndexAddInto(int[] shape, int dim, Tensor index)
     {
         var z = Zeros(shape, DType);
         var idx = index.ToArray<long>();

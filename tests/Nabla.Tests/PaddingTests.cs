@@ -150,6 +150,8 @@ public class PaddingTests
     {
         var e = Assert.Throws<ArgumentException>(() => F.Pad(Row(1, 2, 3, 4), [4, 0], "reflect"));
         Assert.Equal("Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (4, 0) at dimension 2 of input [1, 1, 4]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => F.Pad(Tensor.Zeros(1, 2, 2, 2), [0, 0, 0, 0, 2, 0], "reflect"));
+        Assert.Equal("Argument #8: Padding size should be less than the corresponding input dimension, but got: padding (2, 0) at dimension 1 of input [1, 2, 2, 2]", e.Message);
         e = Assert.Throws<ArgumentException>(() => F.Pad(Grid3x3(), [0, 0, 1, 3], "reflect"));
         Assert.Equal("Argument #6: Padding size should be less than the corresponding input dimension, but got: padding (1, 3) at dimension 2 of input [1, 1, 3, 3]", e.Message);
     }
@@ -174,6 +176,18 @@ public class PaddingTests
     }
 
     [Fact]
+    public void TooSmallMessagesForTwoAndThreeDims()
+    {
+        Assert.Equal("input (H: 3, W: 3) is too small. Calculated output H: -1 W: -1",
+            Assert.Throws<ArgumentException>(() => F.Pad(Grid3x3(), [-2, -2, -2, -2], "reflect")).Message);
+        Assert.Equal(new[] { 1, 1, 0, 3 }, F.Pad(Grid3x3(), [0, 0, -2, -1], "reflect").Shape);
+        var cube = Tensor.Zeros(1, 2, 2, 2);
+        foreach (var mode in new[] { "reflect", "replicate" })
+            Assert.Equal("input (D: 2 H: 2, W: 2) is too small. Calculated output D: 0 H: 0 W: 0",
+                Assert.Throws<ArgumentException>(() => F.Pad(cube, [-1, -1, -1, -1, -1, -1], mode)).Message);
+    }
+
+    [Fact]
     public void ReflectAndReplicateRejectEmptyNonBatchDims()
     {
         var e = Assert.Throws<ArgumentException>(() => F.Pad(Tensor.Zeros(1, 0, 4), [1, 1], "reflect"));
@@ -190,6 +204,29 @@ public class PaddingTests
         Assert.Equal("Negative padding value is resulting in an empty dimension",
             Assert.Throws<ArgumentException>(() => F.Pad(x, [-3, -2], "circular")).Message);
         Assert.Equal(new float[] { 1, 2, 3, 4, 1, 2, 3, 4 }, F.Pad(x, [4, 0], "circular").ToArray<float>());
+    }
+
+    /// <summary>libtorch 2.10 raises this (from its copy) for (3,-2), (-2,3) and (2,-3) on [1,2,3,4].</summary>
+    [Theory]
+    [InlineData(3, -2)]
+    [InlineData(-2, 3)]
+    [InlineData(2, -3)]
+    public void CircularPadLongerThanTheCroppedCoreIsRefused(int left, int right)
+    {
+        var e = Assert.Throws<ArgumentException>(() => F.Pad(Row(1, 2, 3, 4), [left, right], "circular"));
+        Assert.StartsWith("unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location.", e.Message);
+    }
+
+    [Fact]
+    public void ReflectAndReplicateHaveNoBoolKernel()
+    {
+        var mask = Tensor.Ones([1, 1, 4], DType.Bool);
+        Assert.Equal("\"reflection_pad1d\" not implemented for 'Bool'",
+            Assert.Throws<NotSupportedException>(() => F.Pad(mask, [1, 1], "reflect")).Message);
+        Assert.Equal("\"replication_pad2d\" not implemented for 'Bool'",
+            Assert.Throws<NotSupportedException>(() => F.Pad(mask, [1, 1, 0, 0], "replicate")).Message);
+        Assert.Equal(new[] { true, true, true, true, true, true }, F.Pad(mask, [1, 1], "circular").ToArray<bool>());
+        Assert.Equal(new long[] { 1, 0, 1, 2, 3, 2 }, F.Pad(Tensor.Arange(4).Reshape(1, 1, 4), [1, 1], "reflect").ToArray<long>());
     }
 
     [Fact]

@@ -88,6 +88,7 @@ public static partial class F
 
     private static Tensor ReflectionPad(Tensor input, int[] pad)
     {
+        CheckNotBool(input, $"reflection_pad{pad.Length / 2}d");
         CheckNonEmpty(input, pad.Length / 2);
         for (int k = 0; k < pad.Length / 2; k++)
         {
@@ -102,6 +103,7 @@ public static partial class F
 
     private static Tensor ReplicationPad(Tensor input, int[] pad)
     {
+        CheckNotBool(input, $"replication_pad{pad.Length / 2}d");
         CheckNonEmpty(input, pad.Length / 2);
         CheckOutputSize(input, pad, replicate: true);
         return RecordedGather(input, pad, ReplicateSource, $"ReplicationPad{pad.Length / 2}DBackward0");
@@ -118,10 +120,12 @@ public static partial class F
             int size = input.Size(-1 - k), left = pad[2 * k], right = pad[2 * k + 1];
             Errors.Check(left <= size && right <= size, "Padding value causes wrapping around more than once.");
             Errors.Check(size + left + right >= 0, "Negative padding value is resulting in an empty dimension");
-            // The wrap-around copies from the cropped core, not the original. PyTorch does not check that the core
-            // is long enough: a longer pad reads uninitialised or overlapping memory there, so it is refused here.
-            int core = size - Math.Max(-left, 0) - Math.Max(-right, 0);
-            Errors.Check(left <= Math.Max(core, 0) && right <= Math.Max(core, 0), "Padding value causes wrapping around more than once.");
+            // The wrap-around copies from the cropped core inside the output. A pad longer than that core makes
+            // libtorch copy between overlapping slices: its copy refuses that with the message below when the
+            // slices are dense and otherwise returns uninitialised memory; it is always refused here.
+            int core = Math.Max(size - Math.Max(-left, 0) - Math.Max(-right, 0), 0);
+            Errors.Check(left <= core && right <= core,
+                "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.");
         }
         return Gather(input, GatherSteps(input.Shape, pad, CircularSource));
     }
@@ -141,6 +145,12 @@ public static partial class F
         int start = Math.Max(-left, 0), core = size - start - Math.Max(-right, 0);
         int offset = j - Math.Max(left, 0);
         return start + (offset % core + core) % core;
+    }
+
+    /// <summary>The reflection and replication kernels are compiled for every dtype but Bool (circular only copies).</summary>
+    private static void CheckNotBool(Tensor input, string kernel)
+    {
+        if (input.DType == DType.Bool) throw Errors.NotImplemented($"\"{kernel}\" not implemented for 'Bool'");
     }
 
     /// <summary>padding::check_valid_input: every dim except an optional leading batch dim must be non-empty.</summary>

@@ -120,10 +120,14 @@ public static partial class F
             int size = input.Size(-1 - k), left = pad[2 * k], right = pad[2 * k + 1];
             Errors.Check(left <= size && right <= size, "Padding value causes wrapping around more than once.");
             Errors.Check(size + left + right >= 0, "Negative padding value is resulting in an empty dimension");
-            // The wrap-around copies from the cropped core inside the output. A pad longer than that core makes
-            // libtorch copy between overlapping slices: its copy refuses that with the message below when the
-            // slices are dense and otherwise returns uninitialised memory; it is always refused here.
-            int core = Math.Max(size - Math.Max(-left, 0) - Math.Max(-right, 0), 0);
+        }
+        // The wrap-around copies from the cropped core inside the output, innermost dim first. A pad longer than
+        // that core makes libtorch copy between overlapping slices: its copy refuses that with the message below
+        // when the slices are dense and otherwise returns uninitialised memory; it is always refused here.
+        for (int k = 0; k < pad.Length / 2; k++)
+        {
+            int left = pad[2 * k], right = pad[2 * k + 1];
+            int core = Math.Max(input.Size(-1 - k) - Math.Max(-left, 0) - Math.Max(-right, 0), 0);
             Errors.Check(left <= core && right <= core,
                 "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.");
         }

@@ -200,4 +200,28 @@ public class EinsumTests
         d.Backward(Tensor.From(new float[] { 5, 7 }));
         Assert.Equal(new float[] { 0, 5, 0, 0, 0, 7 }, x.Grad!.ToArray<float>());
     }
+
+    public static TheoryData<string, int[], Func<Tensor, Tensor>, int[], float, float[]> LibTorchGradients => new()
+    {
+        { "iji->j", [3, 2, 3], x => Tensor.Einsum("iji->j", x), [2], 31.5f, [1, 0, 0, 2, 0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 1, 0, 0, 2] },
+        { "bij,bjk,kl->bil", [2, 3, 4], x => Tensor.Einsum("bij,bjk,kl->bil", x, Arange(40, 2, 4, 5), Arange(10, 5, 2)), [2, 3, 2], 1330750f,
+            [200, 550, 900, 1250, 460, 1260, 2060, 2860, 720, 1970, 3220, 4470, 7780, 9480, 11180, 12880, 9840, 11990, 14140, 16290, 11900, 14500, 17100, 19700] },
+        { "...ij,...jk->...ik", [2, 1, 3, 4], x => Tensor.Einsum("...ij,...jk->...ik", x, Arange(20, 4, 5)), [2, 1, 3, 5], 124135f,
+            [40, 115, 190, 265, 90, 290, 490, 690, 140, 465, 790, 1115, 190, 640, 1090, 1540, 240, 815, 1390, 1965, 290, 990, 1690, 2390] },
+        { "ij,kj,ik->", [2, 3], x => Tensor.Einsum("ij,kj,ik->", x, Arange(6, 2, 3) - 2, Arange(4, 2, 2)), [], 15f, [1, 2, 3, -1, 4, 9] },
+        { "bii,bj->bj", [2, 3, 3], x => Tensor.Einsum("bii,bj->bj", x, x.Sum(2)), [2, 3], 4313.25f,
+            [30, 3, 3, 6, 33, 6, 9, 9, 36, 322.5f, 66, 66, 82.5f, 339, 82.5f, 99, 99, 355.5f] },
+    };
+
+    /// <summary>Reference values from libtorch 2.10 (see <see cref="WeightedGradient"/>).</summary>
+    [Theory]
+    [MemberData(nameof(LibTorchGradients))]
+    public void GradientsMatchLibTorch(string equation, int[] shape, Func<Tensor, Tensor> f, int[] outShape, float loss, float[] grad)
+    {
+        _ = equation; // names the case in the test explorer
+        var result = WeightedGradient.Run(shape, f);
+        Assert.Equal(outShape, result.Shape);
+        Assert.Equal(loss, result.Loss);
+        Assert.Equal(grad, result.Grad);
+    }
 }

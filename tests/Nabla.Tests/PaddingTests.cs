@@ -235,4 +235,24 @@ public class PaddingTests
         var e = Assert.Throws<ArgumentException>(() => F.Pad(Tensor.Zeros(4), [-3, -2]));
         Assert.Equal("The input size 4, plus negative padding -3 and -2 resulted in a negative output size, which is invalid. Check dimension 0 of your input.", e.Message);
     }
+
+    /// <summary>Reference values from libtorch 2.10 (see <see cref="WeightedGradient"/>).</summary>
+    [Theory]
+    [InlineData("reflect", new[] { 1, 2, 3, 4 }, new[] { 2, 1, 1, 2 }, new[] { 1, 2, 6, 7 }, 21125f,
+        new float[] { 48, 96, 152, 54, 51, 102, 165, 60, 24, 48, 76, 27, 132, 264, 404, 138, 177, 354, 543, 186, 66, 132, 202, 69 })]
+    [InlineData("reflect", new[] { 1, 2, 3, 4 }, new[] { -1, 3, 2, -1 }, new[] { 1, 2, 4, 6 }, 7008f,
+        new float[] { 18, 30, 30, 15, 36, 60, 60, 30, 6, 6, 6, 3, 42, 78, 78, 39, 84, 156, 156, 78, 30, 54, 54, 27 })]
+    [InlineData("replicate", new[] { 1, 2, 3, 2 }, new[] { 1, 2, -1, 2, 3, 0 }, new[] { 1, 5, 4, 5 }, 10950f,
+        new float[] { 0, 0, 252, 408, 996, 1584, 0, 0, 163, 252, 549, 846 })]
+    [InlineData("circular", new[] { 1, 2, 3, 4 }, new[] { 3, -1, 1, 2 }, new[] { 1, 2, 6, 6 }, 15450f,
+        new float[] { 70, 74, 78, 0, 94, 98, 102, 0, 46, 50, 54, 0, 214, 218, 222, 0, 238, 242, 246, 0, 190, 194, 198, 0 })]
+    [InlineData("circular", new[] { 1, 2, 3, 2 }, new[] { 1, 1, -1, 2, 2, 0 }, new[] { 1, 4, 4, 4 }, 5504f,
+        new float[] { 0, 0, 184, 176, 216, 208, 0, 0, 312, 304, 344, 336 })]
+    public void MultiDimensionalPadsMatchLibTorch(string mode, int[] shape, int[] pad, int[] outShape, float loss, float[] grad)
+    {
+        var result = WeightedGradient.Run(shape, x => F.Pad(x, pad, mode));
+        Assert.Equal(outShape, result.Shape);
+        Assert.Equal(loss, result.Loss);
+        Assert.Equal(grad, result.Grad);
+    }
 }

@@ -36,6 +36,7 @@ public sealed partial class Tensor
         private readonly int[] _position = Enumerable.Repeat(-1, LabelCount).ToArray();
         private readonly int _ellipsisDims;                 // the most dims any "..." covers
         private int _ellipsisStart;
+        private int _nextPosition;                          // positions are handed out in order while planning
         private readonly int _outDims;
         private readonly int _totalDims;
 
@@ -52,16 +53,14 @@ public sealed partial class Tensor
             _labels = ParseInputs(lhs, operands.Length);
             _ellipsisDims = CountLabels(operands);
             bool ellipsisInOutput = arrow < 0 ? PlaceImplicitOutput() : PlaceExplicitOutput(equation[(arrow + 2)..], lhs.Length + 2);
-            _outDims = NextPosition;
+            _outDims = _nextPosition;
             if (!ellipsisInOutput) PlaceEllipsis();
             for (int label = 0; label < LabelCount; label++)
-                if (_uses[label] > 0 && _position[label] == -1) _position[label] = NextPosition++;
-            _totalDims = NextPosition;
+                if (_uses[label] > 0 && _position[label] == -1) _position[label] = _nextPosition++;
+            _totalDims = _nextPosition;
             _ellipsisSizes = Enumerable.Repeat(1, _ellipsisDims).ToArray();
             _holders = new int[_totalDims];
         }
-
-        private int NextPosition { get; set; }
 
         private static List<int>[] ParseInputs(string lhs, int count)
         {
@@ -118,7 +117,7 @@ public sealed partial class Tensor
         {
             PlaceEllipsis();
             for (int label = 0; label < LabelCount; label++)
-                if (_uses[label] == 1) _position[label] = NextPosition++;
+                if (_uses[label] == 1) _position[label] = _nextPosition++;
             return true;
         }
 
@@ -142,7 +141,7 @@ public sealed partial class Tensor
                         int label = Code(rhs[i], at + i);
                         Errors.Check(_position[label] == -1, $"einsum(): output subscript {rhs[i]} appears more than once in the output");
                         Errors.Check(_uses[label] > 0, $"einsum(): output subscript {rhs[i]} does not appear in the equation for any input operand");
-                        _position[label] = NextPosition++;
+                        _position[label] = _nextPosition++;
                         break;
                 }
             }
@@ -151,8 +150,8 @@ public sealed partial class Tensor
 
         private void PlaceEllipsis()
         {
-            _ellipsisStart = NextPosition;
-            NextPosition += _ellipsisDims;
+            _ellipsisStart = _nextPosition;
+            _nextPosition += _ellipsisDims;
         }
 
         /// <summary>

@@ -200,6 +200,14 @@ public sealed partial class Tensor
         key[d] = index.Reshape(-1);
         var y = Detach().Index(key);
         var shape = Shape;
-        return Graph.Record(y, "IndexSelectBackward0", [this], (g, _, _) => [Zeros(shape, g.DType).IndexPut(key, g, accumulate: true)]);
+        return Graph.Record(y, "IndexSelectBackward0", [this], (g, _, _) => [g.IndexAddInto(shape, d, key[d]!)]);
+    }
+
+    /// <summary>zeros(shape).index_add_(dim, index, this): the backward of IndexSelect, differentiable in turn.</summary>
+    internal Tensor IndexAddInto(int[] shape, int dim, Tensor index)
+    {
+        var key = new Tensor?[dim + 1];
+        key[dim] = index;
+        return Zeros(shape, DType).IndexPut(key, this, accumulate: true);
     }
 }

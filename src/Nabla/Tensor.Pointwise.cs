@@ -174,7 +174,7 @@ public sealed partial class Tensor
     /// <summary>torch.relu.</summary>
     public Tensor Relu()
     {
-        if (DType == DType.Bool) throw Errors.Runtime("\"clamp_min_cpu\" not implemented for 'Bool'");
+        if (DType == DType.Bool) throw Errors.NotImplemented("\"clamp_min_cpu\" not implemented for 'Bool'");
         var y = Zip<MaximumOp>(this, WrapNumber(0), DType);
         return Graph.Record(y, "ReluBackward0", [this], (g, s, _) => [g * (s[0] > 0)], y);
     }

@@ -11,12 +11,14 @@ public sealed partial class Tensor
     public Tensor Gather(int dim, Tensor index)
     {
         int d = Errors.WrapDim(dim, Dim);
-        if (index.Numel == 0) return Allocate(index.Shape, DType);
-        CheckIndexDType("gather", index);
-        CheckGatherShape(d, index);
-        var idx = CheckedIndex(index, d);
         var y = Allocate(index.Shape, DType);
-        IndexAlongDim.Gather(this, d, idx, y);
+        // An empty index skips every check (even its dtype) and gives an empty result.
+        if (index.Numel > 0)
+        {
+            CheckIndexDType("gather", index);
+            CheckGatherShape(d, index);
+            IndexAlongDim.Gather(this, d, CheckedIndex(index, d), y);
+        }
         var inputShape = Shape;
         return Graph.Record(y, "GatherBackward0", [this],
             (g, s, _) => [Zeros(inputShape, g.DType).ScatterAdd(d, s[0], g)], index);

@@ -135,6 +135,25 @@ public class GatherScatterTests
         Assert.Equal(new long[] { 1, 0, 1, 1 }, y.ToArray<long>());
         var s = Tensor.Zeros([2, 3], dtype).Scatter(1, index, Tensor.Ones([2, 2], dtype));
         Assert.Equal(new long[] { 1, 0, 1, 1, 0, 0 }, s.ToArray<long>());
+        // Bool sums saturate (logical or).
+        var added = Tensor.Zeros([2, 3], dtype).ScatterAdd(1, index, Tensor.Ones([2, 2], dtype));
+        Assert.Equal(new long[] { 1, 0, 1, dtype == DType.Bool ? 1 : 2, 0, 0 }, added.ToArray<long>());
+        var amax = x.ScatterReduce(1, index, Tensor.Ones([2, 2], dtype), "amax", includeSelf: false);
+        Assert.Equal(new long[] { 1, 1, 1, 1, 0, 0 }, amax.ToArray<long>());
+        Assert.Equal(new long[] { 1, 0 }, x.MaskedSelect(Tensor.From(new[] { false, true, false })).ToArray<long>());
+        Assert.Equal(new long[] { 0, 1 }, x.Take(Longs(0, -3)).ToArray<long>());
+        Assert.Equal(new long[] { 0, 1, 1, 1, 1, 0 }, x.IndexAdd(1, Longs(1), Tensor.Ones([2, 1], dtype)).ToArray<long>().Select(v => Math.Min(v, 1)).ToArray());
+    }
+
+    [Fact]
+    public void EmptyGatherStillRecordsItsGradient()
+    {
+        var x = Leaf(1, 2, 3);
+        var y = x.Gather(0, Tensor.Zeros([0], DType.Float32));
+        Assert.Equal(new[] { 0 }, y.Shape);
+        Assert.Equal("GatherBackward0", y.GradFn!.Name);
+        y.Sum().Backward();
+        Close([0, 0, 0], x.Grad);
     }
 
     [Fact]

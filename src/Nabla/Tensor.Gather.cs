@@ -200,8 +200,8 @@ public sealed partial class Tensor
         if (index.Numel > 0 && Numel > 0)
         {
             CheckIndexAddRange(d, index, source, a);
-            Tensor scaled;
-            using (GradMode.NoGrad()) scaled = a.ToDouble() == 1 ? source : source.Detach().Mul(a).CastRaw(DType);
+            // alpha is converted to self's dtype first (2.5 scales an Int64 source by 2).
+            var scaled = a.ToDouble() == 1 ? source : Zip<MulOp>(source, ScalarTensor(a), DType);
             IndexAlongDim.Scatter(y, d, SpreadIndex(index, d, source), scaled, ScatterMode.Add);
         }
         return Graph.Record(y, "IndexAddBackward0", [this, source], (g, s, needs) =>
@@ -314,8 +314,9 @@ public sealed partial class Tensor
         var selfRest = Dim == 0 ? Layout.Sizes : Layout.Remove(Layout.Sizes, dim);
         var sourceRest = source.Dim == 0 ? source.Layout.Sizes : Layout.Remove(source.Layout.Sizes, dim);
         if (!selfRest.SequenceEqual(sourceRest))
+            // libtorch streams these shapes as std::vector: space-separated, without brackets.
             throw Errors.Runtime("index_copy_(): Source/destination tensor must have same slice shapes. " +
-                $"Destination slice shape: {Errors.Shape(selfRest)} at dimension {dim} and source slice shape: {Errors.Shape(sourceRest)} at dimension 0.");
+                $"Destination slice shape: {string.Join(" ", selfRest)} at dimension {dim} and source slice shape: {string.Join(" ", sourceRest)} at dimension 0.");
         if (source.Dim != 0 && index.Numel != source.Layout.Sizes[dim])
             throw Errors.Index($"index_copy_(): Number of indices ({index.Numel}) should be equal to source.size(dim) ({source.Layout.Sizes[dim]})");
     }
@@ -402,8 +403,8 @@ public sealed partial class Tensor
     {
         Errors.Check(DType == source.DType,
             $"masked_scatter: expected self and source to have same dtypes but got{DType.ScalarTypeName()} and {source.DType.ScalarTypeName()}");
-        Errors.Check(mask.DType is DType.Bool or DType.UInt8,
-            $"masked_scatter_ only supports boolean masks, but got mask with dtype {TypeMetaName(mask.DType)}");
+        Errors.Check(mask.DType == DType.Bool,
+            $"masked_scatter_ only supports boolean masks, but got mask with dtype {mask.DType.ScalarTypeName()}");
         var shape = Shapes.Broadcast(mask.Sizes, Sizes);
         var positions = MaskPositions(mask, shape);
         Errors.Check(positions.Numel <= source.Numel, "Number of elements of source < number of ones in mask");
@@ -418,8 +419,12 @@ public sealed partial class Tensor
         ], mask);
     }
 
-    public Tensor MaskedScatter_(Tensor mask, Tensor source) =>
-        InPlace(mask, x => x.MaskedScatter(mask, source), operand: source);
+    /// <summary>In-place masked_scatter; the mask must expand to this tensor's shape.</summary>
+    public Tensor MaskedScatter_(Tensor mask, Tensor source)
+    {
+        var expanded = mask.Expand(Shape);
+        return InPlace(null, x => x.MaskedScatter(expanded, source), operand: source);
+    }
 
     /// <summary>The gradient of masked_scatter's source: the selected gradients, zero-padded to the source's shape.</summary>
     private static Tensor MaskedScatterBackward(Tensor grad, Tensor mask, int[] sourceShape)
@@ -476,14 +481,15 @@ public sealed partial class Tensor
         Errors.Check(indices.DType == DType.Int64,
             $"torch.take_along_dim(): dtype of indices should be Long but got {indices.DType.ScalarTypeName()}");
         int d = Errors.WrapDim(dimValue, Dim);
+        if (Dim == 0) throw Errors.Index($"Dimension specified as {d} but tensor has no dimensions");
         var selfSizes = Shape;
-        if (Dim > 0) selfSizes[d] = indices.Size(d);
+        selfSizes[d] = indices.Size(d);
         var indicesBroadcast = indices.Expand(Shapes.Broadcast(selfSizes, indices.Sizes));
         var indicesSizes = indices.Shape;
-        if (Dim > 0) indicesSizes[d] = Size(d);
+        indicesSizes[d] = Size(d);
         var selfBroadcast = Expand(Shapes.Broadcast(indicesSizes, Sizes));
-        int size = Dim == 0 ? 1 : Layout.Sizes[d];
-        var wrapped = size == 0 ? indicesBroadcast : indicesBroadcast.Remainder(WrapNumber(size));
+        // A size-0 dim makes this modulo raise "ZeroDivisionError", as in libtorch.
+        var wrapped = indicesBroadcast.Remainder(WrapNumber(Layout.Sizes[d]));
         return selfBroadcast.Gather(d, wrapped);
     }
 

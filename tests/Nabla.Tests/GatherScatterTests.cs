@@ -527,6 +527,13 @@ public class GatherScatterTests
             Assert.Throws<ArgumentException>(() => x.TakeAlongDim(Tensor.From(new int[,] { { 0 } }), 1)).Message);
         Assert.Equal("torch.take_along_dim(): input and indices should have the same number of dimensions, but got 2 dimensions for input, and 1 dimensions for indices",
             Assert.Throws<ArgumentException>(() => x.TakeAlongDim(Longs(0), 1)).Message);
+        Assert.Equal("ZeroDivisionError",
+            Assert.Throws<ArgumentException>(() => Tensor.Zeros(2, 0).TakeAlongDim(Tensor.Zeros([2, 1], DType.Int64), 1)).Message);
+        Assert.Equal("Dimension specified as 0 but tensor has no dimensions",
+            Assert.Throws<IndexOutOfRangeException>(() => Tensor.From(3.0).TakeAlongDim(Tensor.From(4L), 0)).Message);
+        // Without a dim the flattening is a view: non-contiguous inputs fail as in libtorch; Int32 indices work.
+        Assert.Throws<ArgumentException>(() => x.T.TakeAlongDim(Longs(0, 1)));
+        Close([5, 0], Tensor.Arange(0.0, 6.0).Reshape(2, 3).TakeAlongDim(Tensor.From(new[] { 5, 0 })));
         // Without a dim: the flattened tensor.
         Close([5, 0], Tensor.Arange(0.0, 6.0).Reshape(2, 3).TakeAlongDim(Tensor.From(new long[,] { { 5, 0 } })));
     }
@@ -544,6 +551,8 @@ public class GatherScatterTests
         (y * Tensor.Arange(1.0, 16.0, 1.0, DType.Float64).Reshape(5, 3)).Sum().Backward();
         Close(Enumerable.Range(1, 15).Select(v => (double)v).ToArray(), self.Grad);
         Close([2, 4, 6, 26, 28, 30, 2, 4, 6], source.Grad);
+        // An integral self converts alpha first: 2.5 scales by 2.
+        Assert.Equal(new long[] { 6, 0, 0 }, Tensor.Zeros([3], DType.Int64).IndexAdd(0, Longs(0), Longs(3), alpha: 2.5).ToArray<long>());
         // Along the last dim, with an Int32 index.
         var z = Tensor.Zeros(2, 3).IndexAdd(1, Tensor.From(new[] { 2, 2 }), Tensor.Ones(2, 2));
         Assert.Equal(new float[] { 0, 0, 2, 0, 0, 2 }, z.ToArray<float>());
@@ -591,8 +600,12 @@ public class GatherScatterTests
             Assert.Throws<IndexOutOfRangeException>(() => t.IndexCopy(0, Longs(-1), Tensor.Ones(1, 2))).Message);
         Assert.Equal("index_copy_(): Expected a long tensor for index, but got Int",
             Assert.Throws<ArgumentException>(() => t.IndexCopy(0, Tensor.From(new[] { 0 }), Tensor.Ones(1, 2))).Message);
-        Assert.Equal("index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: [2] at dimension 0 and source slice shape: [3] at dimension 0.",
+        Assert.Equal("index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: 2 at dimension 0 and source slice shape: 3 at dimension 0.",
             Assert.Throws<ArgumentException>(() => t.IndexCopy(0, Longs(0), Tensor.Ones(1, 3))).Message);
+        Assert.Equal("index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: 2 4 at dimension 0 and source slice shape: 3 4 at dimension 0.",
+            Assert.Throws<ArgumentException>(() => Tensor.Zeros(3, 2, 4).IndexCopy(0, Longs(0), Tensor.Ones(1, 3, 4))).Message);
+        Assert.Equal("index_copy_(): When source and destination are not scalars, their dimensionality must match. Source dimensionality (2), destination dimensionality (1)",
+            Assert.Throws<IndexOutOfRangeException>(() => Tensor.Zeros(3).IndexCopy(0, Longs(0), Tensor.Ones(1, 3))).Message);
         Assert.Equal("index_copy_(): Number of indices (2) should be equal to source.size(dim) (1)",
             Assert.Throws<IndexOutOfRangeException>(() => t.IndexCopy(0, Longs(0, 1), Tensor.Ones(1, 2))).Message);
     }
@@ -700,6 +713,11 @@ public class GatherScatterTests
             Assert.Throws<ArgumentException>(() => Tensor.Zeros(3).MaskedScatter(Tensor.Ones([3], DType.Bool), Tensor.Ones(2))).Message);
         Assert.Equal("masked_scatter: expected self and source to have same dtypes but gotFloat and Double",
             Assert.Throws<ArgumentException>(() => Tensor.Zeros(3).MaskedScatter(Tensor.Ones([3], DType.Bool), Tensor.Ones([3], DType.Float64))).Message);
+
+        Assert.Equal("masked_scatter_ only supports boolean masks, but got mask with dtype Byte",
+            Assert.Throws<ArgumentException>(() => Tensor.Zeros(3).MaskedScatter(Tensor.Ones([3], DType.UInt8), Tensor.Ones(3))).Message);
+        // Out of place the mask may be larger than self.
+        Assert.Equal(new[] { 2, 3 }, Tensor.Zeros(3).MaskedScatter(Tensor.Ones([2, 3], DType.Bool), Tensor.Ones(6)).Shape);
 
         var inPlace = Tensor.Zeros(4);
         inPlace.MaskedScatter_(Tensor.From(new[] { false, true, false, true }), Tensor.From(new float[] { 8, 9, 10 }));

@@ -70,14 +70,18 @@ public sealed partial class Tensor
             ScatterReduceBackward(g, s[0], d, s[1], s[2], reduce, includeSelf, s[3], needs), this, index, src, y);
     }
 
+    /// <summary>torch.Tensor.scatter_ (in place).</summary>
     public Tensor Scatter_(int dim, Tensor index, Tensor src) =>
         InPlace(null, x => x.Scatter(dim, index, src), operand: src);
 
+    /// <summary>torch.Tensor.scatter_ with a scalar value (in place).</summary>
     public Tensor Scatter_(int dim, Tensor index, Scalar value) => InPlace(null, x => x.Scatter(dim, index, value));
 
+    /// <summary>torch.Tensor.scatter_add_ (in place).</summary>
     public Tensor ScatterAdd_(int dim, Tensor index, Tensor src) =>
         InPlace(null, x => x.ScatterAdd(dim, index, src), operand: src);
 
+    /// <summary>torch.Tensor.scatter_reduce_ (in place).</summary>
     public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true) =>
         InPlace(null, x => x.ScatterReduce(dim, index, src, reduce, includeSelf), operand: src);
 
@@ -255,14 +259,18 @@ public sealed partial class Tensor
         ], index);
     }
 
+    /// <summary>torch.Tensor.index_add_ (in place).</summary>
     public Tensor IndexAdd_(int dim, Tensor index, Tensor source, Scalar? alpha = null) =>
         InPlace(null, x => x.IndexAdd(dim, index, source, alpha), operand: source);
 
+    /// <summary>torch.Tensor.index_copy_ (in place).</summary>
     public Tensor IndexCopy_(int dim, Tensor index, Tensor source) =>
         InPlace(null, x => x.IndexCopy(dim, index, source), operand: source);
 
+    /// <summary>torch.Tensor.index_fill_ (in place).</summary>
     public Tensor IndexFill_(int dim, Tensor index, Scalar value) => InPlace(null, x => x.IndexFill(dim, index, value));
 
+    /// <summary>torch.Tensor.index_fill_ with a 0-d tensor value (in place).</summary>
     public Tensor IndexFill_(int dim, Tensor index, Tensor value) =>
         InPlace(null, x => x.IndexFill(dim, index, value), operand: value);
 
@@ -382,8 +390,10 @@ public sealed partial class Tensor
         ], mask);
     }
 
+    /// <summary>torch.Tensor.masked_fill_ (in place); the mask must broadcast to this tensor's shape.</summary>
     public Tensor MaskedFill_(Tensor mask, Scalar value) => InPlace(mask, x => x.MaskedFill(mask, value), castAny: true);
 
+    /// <summary>torch.Tensor.masked_fill_ with a 0-d tensor value (in place).</summary>
     public Tensor MaskedFill_(Tensor mask, Tensor value) =>
         InPlace(mask, x => x.MaskedFill(mask, value), castAny: true, operand: value);
 
@@ -419,7 +429,7 @@ public sealed partial class Tensor
         ], mask);
     }
 
-    /// <summary>In-place masked_scatter; the mask must expand to this tensor's shape.</summary>
+    /// <summary>torch.Tensor.masked_scatter_ (in place); the mask must expand to this tensor's shape.</summary>
     public Tensor MaskedScatter_(Tensor mask, Tensor source)
     {
         var expanded = mask.Expand(Shape);

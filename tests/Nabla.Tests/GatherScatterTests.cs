@@ -162,6 +162,10 @@ public class GatherScatterTests
         var x = Tensor.From(7.0);
         Assert.Equal(7.0, x.Gather(0, Tensor.From(0L)).Item<double>());
         Assert.Equal(new[] { 2 }, x.Gather(0, Longs(0, 0)).Shape);
+        // A 0-d index counts as 1-d too, and take reads a 0-d tensor as one element.
+        Assert.Equal(2L, Tensor.Arange(3).Gather(0, Tensor.From(2L)).Item<long>());
+        Close([7, 7], x.Take(Longs(0, -1)));
+        Close([0, 5, 0], Tensor.Zeros(3).Scatter(0, Longs(1), Tensor.From(5f)));
     }
 
     // ---- non-contiguous inputs -------------------------------------------------------------------------------

@@ -786,6 +786,28 @@ public class GatherScatterTests
     }
 
     [Fact]
+    public void SavedIndexIsVersionChecked()
+    {
+        var x = Leaf(1, 2, 3);
+        var index = Longs(0, 2);
+        var y = x.Gather(0, index);
+        index.Add_(0);
+        var e = Assert.ThrowsAny<Exception>(() => y.Sum().Backward());
+        Assert.Contains("modified by an inplace operation", e.Message);
+    }
+
+    [Fact]
+    public void GradGradCheckScatterAndMaskedFill()
+    {
+        var distinct = Tensor.From(new long[,] { { 2, 0 }, { 1, 3 } });
+        Assert.True(GradCheck.GradGradCheck(xs => [xs[0].Scatter(1, distinct, xs[1]) * xs[0]], [Random(2, 4), Random(2, 2)]));
+        Assert.True(GradCheck.GradGradCheck(xs => [xs[0].ScatterAdd(1, distinct, xs[1] * xs[1])], [Random(2, 4), Random(2, 2)]));
+        var mask = Tensor.From(new[] { true, false, true });
+        Assert.True(GradCheck.GradGradCheck(xs => [xs[0].MaskedFill(mask, xs[1]) * xs[0]], [Random(3), Random()]));
+        Assert.True(GradCheck.GradGradCheck(xs => [xs[0].IndexCopy(0, Longs(2, 0), xs[1]) * xs[0]], [Random(3), Random(2)]));
+    }
+
+    [Fact]
     public void GradCheckIndexOps()
     {
         var index = Longs(3, 0, 3);

@@ -72,18 +72,18 @@ public sealed partial class Tensor
 
     /// <summary>torch.Tensor.scatter_ (in place).</summary>
     public Tensor Scatter_(int dim, Tensor index, Tensor src) =>
-        InPlace(null, x => x.Scatter(dim, index, src), operand: src);
+        InPlace(null, x => x.Scatter(dim, index, src), operand: NotOverlapping(src));
 
     /// <summary>torch.Tensor.scatter_ with a scalar value (in place).</summary>
     public Tensor Scatter_(int dim, Tensor index, Scalar value) => InPlace(null, x => x.Scatter(dim, index, value));
 
     /// <summary>torch.Tensor.scatter_add_ (in place).</summary>
     public Tensor ScatterAdd_(int dim, Tensor index, Tensor src) =>
-        InPlace(null, x => x.ScatterAdd(dim, index, src), operand: src);
+        InPlace(null, x => x.ScatterAdd(dim, index, src), operand: NotOverlapping(src));
 
     /// <summary>torch.Tensor.scatter_reduce_ (in place).</summary>
     public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true) =>
-        InPlace(null, x => x.ScatterReduce(dim, index, src, reduce, includeSelf), operand: src);
+        InPlace(null, x => x.ScatterReduce(dim, index, src, reduce, includeSelf), operand: NotOverlapping(src));
 
     /// <summary>A copy of this tensor with <paramref name="src"/> combined in, without autograd; the index is checked for range here.</summary>
     private Tensor ScatterRaw(int dim, Tensor index, Tensor src, ScatterMode mode)
@@ -261,11 +261,11 @@ public sealed partial class Tensor
 
     /// <summary>torch.Tensor.index_add_ (in place).</summary>
     public Tensor IndexAdd_(int dim, Tensor index, Tensor source, Scalar? alpha = null) =>
-        InPlace(null, x => x.IndexAdd(dim, index, source, alpha), operand: source);
+        InPlace(null, x => x.IndexAdd(dim, index, source, alpha), operand: NotOverlapping(source));
 
     /// <summary>torch.Tensor.index_copy_ (in place).</summary>
     public Tensor IndexCopy_(int dim, Tensor index, Tensor source) =>
-        InPlace(null, x => x.IndexCopy(dim, index, source), operand: source);
+        InPlace(null, x => x.IndexCopy(dim, index, source), operand: NotOverlapping(source));
 
     /// <summary>torch.Tensor.index_fill_ (in place).</summary>
     public Tensor IndexFill_(int dim, Tensor index, Scalar value) => InPlace(null, x => x.IndexFill(dim, index, value));
@@ -504,6 +504,22 @@ public sealed partial class Tensor
     }
 
     // ---- shared checks and helpers ----------------------------------------------------------------------------
+
+    /// <summary>
+    /// assert_no_overlap for in-place writes: <paramref name="input"/> may not be this tensor, nor a dense range of
+    /// memory that meets this one (layouts too hard to compare pass, as in PyTorch). Returns the input.
+    /// </summary>
+    private Tensor NotOverlapping(Tensor input)
+    {
+        if (!ReferenceEquals(Storage, input.Storage) || Numel == 0 || input.Numel == 0) return input;
+        bool same = Layout.Offset == input.Layout.Offset && Sizes.SequenceEqual(input.Sizes)
+            && Layout.Strides.AsSpan().SequenceEqual(input.Layout.Strides);
+        bool meet = IsContiguous() && input.IsContiguous()
+            && Layout.Offset < input.Layout.Offset + input.Numel && input.Layout.Offset < Layout.Offset + Numel;
+        if (same || meet)
+            throw Errors.Runtime("unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.");
+        return input;
+    }
 
     /// <summary>gather / scatter accept Int64 and (since PyTorch 2.x) Int32 index tensors.</summary>
     private static void CheckIndexDType(string op, Tensor index) =>

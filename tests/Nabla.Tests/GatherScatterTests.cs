@@ -464,6 +464,20 @@ public class GatherScatterTests
         Close([4, 1], x.Grad);
     }
 
+    [Fact]
+    public void InPlaceFormsRejectASourceThatOverlapsTheTarget()
+    {
+        const string message = "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.";
+        var x = Tensor.Arange(0.0, 4.0);
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => x.ScatterAdd_(0, Longs(0, 1), x.Slice(0, 1, 3))).Message);
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => x.IndexCopy_(0, Longs(0, 1, 2, 3), x)).Message);
+        var h = Leaf(1, 2, 3) * 1;
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => h.ScatterAdd_(0, Longs(0), h.Slice(0, 1, 2))).Message);
+        // A disjoint part of the same storage is fine.
+        x.Slice(0, 0, 2).ScatterAdd_(0, Longs(0, 0), x.Slice(0, 2, 4));
+        Assert.Equal(new float[] { 5, 1, 2, 3 }, x.ToArray<float>());
+    }
+
     // ---- determinism ---------------------------------------------------------------------------------------
 
     [Fact]

@@ -74,7 +74,7 @@ public class GatherScatterTests
     }
 
     [Fact]
-    public void GatherIndexMaySmallerOrLongerThanInput()
+    public void GatherIndexMayBeSmallerOrLongerThanInput()
     {
         var x = Tensor.Arange(12).Reshape(3, 4);
         // Smaller on dim 0, longer than the input along dim 1.

@@ -26,14 +26,15 @@ public sealed partial class Tensor
     public Tensor Copy_(Tensor src) => InPlace(src, x => src.To(x.DType).Expand(x.Shape), castAny: true);
 
     /// <summary>
-    /// The one path of every in-place op (<paramref name="other"/> must broadcast to this tensor's shape;
-    /// <paramref name="extraInput"/> is any other differentiable input): checks leaves and shapes, computes the result out of place
+    /// The one path of every in-place op: checks leaves and shapes, computes the result out of place
     /// (on a clone when autograd needs the old values), writes it into this storage, bumps the version,
     /// and moves this tensor's history (or its base's, for a view) onto the new node.
+    /// <paramref name="other"/> must broadcast to this tensor; <paramref name="operand"/> is an input that only
+    /// takes part in autograd (scatter's src, index_add's source), whatever its shape.
     /// </summary>
-    private Tensor InPlace(Tensor? other, Func<Tensor, Tensor> op, bool castAny = false, Tensor? extraInput = null)
+    private Tensor InPlace(Tensor? other, Func<Tensor, Tensor> op, bool castAny = false, Tensor? operand = null)
     {
-        bool record = Graph.ShouldRecord([this, other, extraInput]);
+        bool record = Graph.ShouldRecord([this, other, operand]);
         if (record && ViewBase is { IsLeaf: true, RequiresGrad: true })
             throw Errors.Runtime("a view of a leaf Variable that requires grad is being used in an in-place operation.");
         if (record && ViewBase is null && IsLeaf && RequiresGrad)

@@ -102,7 +102,7 @@ public sealed partial class Tensor
         var expanded = ExpandMasks(indices, "index");
         var plan = new AdvancedIndex(this, expanded);
         var y = Allocate(plan.ResultShape, DType);
-        IndexCopy.Run<Assign>(y, plan.ResultOuter(y), plan.ResultInner(y), this, plan.SourceOuter(this), plan.SourceInner(this));
+        IndexedCopy.Run<Assign>(y, plan.ResultOuter(y), plan.ResultInner(y), this, plan.SourceOuter(this), plan.SourceInner(this));
         var shape = Shape;
         return Graph.Record(y, "IndexBackward0", [this], (g, _, _) => [Zeros(shape, g.DType).IndexPut(expanded, g, accumulate: true)]);
     }
@@ -120,8 +120,8 @@ public sealed partial class Tensor
         var ve = v.Detach().Expand(plan.ResultShape);
         var y = CloneRaw();
         var (outer, inner, vOuter, vInner) = (plan.SourceOuter(y), plan.SourceInner(y), plan.ResultOuter(ve), plan.ResultInner(ve));
-        if (accumulate) IndexCopy.Run<AddInto>(y, outer, inner, ve, vOuter, vInner);
-        else IndexCopy.Run<Assign>(y, outer, inner, ve, vOuter, vInner);
+        if (accumulate) IndexedCopy.Run<AddInto>(y, outer, inner, ve, vOuter, vInner);
+        else IndexedCopy.Run<Assign>(y, outer, inner, ve, vOuter, vInner);
         return Graph.Record(y, "IndexPutBackward0", [this, values], (g, _, needs) =>
         [
             needs[0] ? (accumulate ? g : g.IndexPut(expanded, Zeros([], g.DType))) : null,
@@ -136,9 +136,9 @@ public sealed partial class Tensor
         if (!accumulate && indices.Length == 1 && indices[0] is { DType: DType.Bool } mask && values.Numel == 1)
         {
             var m = mask.Reshape([.. mask.Shape, .. Enumerable.Repeat(1, Dim - mask.Dim)]);
-            return InPlace(null, x => Where(m, values.To(x.DType).Reshape(), x), castAny: true, extraInput: values);
+            return InPlace(null, x => Where(m, values.To(x.DType).Reshape(), x), castAny: true, operand: values);
         }
-        return InPlace(null, x => x.IndexPut(indices, values, accumulate), castAny: true, extraInput: values);
+        return InPlace(null, x => x.IndexPut(indices, values, accumulate), castAny: true, operand: values);
     }
 
     /// <summary>Replaces each Bool/UInt8 mask by the coordinates of its set elements, one index per mask dim.</summary>
@@ -192,6 +192,8 @@ public sealed partial class Tensor
         if (index.IsFloatingPoint || index.DType is DType.Bool or DType.UInt8)
             throw Errors.Runtime("index_select(): Expected dtype int32 or int64 for index");
         int size = Dim == 0 ? 1 : Layout.Sizes[d];
+        if (Dim == 0 && index.Numel != 1)
+            throw Errors.Index($"index_select(): Index to scalar can have only 1 value, got {index.Numel} value(s)");
         foreach (var i in index.ToArray<long>())
             if (i < 0 || i >= size)
                 throw Dim >= 2 && d == 1 ? Errors.Runtime($"INDICES element is out of DATA bounds, id={i} axis_dim={size}")
@@ -205,10 +207,5 @@ public sealed partial class Tensor
     }
 
     /// <summary>zeros(shape).index_add_(dim, index, this): the backward of IndexSelect, differentiable in turn.</summary>
-    internal Tensor IndexAddInto(int[] shape, int dim, Tensor index)
-    {
-        var key = new Tensor?[dim + 1];
-        key[dim] = index;
-        return Zeros(shape, DType).IndexPut(key, this, accumulate: true);
-    }
+    internal Tensor IndexAddInto(int[] shape, int dim, Tensor index) => Zeros(shape, DType).IndexAdd(dim, index, this);
 }

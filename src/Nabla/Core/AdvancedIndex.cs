@@ -67,11 +67,11 @@ internal sealed class AdvancedIndex
     }
 
     /// <summary>Offsets of element (·, r) in a tensor laid out like the indexed one.</summary>
-    public int[] SourceInner(Tensor x) => IndexCopy.Offsets(
+    public int[] SourceInner(Tensor x) => IndexedCopy.Offsets(
         _restDims.Select(d => x.Layout.Sizes[d]).ToArray(), _restDims.Select(d => x.Layout.Strides[d]).ToArray(), 0);
 
     /// <summary>Offsets of element (b, ·) in a tensor shaped like the result (e.g. the output, or expanded values).</summary>
-    public int[] ResultOuter(Tensor r) => IndexCopy.Offsets(BroadcastShape,
+    public int[] ResultOuter(Tensor r) => IndexedCopy.Offsets(BroadcastShape,
         r.Layout.Strides.AsSpan(_position, BroadcastShape.Length), r.StorageOffset);
 
     /// <summary>Offsets of element (·, r) in a tensor shaped like the result.</summary>
@@ -79,6 +79,6 @@ internal sealed class AdvancedIndex
     {
         int nb = BroadcastShape.Length;
         var dims = Enumerable.Range(0, _restDims.Length).Select(j => j < _position ? j : j + nb).ToArray();
-        return IndexCopy.Offsets(dims.Select(d => r.Layout.Sizes[d]).ToArray(), dims.Select(d => r.Layout.Strides[d]).ToArray(), 0);
+        return IndexedCopy.Offsets(dims.Select(d => r.Layout.Sizes[d]).ToArray(), dims.Select(d => r.Layout.Strides[d]).ToArray(), 0);
     }
 }

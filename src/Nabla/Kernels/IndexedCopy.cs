@@ -23,7 +23,7 @@ internal struct AddInto : ICombine
 /// over the broadcast index shape and r over the un-indexed dims. Gather and index_put are the same loop with
 /// the sides swapped; accumulation runs serially so duplicate indices sum deterministically.
 /// </summary>
-internal static class IndexCopy
+internal static class IndexedCopy
 {
     public static void Run<TC>(Tensor dst, int[] dstOuter, int[] dstInner, Tensor src, int[] srcOuter, int[] srcInner)
         where TC : ICombine

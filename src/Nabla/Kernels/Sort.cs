@@ -1,0 +1,218 @@
+using System.Numerics;
+
+namespace Nabla.Kernels;
+
+/// <summary>
+/// The order of one contiguous row as PyTorch's CPU sort comparator sees it: NaN above every number (and equal to
+/// another NaN). Ties break by position, so an unstable sort over this order is stable, ascending or descending.
+/// </summary>
+internal readonly struct RowOrder<T>(T[] data, int offset, bool descending) : IComparer<int> where T : unmanaged, INumber<T>
+{
+    public int Compare(int a, int b)
+    {
+        int c = CompareValues(data[offset + a], data[offset + b]);
+        if (descending) c = -c;
+        return c != 0 ? c : a.CompareTo(b);
+    }
+
+    private static int CompareValues(T x, T y)
+    {
+        bool xNan = T.IsNaN(x), yNan = T.IsNaN(y);
+        if (xNan || yNan) return xNan.CompareTo(yNan);
+        return x < y ? -1 : x > y ? 1 : 0;
+    }
+}
+
+/// <summary>
+/// Lexicographic order of contiguous rows of <c>width</c> elements, as unique(dim) compares slices (a NaN compares
+/// equal to everything there); ties break by row number.
+/// </summary>
+internal readonly struct LexOrder<T>(T[] data, int offset, int width) : IComparer<int> where T : unmanaged, INumber<T>
+{
+    public int Compare(int a, int b)
+    {
+        for (int i = 0; i < width; i++)
+        {
+            T x = data[offset + a * width + i], y = data[offset + b * width + i];
+            if (x < y) return -1;
+            if (x > y) return 1;
+        }
+        return a.CompareTo(b);
+    }
+}
+
+/// <summary>
+/// Sorting-family kernels on contiguous row arrangements (the sorted dim moved last, as <see cref="Reduce.Rows"/>
+/// makes them): stable row sorts, gather/scatter along rows, run detection for unique, and binary search.
+/// </summary>
+internal static class Sorting
+{
+    /// <summary>
+    /// Sorts each row of <paramref name="rows"/> (outer × n) stably and keeps the sorted positions
+    /// [first, first + count): their values into <paramref name="values"/> and their source positions into
+    /// <paramref name="indices"/> (both outer × count, contiguous from 0).
+    /// </summary>
+    public static void Select(Tensor rows, int outer, int n, bool descending, int first, int count, Tensor values, long[] indices)
+    {
+        switch (rows.DType)
+        {
+            case DType.Bool or DType.UInt8: Run<byte>(); break;
+            case DType.Int32: Run<int>(); break;
+            case DType.Int64: Run<long>(); break;
+            case DType.Float32: Run<float>(); break;
+            default: Run<double>(); break;
+        }
+
+        void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var src = rows.Data<T>();
+            var dst = values.Data<T>();
+            int offset = rows.StorageOffset;
+            ForRows(outer, n, o =>
+            {
+                int start = offset + o * n;
+                var perm = new int[n];
+                for (int i = 0; i < n; i++) perm[i] = i;
+                perm.AsSpan().Sort(new RowOrder<T>(src, start, descending));
+                for (int j = 0; j < count; j++)
+                {
+                    int p = perm[first + j];
+                    dst[o * count + j] = src[start + p];
+                    indices[o * count + j] = p;
+                }
+            });
+        }
+    }
+
+    /// <summary>The stable lexicographic order of <paramref name="count"/> contiguous rows of <paramref name="width"/> elements.</summary>
+    public static int[] LexSort(Tensor rows, int count, int width)
+    {
+        var perm = new int[count];
+        for (int i = 0; i < count; i++) perm[i] = i;
+        switch (rows.DType)
+        {
+            case DType.Bool or DType.UInt8: Run<byte>(); break;
+            case DType.Int32: Run<int>(); break;
+            case DType.Int64: Run<long>(); break;
+            case DType.Float32: Run<float>(); break;
+            default: Run<double>(); break;
+        }
+        return perm;
+
+        void Run<T>() where T : unmanaged, INumber<T> =>
+            perm.AsSpan().Sort(new LexOrder<T>(rows.Data<T>(), rows.StorageOffset, width));
+    }
+
+    /// <summary>
+    /// Where runs of equal rows start in <paramref name="count"/> contiguous rows of <paramref name="width"/>
+    /// elements; rows differ when any element compares unequal, so a NaN always starts a new run (as torch.unique).
+    /// </summary>
+    public static List<int> RunStarts(Tensor rows, int count, int width)
+    {
+        var starts = new List<int>();
+        switch (rows.DType)
+        {
+            case DType.Bool or DType.UInt8: Run<byte>(); break;
+            case DType.Int32: Run<int>(); break;
+            case DType.Int64: Run<long>(); break;
+            case DType.Float32: Run<float>(); break;
+            default: Run<double>(); break;
+        }
+        return starts;
+
+        void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var data = rows.Data<T>();
+            int offset = rows.StorageOffset;
+            for (int r = 0; r < count; r++)
+                if (r == 0 || Differs(data, offset + (r - 1) * width, offset + r * width)) starts.Add(r);
+        }
+
+        bool Differs<T>(T[] data, int a, int b) where T : unmanaged, INumber<T>
+        {
+            for (int i = 0; i < width; i++)
+                if (data[a + i] != data[b + i]) return true;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Gather: <c>dst[o, j] = src[o, index[o, j]]</c>. Scatter-add: <c>dst[o, index[o, j]] += src[o, j]</c> into a
+    /// zeroed <paramref name="dst"/>. Rows are contiguous; index rows hold <paramref name="indexLength"/> entries and
+    /// the indexed rows <paramref name="rowLength"/>. Each row is handled by one thread, so sums are deterministic.
+    /// </summary>
+    public static void Route(Tensor src, Tensor index, int outer, int indexLength, int rowLength, Tensor dst, bool scatter)
+    {
+        switch (src.DType)
+        {
+            case DType.Bool or DType.UInt8: Run<byte>(); break;
+            case DType.Int32: Run<int>(); break;
+            case DType.Int64: Run<long>(); break;
+            case DType.Float32: Run<float>(); break;
+            default: Run<double>(); break;
+        }
+
+        void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var s = src.Data<T>();
+            var d = dst.Data<T>();
+            var idx = index.Data<long>();
+            int so = src.StorageOffset, io = index.StorageOffset, m = indexLength, n = rowLength;
+            ForRows(outer, m, o =>
+            {
+                for (int j = 0; j < m; j++)
+                {
+                    int p = (int)idx[io + o * m + j];
+                    if (scatter) d[o * n + p] += s[so + o * m + j];
+                    else d[o * m + j] = s[so + o * n + p];
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// searchsorted on contiguous operands of one dtype: for value i, the insertion point in its boundary row
+    /// (the only row when <paramref name="sharedRow"/>; else row i / valueRowLength). The tests are PyTorch's
+    /// <c>!(b &gt;= v)</c> (left) and <c>!(b &gt; v)</c> (right), so a NaN value lands past every boundary.
+    /// </summary>
+    public static void Search(Tensor boundaries, Tensor values, int boundaryLength, int valueRowLength, bool sharedRow, bool right, long[] result)
+    {
+        switch (values.DType)
+        {
+            case DType.Bool or DType.UInt8: Run<byte>(); break;
+            case DType.Int32: Run<int>(); break;
+            case DType.Int64: Run<long>(); break;
+            case DType.Float32: Run<float>(); break;
+            default: Run<double>(); break;
+        }
+
+        void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var bd = boundaries.Data<T>();
+            var v = values.Data<T>();
+            int bo = boundaries.StorageOffset, vo = values.StorageOffset;
+            for (int i = 0; i < result.Length; i++)
+            {
+                int start = bo + (sharedRow ? 0 : i / valueRowLength * boundaryLength);
+                int lo = start, hi = start + boundaryLength;
+                T x = v[vo + i];
+                while (lo < hi)
+                {
+                    int mid = lo + ((hi - lo) >> 1);
+                    bool goRight = right ? !(bd[mid] > x) : !(bd[mid] >= x);
+                    if (goRight) lo = mid + 1;
+                    else hi = mid;
+                }
+                result[i] = lo - start;
+            }
+        }
+    }
+
+    private static void ForRows(int outer, int n, Action<int> body)
+    {
+        if ((long)outer * n < StridedLoop.ParallelGrain || outer < 2)
+            for (int i = 0; i < outer; i++) body(i);
+        else
+            Parallel.For(0, outer, body);
+    }
+}

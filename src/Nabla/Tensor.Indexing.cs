@@ -99,8 +99,9 @@ public sealed partial class Tensor
     /// <summary>The coordinates of set elements of a Bool tensor, one Int64 tensor per dim (torch.nonzero(as_tuple=True)).</summary>
     internal Tensor[] NonzeroColumns()
     {
-        var flat = CastRaw(DType.Bool).Contiguous().Data<byte>();
-        int offset = StorageOffset;
+        var dense = CastRaw(DType.Bool).Contiguous();
+        var flat = dense.Data<byte>();
+        int offset = dense.StorageOffset; // the dense copy's offset, not this view's
         var strides = Layout.ContiguousStrides(Sizes);
         var hits = new List<int>();
         for (int i = 0; i < Numel; i++) if (flat[offset + i] != 0) hits.Add(i);

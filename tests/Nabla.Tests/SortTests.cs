@@ -45,6 +45,19 @@ public class SortTests
         Assert.Equal(new long[] { 0, 2, 4, 1, 5, 3 }, id.ToArray<long>());
     }
 
+    [Fact]
+    public void SignedZerosTieAndExtremesOrder()
+    {
+        var z = F64(0.0, -0.0, 0.0, -1e-300, double.Epsilon);
+        Assert.Equal(new long[] { 3, 0, 1, 2, 4 }, z.Argsort().ToArray<long>()); // -0.0 == 0.0 keeps input order
+        var f = Tensor.From(new[] { float.NaN, -0f, float.NegativeInfinity, 0f, -2.5f, float.MaxValue });
+        Assert.Equal(new long[] { 2, 4, 1, 3, 5, 0 }, f.Argsort().ToArray<long>());
+        Assert.Equal(new long[] { 0, 5, 1, 3, 4, 2 }, f.Argsort(descending: true).ToArray<long>());
+        Assert.Equal(new long[] { 2, 1, 3, 4, 0 }, I64(long.MaxValue, -1, long.MinValue, 0, 1).Argsort().ToArray<long>());
+        Assert.Equal(new long[] { 2, 1, 3, 0 }, Tensor.From(new[] { 5, -7, int.MinValue, 0 }).Argsort().ToArray<long>());
+        Assert.Equal(new long[] { 1, 2, 0 }, Tensor.From(new byte[] { 200, 255, 201 }).Argsort(descending: true).ToArray<long>());
+    }
+
     [Theory]
     [InlineData(DType.Bool)]
     [InlineData(DType.UInt8)]

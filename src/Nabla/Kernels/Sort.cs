@@ -1,25 +1,34 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Nabla.Kernels;
 
 /// <summary>
-/// The order of one contiguous row as PyTorch's CPU sort comparator sees it: NaN above every number (and equal to
-/// another NaN). Ties break by position, so an unstable sort over this order is stable, ascending or descending.
+/// Unsigned keys whose order is PyTorch's CPU sort order: NaN above +inf (all NaNs equal), -0.0 equal to +0.0,
+/// integers by value. Sorting plain ulong keys lets the runtime's primitive sort do the work.
 /// </summary>
-internal readonly struct RowOrder<T>(T[] data, int offset, bool descending) : IComparer<int> where T : unmanaged, INumber<T>
+internal static class SortKey
 {
-    public int Compare(int a, int b)
-    {
-        int c = CompareValues(data[offset + a], data[offset + b]);
-        if (descending) c = -c;
-        return c != 0 ? c : a.CompareTo(b);
-    }
+    private const ulong SignBit = 1UL << 63;
 
-    private static int CompareValues(T x, T y)
+    public static ulong Of<T>(T x) where T : unmanaged, INumber<T>
     {
-        bool xNan = T.IsNaN(x), yNan = T.IsNaN(y);
-        if (xNan || yNan) return xNan.CompareTo(yNan);
-        return x < y ? -1 : x > y ? 1 : 0;
+        if (typeof(T) == typeof(double))
+        {
+            double d = Unsafe.As<T, double>(ref x);
+            if (double.IsNaN(d)) return ulong.MaxValue;
+            ulong bits = BitConverter.DoubleToUInt64Bits(d == 0 ? 0.0 : d);
+            return (bits & SignBit) != 0 ? ~bits : bits | SignBit;
+        }
+        if (typeof(T) == typeof(float))
+        {
+            float f = Unsafe.As<T, float>(ref x);
+            if (float.IsNaN(f)) return ulong.MaxValue;
+            uint bits = BitConverter.SingleToUInt32Bits(f == 0 ? 0f : f);
+            return (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+        }
+        if (typeof(T) == typeof(byte)) return Unsafe.As<T, byte>(ref x);
+        return (ulong)long.CreateTruncating(x) ^ SignBit; // Int32 and Int64
     }
 }
 
@@ -71,9 +80,16 @@ internal static class Sorting
             ForRows(outer, n, o =>
             {
                 int start = offset + o * n;
+                var keys = new ulong[n];
                 var perm = new int[n];
-                for (int i = 0; i < n; i++) perm[i] = i;
-                perm.AsSpan().Sort(new RowOrder<T>(src, start, descending));
+                for (int i = 0; i < n; i++)
+                {
+                    ulong key = SortKey.Of(src[start + i]);
+                    keys[i] = descending ? ~key : key;
+                    perm[i] = i;
+                }
+                keys.AsSpan().Sort(perm.AsSpan());
+                RestoreTieOrder(keys, perm);
                 for (int j = 0; j < count; j++)
                 {
                     int p = perm[first + j];
@@ -81,6 +97,18 @@ internal static class Sorting
                     indices[o * count + j] = p;
                 }
             });
+        }
+    }
+
+    /// <summary>The primitive sort is not stable: put each run of equal keys back in original position order.</summary>
+    private static void RestoreTieOrder(ulong[] keys, int[] perm)
+    {
+        for (int i = 0; i < keys.Length;)
+        {
+            int j = i + 1;
+            while (j < keys.Length && keys[j] == keys[i]) j++;
+            if (j - i > 1) perm.AsSpan(i, j - i).Sort();
+            i = j;
         }
     }
 

@@ -16,7 +16,7 @@ public sealed partial class Tensor
     {
         _ = stable; // every Nabla sort is stable
         int d = Errors.WrapDim(dim, Dim);
-        var (values, indices) = OrderAlong(d, descending, 0, SliceSize(d));
+        var (values, indices) = OrderAlong(d, Selection.StableSort, descending, 0, SliceSize(d));
         return (RecordSelection(values, indices, d, keepdim: true, "SortBackward0"), indices);
     }
 
@@ -25,37 +25,39 @@ public sealed partial class Tensor
     {
         _ = stable;
         int d = Errors.WrapDim(dim, Dim);
-        return OrderAlong(d, descending, 0, SliceSize(d)).Indices;
+        return OrderAlong(d, Selection.StableSort, descending, 0, SliceSize(d)).Indices;
     }
 
     /// <summary>torch.msort: the values sorted along dim 0.</summary>
     public Tensor Msort() => Sort(0).Values;
 
     /// <summary>
-    /// torch.topk: the <paramref name="k"/> largest (or smallest) elements along <paramref name="dim"/>, in order;
-    /// NaN counts as the largest value. Ties keep their original order. Nabla returns sorted results also when
-    /// <paramref name="sorted"/> is false (PyTorch leaves that order unspecified).
+    /// torch.topk: the <paramref name="k"/> largest (or smallest) elements along <paramref name="dim"/>, in order
+    /// (or, when <paramref name="sorted"/> is false, in the order the selection leaves them); NaN counts as the
+    /// largest value. Among equal values the positions are the ones libtorch's CPU kernel picks (it runs the
+    /// same unstable selection).
     /// </summary>
     public (Tensor Values, Tensor Indices) Topk(int k, int dim = -1, bool largest = true, bool sorted = true)
     {
-        _ = sorted;
         int d = Errors.WrapDim(dim, Dim);
         Errors.Check(k >= 0 && k <= SliceSize(d), "selected index k out of range");
-        if (DType == DType.Bool && Dim > 0) throw Errors.Runtime("\"topk_cpu\" not implemented for 'Bool'");
-        var (values, indices) = OrderAlong(d, largest, 0, Dim == 0 ? 1 : k);
+        Errors.Check(DType != DType.Bool, "topk does not support bool dtypes on CPU");
+        var how = sorted ? Selection.TopK : Selection.TopKUnsorted;
+        var (values, indices) = OrderAlong(d, how, largest, 0, Dim == 0 ? 1 : k);
         return (RecordSelection(values, indices, d, keepdim: true, "TopkBackward0"), indices);
     }
 
     /// <summary>
     /// torch.kthvalue: the k-th smallest element along <paramref name="dim"/> (k counts from 1; NaN is largest)
-    /// and its position; among equal elements the first in a stable ascending order is chosen.
+    /// and its position; among equal elements, the one libtorch's quickselect lands on.
     /// </summary>
     public (Tensor Values, Tensor Indices) Kthvalue(int k, int dim = -1, bool keepdim = false)
     {
         int d = Errors.WrapDim(dim, Dim);
+        if (Dim > 0 && Layout.Sizes[d] == 0) throw Errors.Index($"kthvalue(): Expected reduction dim {d} to have non-zero size.");
         Errors.Check(k >= 1 && k <= SliceSize(d), $"kthvalue(): selected number k out of range for dimension {d}");
         if (DType == DType.Bool && Dim > 0) throw Errors.Runtime("\"kthvalue_cpu\" not implemented for 'Bool'");
-        var (values, indices) = OrderAlong(d, false, Dim == 0 ? 0 : k - 1, 1);
+        var (values, indices) = OrderAlong(d, Selection.KthValue, false, Dim == 0 ? 0 : k - 1, 1);
         if (!keepdim && Dim > 0)
         {
             var shape = Shape.Where((_, i) => i != d).ToArray();
@@ -68,10 +70,10 @@ public sealed partial class Tensor
     private int SliceSize(int d) => Dim == 0 ? 1 : Layout.Sizes[d];
 
     /// <summary>
-    /// Sorts along <paramref name="d"/> without autograd and keeps sorted positions [first, first + count):
+    /// Orders along <paramref name="d"/> without autograd and keeps ordered positions [first, first + count):
     /// values and Int64 source positions, shaped like this tensor with <paramref name="count"/> along d.
     /// </summary>
-    private (Tensor Values, Tensor Indices) OrderAlong(int d, bool descending, int first, int count)
+    private (Tensor Values, Tensor Indices) OrderAlong(int d, Selection how, bool descending, int first, int count)
     {
         var x = Dim == 0 ? Detach().FreshReshaped([1]) : this;
         var rows = Reduce.Rows(x, [d], out int outer, out int n);
@@ -79,7 +81,7 @@ public sealed partial class Tensor
         rowShape[^1] = count;
         var values = Allocate(rowShape, DType);
         var indices = Allocate(rowShape, DType.Int64);
-        Sorting.Select(rows, outer, n, descending, first, count, values, indices.Data<long>());
+        Sorting.Select(rows, outer, n, how, descending, first, count, values, indices.Data<long>());
         values = LastDimBackTo(values, d);
         indices = LastDimBackTo(indices, d);
         return Dim == 0 ? (values.FreshReshaped([]), indices.FreshReshaped([])) : (values, indices);
@@ -162,7 +164,7 @@ public sealed partial class Tensor
         _ = sorted;
         if (dim is { } d) return UniqueDim(Errors.WrapDim(d, Dim, scalarWraps: false), returnInverse, returnCounts);
         int n = Numel;
-        var (values, order) = Detach().Reshape(-1).OrderAlong(0, false, 0, n);
+        var (values, order) = Detach().Reshape(-1).OrderAlong(0, Selection.StableSort, false, 0, n);
         var starts = Sorting.RunStarts(values, n, 1);
         var output = values.GatherAlongDim(0, From(starts.Select(s => (long)s).ToArray()));
         var (inverse, counts) = GroupIndices(order.Data<long>(), starts, n);

@@ -201,7 +201,9 @@ public class SortTests
         var x = F64(1, 3, 3, 2, 5);
         var (v, i) = x.Topk(3);
         Assert.Equal(new double[] { 5, 3, 3 }, v.ToArray<double>());
-        Assert.Equal(new long[] { 4, 1, 2 }, i.ToArray<long>());
+        Assert.Equal(new long[] { 4, 2, 1 }, i.ToArray<long>()); // libtorch's tie order (std::nth_element, then std::sort)
+        Assert.Equal(new long[] { 2, 4, 1 }, x.Topk(3, sorted: false).Indices.ToArray<long>());
+        Assert.Equal(new long[] { 2, 4 }, F64(1, 3, 1, 2, 1).Topk(2, largest: false).Indices.ToArray<long>());
         var (vs, idx) = x.Topk(2, largest: false);
         Assert.Equal(new double[] { 1, 2 }, vs.ToArray<double>());
         Assert.Equal(new long[] { 0, 3 }, idx.ToArray<long>());
@@ -221,6 +223,20 @@ public class SortTests
     }
 
     [Fact]
+    public void TopkAndKthvalueTieOrderMatchesLibtorch()
+    {
+        // Expected positions were produced by libtorch 2.10 (CPU) on the same inputs.
+        var x = Tensor.From(Enumerable.Range(0, 200).Select(i => (double)(i * 7 % 5)).ToArray());
+        Assert.Equal(new long[] { 12, 7, 2 }, x.Topk(3).Indices.ToArray<long>()); // k * 64 <= n: std::partial_sort
+        Assert.Equal(new long[] { 10, 5, 0 }, x.Topk(3, largest: false).Indices.ToArray<long>());
+        Assert.Equal(new long[] { 167, 177, 72, 152, 87, 27, 172, 47, 132, 67 }, x.Topk(100).Indices.ToArray<long>()[..10]);
+        var y = Tensor.From(Enumerable.Range(0, 1000).Select(i => (double)(i % 3)).ToArray());
+        Assert.Equal(751L, y.Kthvalue(500).Indices.Item<long>());
+        Assert.Equal(501L, y.Kthvalue(1).Indices.Item<long>());
+        Assert.Equal(251L, y.Kthvalue(1000).Indices.Item<long>());
+    }
+
+    [Fact]
     public void TopkErrors()
     {
         var x = Tensor.Zeros(2, 3);
@@ -228,8 +244,10 @@ public class SortTests
         Assert.Equal("selected index k out of range", Assert.Throws<ArgumentException>(() => x.Topk(-1)).Message);
         Assert.Equal("selected index k out of range", Assert.Throws<ArgumentException>(() => Tensor.From(1.0).Topk(2)).Message);
         Assert.Throws<IndexOutOfRangeException>(() => x.Topk(1, dim: -3));
-        Assert.Equal("\"topk_cpu\" not implemented for 'Bool'",
+        Assert.Equal("topk does not support bool dtypes on CPU",
             Assert.Throws<ArgumentException>(() => Tensor.Ones([3], DType.Bool).Topk(1)).Message);
+        Assert.Equal("topk does not support bool dtypes on CPU",
+            Assert.Throws<ArgumentException>(() => Tensor.From(true).Topk(1)).Message);
     }
 
     [Fact]
@@ -238,7 +256,7 @@ public class SortTests
         var (v, i) = F64(3, 1, 2, 5, 4).Kthvalue(2);
         Assert.Equal(2.0, v.Item<double>());
         Assert.Equal(2L, i.Item<long>());
-        Assert.Equal(0L, F64(2, 1, 2, 1).Kthvalue(3).Indices.Item<long>()); // first of the tied 2s
+        Assert.Equal(2L, F64(2, 1, 2, 1).Kthvalue(3).Indices.Item<long>()); // where libtorch's quickselect lands
         Assert.True(double.IsNaN(F64(double.NaN, 1, 2).Kthvalue(3).Values.Item<double>()));
 
         var m = Tensor.From(new long[,] { { 4, 9, 1 }, { 7, 2, 8 } });
@@ -253,6 +271,9 @@ public class SortTests
             Assert.Throws<ArgumentException>(() => m.Kthvalue(4)).Message);
         Assert.Equal("kthvalue(): selected number k out of range for dimension 0",
             Assert.Throws<ArgumentException>(() => m.Kthvalue(0, -2)).Message);
+        Assert.Equal("kthvalue(): Expected reduction dim 1 to have non-zero size.",
+            Assert.Throws<IndexOutOfRangeException>(() => Tensor.Zeros(2, 0).Kthvalue(1)).Message);
+        Assert.Equal(new[] { 0 }, Tensor.Zeros(0, 3).Kthvalue(1).Values.Shape);
         Assert.Equal("\"kthvalue_cpu\" not implemented for 'Bool'",
             Assert.Throws<ArgumentException>(() => Tensor.Ones([3], DType.Bool).Kthvalue(1)).Message);
     }

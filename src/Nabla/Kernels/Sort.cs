@@ -50,6 +50,19 @@ internal readonly struct LexOrder<T>(T[] data, int offset, int width) : ICompare
     }
 }
 
+/// <summary>How <see cref="Sorting.Select"/> orders a row.</summary>
+internal enum Selection
+{
+    /// <summary>A stable sort (Nabla's sort and argsort).</summary>
+    StableSort,
+    /// <summary>libtorch's topk with sorted=True.</summary>
+    TopK,
+    /// <summary>libtorch's topk with sorted=False (the selection in the order it is left in).</summary>
+    TopKUnsorted,
+    /// <summary>libtorch's kthvalue quickselect; <c>first</c> is k - 1.</summary>
+    KthValue,
+}
+
 /// <summary>
 /// Sorting-family kernels on contiguous row arrangements (the sorted dim moved last, as <see cref="Reduce.Rows"/>
 /// makes them): stable row sorts, gather/scatter along rows, run detection for unique, and binary search.
@@ -57,11 +70,12 @@ internal readonly struct LexOrder<T>(T[] data, int offset, int width) : ICompare
 internal static class Sorting
 {
     /// <summary>
-    /// Sorts each row of <paramref name="rows"/> (outer × n) stably and keeps the sorted positions
-    /// [first, first + count): their values into <paramref name="values"/> and their source positions into
-    /// <paramref name="indices"/> (both outer × count, contiguous from 0).
+    /// Orders each row of <paramref name="rows"/> (outer × n) by <paramref name="how"/> and keeps the ordered
+    /// positions [first, first + count): their values into <paramref name="values"/> and their source positions
+    /// into <paramref name="indices"/> (both outer × count, contiguous from 0). <paramref name="descending"/> also
+    /// means "largest" for topk.
     /// </summary>
-    public static void Select(Tensor rows, int outer, int n, bool descending, int first, int count, Tensor values, long[] indices)
+    public static void Select(Tensor rows, int outer, int n, Selection how, bool descending, int first, int count, Tensor values, long[] indices)
     {
         switch (rows.DType)
         {
@@ -79,30 +93,36 @@ internal static class Sorting
             int offset = rows.StorageOffset;
             ForRows(outer, n, o =>
             {
-                int start = offset + o * n;
-                var keys = new ulong[n];
-                var perm = new int[n];
-                for (int i = 0; i < n; i++)
+                var row = new ReadOnlySpan<T>(src, offset + o * n, n);
+                var order = how switch
                 {
-                    ulong key = SortKey.Of(src[start + i]);
-                    keys[i] = descending ? ~key : key;
-                    perm[i] = i;
-                }
-                keys.AsSpan().Sort(perm.AsSpan());
-                RestoreTieOrder(keys, perm);
+                    Selection.StableSort => StableOrder(row, descending),
+                    Selection.TopK => LibtorchOrder(row, s => TopK(s, descending, first + count)),
+                    Selection.TopKUnsorted => LibtorchOrder(row, s => TopK(s, descending, first + count, sorted: false)),
+                    _ => LibtorchOrder(row, s => SortAlgorithms<T, LargerFirst>.QuickSelect(s, first)),
+                };
                 for (int j = 0; j < count; j++)
                 {
-                    int p = perm[first + j];
-                    dst[o * count + j] = src[start + p];
+                    int p = order[first + j];
+                    dst[o * count + j] = row[p];
                     indices[o * count + j] = p;
                 }
             });
         }
     }
 
-    /// <summary>The primitive sort is not stable: put each run of equal keys back in original position order.</summary>
-    private static void RestoreTieOrder(ulong[] keys, int[] perm)
+    /// <summary>Positions of a row in stable sorted order: ulong keys on the primitive sort, ties put back in input order.</summary>
+    private static int[] StableOrder<T>(ReadOnlySpan<T> row, bool descending) where T : unmanaged, INumber<T>
     {
+        var keys = new ulong[row.Length];
+        var perm = new int[row.Length];
+        for (int i = 0; i < row.Length; i++)
+        {
+            ulong key = SortKey.Of(row[i]);
+            keys[i] = descending ? ~key : key;
+            perm[i] = i;
+        }
+        keys.AsSpan().Sort(perm.AsSpan());
         for (int i = 0; i < keys.Length;)
         {
             int j = i + 1;
@@ -110,7 +130,25 @@ internal static class Sorting
             if (j - i > 1) perm.AsSpan(i, j - i).Sort();
             i = j;
         }
+        return perm;
     }
+
+    /// <summary>Runs one of libtorch's in-place selections on (value, position) pairs and returns the positions.</summary>
+    private static int[] LibtorchOrder<T>(ReadOnlySpan<T> row, SpanAction<T> select) where T : unmanaged, INumber<T>
+    {
+        var ranked = new Ranked<T>[row.Length];
+        for (int i = 0; i < row.Length; i++) ranked[i] = new Ranked<T>(row[i], i);
+        select(ranked);
+        return Array.ConvertAll(ranked, r => r.Position);
+    }
+
+    private static void TopK<T>(Span<Ranked<T>> s, bool largest, int k, bool sorted = true) where T : unmanaged, INumber<T>
+    {
+        if (largest) SortAlgorithms<T, LargerFirst>.TopK(s, k, sorted);
+        else SortAlgorithms<T, SmallerFirst>.TopK(s, k, sorted);
+    }
+
+    private delegate void SpanAction<T>(Span<Ranked<T>> s) where T : unmanaged;
 
     /// <summary>The stable lexicographic order of <paramref name="count"/> contiguous rows of <paramref name="width"/> elements.</summary>
     public static int[] LexSort(Tensor rows, int count, int width)

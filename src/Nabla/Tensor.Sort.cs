@@ -156,23 +156,40 @@ public sealed partial class Tensor
     /// torch.unique: the distinct elements (always sorted, as PyTorch's CPU kernel does whatever
     /// <paramref name="sorted"/> says), optionally the Int64 index of each input element in the output (shaped like
     /// the input) and the Int64 count of each output element. Every NaN is distinct. With <paramref name="dim"/>,
-    /// the distinct slices along that dim (torch.unique(dim=...)). Not differentiable.
+    /// the distinct slices along that dim, in lexicographic order. Not differentiable.
     /// </summary>
     public (Tensor Output, Tensor? Inverse, Tensor? Counts) Unique(bool sorted = true, bool returnInverse = false,
         bool returnCounts = false, int? dim = null)
     {
         _ = sorted;
-        if (dim is { } d) return UniqueDim(Errors.WrapDim(d, Dim, scalarWraps: false), returnInverse, returnCounts);
+        return UniqueRuns(consecutive: false, returnInverse, returnCounts, dim);
+    }
+
+    /// <summary>
+    /// torch.unique_consecutive: collapses each run of equal consecutive elements (or slices along
+    /// <paramref name="dim"/>) to one, with the same optional inverse and counts as <see cref="Unique"/>.
+    /// </summary>
+    public (Tensor Output, Tensor? Inverse, Tensor? Counts) UniqueConsecutive(bool returnInverse = false,
+        bool returnCounts = false, int? dim = null) =>
+        UniqueRuns(consecutive: true, returnInverse, returnCounts, dim);
+
+    /// <summary>Sorts (unless <paramref name="consecutive"/>), then keeps the first element of every run of equal ones.</summary>
+    private (Tensor Output, Tensor? Inverse, Tensor? Counts) UniqueRuns(bool consecutive, bool returnInverse, bool returnCounts, int? dim)
+    {
+        if (dim is { } d) return UniqueSlices(Errors.WrapDim(d, Dim, scalarWraps: false), consecutive, returnInverse, returnCounts);
         int n = Numel;
-        var (values, order) = Detach().Reshape(-1).OrderAlong(0, Selection.StableSort, false, 0, n);
+        var flat = Detach().Reshape(-1);
+        var (values, order) = consecutive
+            ? (flat.ContiguousRaw(DType), Arange(n))
+            : flat.OrderAlong(0, Selection.StableSort, false, 0, n);
         var starts = Sorting.RunStarts(values, n, 1);
         var output = values.GatherAlongDim(0, From(starts.Select(s => (long)s).ToArray()));
-        var (inverse, counts) = GroupIndices(order.Data<long>(), starts, n);
+        var (inverse, counts) = GroupIndices(order.ToArray<long>(), starts, n);
         return (output, returnInverse ? inverse.FreshReshaped(Shape) : null, returnCounts ? counts : null);
     }
 
-    /// <summary>torch.unique with a dim: distinct slices along <paramref name="d"/>, in lexicographic order.</summary>
-    private (Tensor Output, Tensor? Inverse, Tensor? Counts) UniqueDim(int d, bool returnInverse, bool returnCounts)
+    /// <summary>unique / unique_consecutive with a dim: the slices along <paramref name="d"/> play the elements.</summary>
+    private (Tensor Output, Tensor? Inverse, Tensor? Counts) UniqueSlices(int d, bool consecutive, bool returnInverse, bool returnCounts)
     {
         int zeroDims = Sizes.ToArray().Count(s => s == 0);
         if (Layout.Sizes[d] == 0)
@@ -187,7 +204,7 @@ public sealed partial class Tensor
         var order = Enumerable.Range(0, Dim).Where(i => i != d).Prepend(d).ToArray();
         var slices = Detach().Permute(order).ContiguousRaw(DType);
         var rows = slices.FreshReshaped([n, width]);
-        var perm = Sorting.LexSort(rows, n, width);
+        var perm = consecutive ? Enumerable.Range(0, n).ToArray() : Sorting.LexSort(rows, n, width);
         var sortedRows = rows.GatherRows(perm);
         var starts = Sorting.RunStarts(sortedRows, n, width);
         var kept = sortedRows.GatherRows([.. starts]);

@@ -348,6 +348,23 @@ public class SortTests
         Assert.Equal(new[] { 0, 2 }, Tensor.Zeros(0, 2).Unique(dim: 0).Output.Shape);
     }
 
+    [Fact]
+    public void UniqueConsecutiveCollapsesRuns()
+    {
+        var x = I64(1, 1, 2, 2, 3, 1, 1, 2);
+        var (o, i, c) = x.UniqueConsecutive(returnInverse: true, returnCounts: true);
+        Assert.Equal(new long[] { 1, 2, 3, 1, 2 }, o.ToArray<long>());
+        Assert.Equal(new long[] { 0, 0, 1, 1, 2, 3, 3, 4 }, i!.ToArray<long>());
+        Assert.Equal(new long[] { 2, 2, 1, 2, 1 }, c!.ToArray<long>());
+
+        var m = Tensor.From(new long[,] { { 1, 1 }, { 1, 1 }, { 0, 5 }, { 1, 1 } });
+        var (mo, mi, mc) = m.UniqueConsecutive(returnInverse: true, returnCounts: true, dim: 0);
+        Assert.Equal(new long[] { 1, 1, 0, 5, 1, 1 }, mo.ToArray<long>());
+        Assert.Equal(new long[] { 0, 0, 1, 2 }, mi!.ToArray<long>());
+        Assert.Equal(new long[] { 2, 1, 1 }, mc!.ToArray<long>());
+        Assert.Equal(new double[] { 1, double.NaN, double.NaN }, F64(1, 1, double.NaN, double.NaN).UniqueConsecutive().Output.ToArray<double>());
+    }
+
     // ---- searchsorted / bucketize -------------------------------------------------------------------------------
 
     [Fact]

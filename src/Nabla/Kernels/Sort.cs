@@ -65,7 +65,8 @@ internal enum Selection
 
 /// <summary>
 /// Sorting-family kernels on contiguous row arrangements (the sorted dim moved last, as <see cref="Reduce.Rows"/>
-/// makes them): stable row sorts, gather/scatter along rows, run detection for unique, and binary search.
+/// makes them): stable row sorts and libtorch's selections, gather/scatter along rows, run detection for unique,
+/// and binary search.
 /// </summary>
 internal static class Sorting
 {
@@ -97,9 +98,8 @@ internal static class Sorting
                 var order = how switch
                 {
                     Selection.StableSort => StableOrder(row, descending),
-                    Selection.TopK => LibtorchOrder(row, s => TopK(s, descending, first + count)),
-                    Selection.TopKUnsorted => LibtorchOrder(row, s => TopK(s, descending, first + count, sorted: false)),
-                    _ => LibtorchOrder(row, s => SortAlgorithms<T, LargerFirst>.QuickSelect(s, first)),
+                    Selection.KthValue => LibtorchOrder(row, s => SortAlgorithms<T, LargerFirst>.QuickSelect(s, first)),
+                    _ => LibtorchOrder(row, s => TopK(s, descending, first + count, sorted: how == Selection.TopK)),
                 };
                 for (int j = 0; j < count; j++)
                 {
@@ -142,7 +142,7 @@ internal static class Sorting
         return Array.ConvertAll(ranked, r => r.Position);
     }
 
-    private static void TopK<T>(Span<Ranked<T>> s, bool largest, int k, bool sorted = true) where T : unmanaged, INumber<T>
+    private static void TopK<T>(Span<Ranked<T>> s, bool largest, int k, bool sorted) where T : unmanaged, INumber<T>
     {
         if (largest) SortAlgorithms<T, LargerFirst>.TopK(s, k, sorted);
         else SortAlgorithms<T, SmallerFirst>.TopK(s, k, sorted);

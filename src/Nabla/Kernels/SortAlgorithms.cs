@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Nabla.Kernels;
 
 /// <summary>A value and the position it came from, moved around together by the selection algorithms.</summary>
-internal record struct Ranked<T>(T Value, int Position) where T : unmanaged;
+internal readonly record struct Ranked<T>(T Value, int Position) where T : unmanaged;
 
 /// <summary>A strict "comes first" relation on values, like the comparators PyTorch hands to the C++ algorithms.</summary>
 internal interface IComesFirst

@@ -131,7 +131,7 @@ public sealed partial class Tensor
 
     public static Tensor Rand(int[] shape, DType dtype = DType.Float32, Generator? generator = null, bool requiresGrad = false)
     {
-        Errors.Check(dtype.IsFloatingPoint(), $"\"check_uniform_bounds\" not implemented for '{dtype.ScalarTypeName()}'");
+        if (!dtype.IsFloatingPoint()) throw Errors.NotImplemented($"\"check_uniform_bounds\" not implemented for '{dtype.ScalarTypeName()}'");
         var g = generator ?? Generator.Default;
         var t = Allocate(CheckSizes(shape), DType.Float64);
         var data = t.Data<double>();
@@ -144,7 +144,7 @@ public sealed partial class Tensor
 
     public static Tensor Randn(int[] shape, DType dtype = DType.Float32, Generator? generator = null, bool requiresGrad = false)
     {
-        Errors.Check(dtype.IsFloatingPoint(), $"\"normal_kernel_cpu\" not implemented for '{dtype.ScalarTypeName()}'");
+        if (!dtype.IsFloatingPoint()) throw Errors.NotImplemented($"\"normal_kernel_cpu\" not implemented for '{dtype.ScalarTypeName()}'");
         var g = generator ?? Generator.Default;
         var t = Allocate(CheckSizes(shape), DType.Float64);
         var data = t.Data<double>();

@@ -26,13 +26,14 @@ public sealed partial class Tensor
     public Tensor Copy_(Tensor src) => InPlace(src, x => src.To(x.DType).Expand(x.Shape), castAny: true);
 
     /// <summary>
-    /// The one path of every in-place op: checks leaves and shapes, computes the result out of place
+    /// The one path of every in-place op (<paramref name="other"/> must broadcast to this tensor's shape;
+    /// <paramref name="extraInput"/> is any other differentiable input): checks leaves and shapes, computes the result out of place
     /// (on a clone when autograd needs the old values), writes it into this storage, bumps the version,
     /// and moves this tensor's history (or its base's, for a view) onto the new node.
     /// </summary>
-    private Tensor InPlace(Tensor? other, Func<Tensor, Tensor> op, bool castAny = false)
+    private Tensor InPlace(Tensor? other, Func<Tensor, Tensor> op, bool castAny = false, Tensor? extraInput = null)
     {
-        bool record = Graph.ShouldRecord([this, other]);
+        bool record = Graph.ShouldRecord([this, other, extraInput]);
         if (record && ViewBase is { IsLeaf: true, RequiresGrad: true })
             throw Errors.Runtime("a view of a leaf Variable that requires grad is being used in an in-place operation.");
         if (record && ViewBase is null && IsLeaf && RequiresGrad)

@@ -22,6 +22,13 @@ public sealed partial class Tensor
     public static Tensor operator %(Tensor a, Tensor b) => a.Remainder(b);
     public static Tensor operator %(Tensor a, Scalar b) => a.Remainder(WrapNumber(b));
     public static Tensor operator -(Tensor a) => a.Neg();
+    // == and != compare elementwise, as in PyTorch; test identity with ReferenceEquals or `is null`.
+    public static Tensor operator ==(Tensor a, Tensor b) => a.Eq(b);
+    public static Tensor operator !=(Tensor a, Tensor b) => a.Ne(b);
+    public static Tensor operator ==(Tensor a, Scalar b) => a.Eq(b);
+    public static Tensor operator !=(Tensor a, Scalar b) => a.Ne(b);
+    public override bool Equals(object? obj) => ReferenceEquals(this, obj);
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
     public static Tensor operator <(Tensor a, Tensor b) => a.Lt(b);
     public static Tensor operator >(Tensor a, Tensor b) => a.Gt(b);
     public static Tensor operator <=(Tensor a, Tensor b) => a.Le(b);
@@ -42,14 +49,14 @@ public sealed partial class Tensor
     {
         var type = TypePromotion.ResultType(this, other);
         var y = type == DType.Bool ? Zip<LogicalOrOp>(this, other, type) : Zip<AddOp>(this, other, type);
-        return Graph.Record(y, other.IsWrappedNumber ? "AddBackward1" : "AddBackward0", [this, other],
+        return Graph.Record(y, "AddBackward0", [this, other],
             (g, _, _) => [g, g]);
     }
 
     public Tensor Add(Scalar other) => Add(WrapNumber(other));
 
     /// <summary>torch.sub.</summary>
-    public Tensor Sub(Tensor other) => Sub(other, other.IsWrappedNumber ? "SubBackward1" : "SubBackward0");
+    public Tensor Sub(Tensor other) => Sub(other, "SubBackward0");
 
     public Tensor Sub(Scalar other) => Sub(WrapNumber(other));
 
@@ -68,7 +75,7 @@ public sealed partial class Tensor
     {
         var type = TypePromotion.ResultType(this, other);
         var y = type == DType.Bool ? Zip<LogicalAndOp>(this, other, type) : Zip<MulOp>(this, other, type);
-        return Graph.Record(y, other.IsWrappedNumber ? "MulBackward1" : "MulBackward0", [this, other],
+        return Graph.Record(y, "MulBackward0", [this, other],
             (g, s, needs) => [needs[0] ? g * s[1] : null, needs[1] ? g * s[0] : null], this, other);
     }
 
@@ -78,7 +85,7 @@ public sealed partial class Tensor
     public Tensor Div(Tensor other, string? roundingMode = null)
     {
         var type = TypePromotion.ResultType(this, other);
-        string node = other.IsWrappedNumber ? "DivBackward1" : "DivBackward0";
+        string node = "DivBackward0";
         if (roundingMode is not null)
         {
             var y = roundingMode switch
@@ -87,7 +94,7 @@ public sealed partial class Tensor
                 "floor" => Zip<FloorDivOp>(this, other, type),
                 _ => throw Errors.Runtime($"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{roundingMode}'"),
             };
-            return Graph.Record(y, other.IsWrappedNumber ? "DivBackward3" : "DivBackward2", [this, other],
+            return Graph.Record(y, "DivBackward2", [this, other],
                 (g, _, _) => [ZerosLike(g), ZerosLike(g)]);
         }
         if (!type.IsFloatingPoint()) type = DTypes.Default;
@@ -167,7 +174,7 @@ public sealed partial class Tensor
     /// <summary>torch.relu.</summary>
     public Tensor Relu()
     {
-        if (DType == DType.Bool) throw Errors.Runtime("\"clamp_min_cpu\" not implemented for 'Bool'");
+        if (DType == DType.Bool) throw Errors.NotImplemented("\"clamp_min_cpu\" not implemented for 'Bool'");
         var y = Zip<MaximumOp>(this, WrapNumber(0), DType);
         return Graph.Record(y, "ReluBackward0", [this], (g, s, _) => [g * (s[0] > 0)], y);
     }

@@ -148,7 +148,7 @@ public sealed partial class Tensor
     /// <summary>torch.softmax along <paramref name="dim"/>.</summary>
     public Tensor Softmax(int dim, DType? dtype = null)
     {
-        var x = dtype is { } t ? To(t) : IsFloatingPoint ? this : throw Errors.Runtime($"\"softmax_lastdim_kernel_impl\" not implemented for '{DType.ScalarTypeName()}'");
+        var x = dtype is { } t ? To(t) : IsFloatingPoint ? this : throw Errors.NotImplemented($"\"softmax_lastdim_kernel_impl\" not implemented for '{DType.ScalarTypeName()}'");
         int d = Errors.WrapDim(dim, Dim);
         Tensor y;
         using (GradMode.NoGrad())
@@ -162,7 +162,7 @@ public sealed partial class Tensor
     /// <summary>torch.log_softmax along <paramref name="dim"/>.</summary>
     public Tensor LogSoftmax(int dim, DType? dtype = null)
     {
-        var x = dtype is { } t ? To(t) : IsFloatingPoint ? this : throw Errors.Runtime($"\"log_softmax_lastdim_kernel_impl\" not implemented for '{DType.ScalarTypeName()}'");
+        var x = dtype is { } t ? To(t) : IsFloatingPoint ? this : throw Errors.NotImplemented($"\"log_softmax_lastdim_kernel_impl\" not implemented for '{DType.ScalarTypeName()}'");
         int d = Errors.WrapDim(dim, Dim);
         Tensor y;
         using (GradMode.NoGrad()) y = x - x.Logsumexp(d, keepdim: true);

@@ -47,9 +47,7 @@ public sealed partial class Tensor
         rows = rows.IsContiguous() ? rows : rows.CloneRaw();
         var y = Allocate(rows.Shape, type);
         if (y.Numel > 0) Scan.Run<TOp>(rows, Layout.Sizes[d], y);
-        var inverse = new int[order.Length];
-        for (int i = 0; i < order.Length; i++) inverse[order[i]] = i;
-        return y.Permute(inverse).CloneRaw();
+        return y.Permute(InversePermutation(order)).CloneRaw();
     }
 
     /// <summary>torch.diff: n-th forward difference along <paramref name="dim"/>, with optional prepend/append.</summary>

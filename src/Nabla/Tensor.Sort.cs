@@ -56,7 +56,7 @@ public sealed partial class Tensor
         int d = Errors.WrapDim(dim, Dim);
         if (Dim > 0 && Layout.Sizes[d] == 0) throw Errors.Index($"kthvalue(): Expected reduction dim {d} to have non-zero size.");
         Errors.Check(k >= 1 && k <= SliceSize(d), $"kthvalue(): selected number k out of range for dimension {d}");
-        if (DType == DType.Bool && Dim > 0) throw Errors.Runtime("\"kthvalue_cpu\" not implemented for 'Bool'");
+        if (DType == DType.Bool && Dim > 0) throw Errors.NotImplemented("\"kthvalue_cpu\" not implemented for 'Bool'");
         var (values, indices) = OrderAlong(d, Selection.KthValue, false, Dim == 0 ? 0 : k - 1, 1);
         if (!keepdim && Dim > 0)
         {
@@ -210,7 +210,7 @@ public sealed partial class Tensor
         var kept = sortedRows.GatherRows([.. starts]);
         var movedShape = slices.Shape;
         movedShape[0] = starts.Count;
-        var output = kept.FreshReshaped(movedShape).Permute(Inverse(order)).CloneRaw();
+        var output = kept.FreshReshaped(movedShape).Permute(InversePermutation(order)).CloneRaw();
         var (inverse, counts) = GroupIndices(perm.Select(p => (long)p).ToArray(), starts, n);
         return (output, returnInverse ? inverse : null, returnCounts ? counts : null);
     }
@@ -267,7 +267,7 @@ public sealed partial class Tensor
         if (values.Numel > 0)
         {
             var type = TypePromotion.ResultType(boundaries, values);
-            if (type == DType.Bool) throw Errors.Runtime("\"searchsorted_out_cpu\" not implemented for 'Bool'");
+            if (type == DType.Bool) throw Errors.NotImplemented("\"searchsorted_out_cpu\" not implemented for 'Bool'");
             int rowLength = values.Dim == 0 ? 1 : values.Layout.Sizes[^1];
             Sorting.Search(boundaries.ContiguousRaw(type), values.ContiguousRaw(type), boundaries.Layout.Sizes[^1], rowLength,
                 sharedRow: boundaries.Dim == 1, right: side is null ? right : side == "right", result.Data<long>());

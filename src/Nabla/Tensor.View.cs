@@ -82,10 +82,17 @@ public sealed partial class Tensor
             $"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = {Dim} is not equal to len(dims) = {dims.Length}");
         var wrapped = dims.Select(d => Errors.WrapDim(d, Dim)).ToArray();
         Errors.Check(wrapped.Distinct().Count() == wrapped.Length, "permute(): duplicate dims are not allowed.");
-        var inverse = new int[wrapped.Length];
-        for (int i = 0; i < wrapped.Length; i++) inverse[wrapped[i]] = i;
+        var inverse = InversePermutation(wrapped);
         var y = MakeView(Layout.Permute(wrapped), b => b.Permute(wrapped));
         return Graph.Record(y, "PermuteBackward0", [this], (g, _, _) => [g.Permute(inverse)]);
+    }
+
+    /// <summary>The permutation that undoes <paramref name="order"/>.</summary>
+    internal static int[] InversePermutation(int[] order)
+    {
+        var inverse = new int[order.Length];
+        for (int i = 0; i < order.Length; i++) inverse[order[i]] = i;
+        return inverse;
     }
 
     /// <summary>torch.transpose: swaps two dims.</summary>

@@ -1,22 +1,6 @@
+using Nabla.Examples;
+
 namespace Nabla.Tests;
-
-/// <summary>y = x / x.sum(0): analytic backward (dx = (dy - Σ_h dy·y) / s).</summary>
-public sealed class ColumnNormalize : Function<ColumnNormalize>
-{
-    protected override Tensor Forward(FunctionContext ctx, Tensor x)
-    {
-        var s = x.Sum(0);
-        var y = x / s;
-        ctx.SaveForBackward(s, y);
-        return y;
-    }
-
-    protected override Tensor Backward(FunctionContext ctx, Tensor dy)
-    {
-        var (s, y) = (ctx.SavedTensors[0]!, ctx.SavedTensors[1]!);
-        return (dy - (dy * y).Sum(0)) / s;
-    }
-}
 
 /// <summary>The batched form y = x / x.sum(1, keepdim) on (N, H, W).</summary>
 public sealed class BatchColumnNormalize : Function<BatchColumnNormalize>
@@ -34,19 +18,6 @@ public sealed class BatchColumnNormalize : Function<BatchColumnNormalize>
         var (s, y) = (ctx.SavedTensors[0]!, ctx.SavedTensors[1]!);
         return (dy - (dy * y).Sum(1, keepdim: true)) / s;
     }
-}
-
-/// <summary>The wrong backward from the original question: only the diagonal of the Jacobian.</summary>
-public sealed class DiagonalOnlyNormalize : Function<DiagonalOnlyNormalize>
-{
-    protected override Tensor Forward(FunctionContext ctx, Tensor x)
-    {
-        var s = x.Sum(0);
-        ctx.SaveForBackward(s);
-        return x / s;
-    }
-
-    protected override Tensor Backward(FunctionContext ctx, Tensor dy) => dy / ctx.SavedTensors[0]!;
 }
 
 /// <summary>Divides its input in place and returns it, without MarkDirty, as in the original question.</summary>

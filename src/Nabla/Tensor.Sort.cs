@@ -247,10 +247,12 @@ public sealed partial class Tensor
     /// torch.searchsorted: for each value, the index in the innermost dim of <paramref name="sortedSequence"/> where
     /// it would be inserted to keep that row sorted (the first such index, or the last with <paramref name="right"/>
     /// or <paramref name="side"/> "right"). A 1-d sequence serves every value; otherwise its leading dims must equal
-    /// the values' leading dims. Operands compare in their promoted dtype; the result is Int64 (Int32 with
-    /// <paramref name="outInt32"/>) and shaped like <paramref name="values"/>.
+    /// the values' leading dims. With <paramref name="sorter"/> (Int64 positions that sort each row, e.g. from
+    /// <see cref="Argsort"/>) the sequence itself need not be sorted. Operands compare in their promoted dtype; the
+    /// result is Int64 (Int32 with <paramref name="outInt32"/>) and shaped like <paramref name="values"/>.
     /// </summary>
-    public static Tensor Searchsorted(Tensor sortedSequence, Tensor values, bool right = false, string? side = null, bool outInt32 = false)
+    public static Tensor Searchsorted(Tensor sortedSequence, Tensor values, bool right = false, string? side = null,
+        bool outInt32 = false, Tensor? sorter = null)
     {
         if (side is not null)
         {
@@ -258,6 +260,7 @@ public sealed partial class Tensor
             Errors.Check(!right || side == "right", $"torch.searchsorted(): side and right can't be set to opposites, got side of {side} while right was True");
         }
         var boundaries = sortedSequence;
+        if (sorter is not null) CheckSorter(sorter, boundaries);
         Errors.Check(values.Dim > 0 || (values.Numel == 1 && boundaries.Dim == 1),
             $"torch.searchsorted(): input value can be a scalar only when boundaries tensor dimension is 1, but we got boundaries tensor dim({boundaries.Dim}) and input value's dim({values.Dim}) numel({values.Numel})");
         Errors.Check(boundaries.Dim != 0, "torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 dimension");
@@ -269,15 +272,28 @@ public sealed partial class Tensor
             var type = TypePromotion.ResultType(boundaries, values);
             if (type == DType.Bool) throw Errors.NotImplemented("\"searchsorted_out_cpu\" not implemented for 'Bool'");
             int rowLength = values.Dim == 0 ? 1 : values.Layout.Sizes[^1];
-            Sorting.Search(boundaries.ContiguousRaw(type), values.ContiguousRaw(type), boundaries.Layout.Sizes[^1], rowLength,
-                sharedRow: boundaries.Dim == 1, right: side is null ? right : side == "right", result.Data<long>());
+            Sorting.Search(boundaries.ContiguousRaw(type), values.ContiguousRaw(type), sorter?.ContiguousRaw(DType.Int64),
+                boundaries.Layout.Sizes[^1], rowLength, sharedRow: boundaries.Dim == 1, right: side is null ? right : side == "right",
+                result.Data<long>());
         }
         return outInt32 ? result.CastRaw(DType.Int32) : result;
     }
 
     /// <summary>torch.searchsorted with a single .NET number as the value (it takes part in promotion as a Python scalar).</summary>
-    public static Tensor Searchsorted(Tensor sortedSequence, Scalar value, bool right = false, string? side = null, bool outInt32 = false) =>
-        Searchsorted(sortedSequence, WrapNumber(value), right, side, outInt32);
+    public static Tensor Searchsorted(Tensor sortedSequence, Scalar value, bool right = false, string? side = null,
+        bool outInt32 = false, Tensor? sorter = null) =>
+        Searchsorted(sortedSequence, WrapNumber(value), right, side, outInt32, sorter);
+
+    /// <summary>searchsorted's sorter rules: the boundaries' shape, Int64, every entry a position within a row.</summary>
+    private static void CheckSorter(Tensor sorter, Tensor boundaries)
+    {
+        Errors.Check(sorter.Sizes.SequenceEqual(boundaries.Sizes),
+            $"torch.searchsorted(): boundary and sorter must have the same size, but got boundary tensor {Errors.Shape(boundaries.Sizes)}and got sorter tensor {Errors.Shape(sorter.Sizes)}");
+        Errors.Check(sorter.DType == DType.Int64, $"torch.searchsorted(): sorter must be a tensor of long dtype but got dtype {sorter.DType.ScalarTypeName()}");
+        if (sorter.Numel == 0 || sorter.Dim == 0) return;
+        var positions = sorter.ToArray<long>();
+        Errors.Check(positions.Min() >= 0 && positions.Max() < sorter.Layout.Sizes[^1], "torch.searchsorted(): sorter index out of range");
+    }
 
     /// <summary>
     /// torch.bucketize: the bucket of each input element among 1-d sorted <paramref name="boundaries"/>, i.e. the

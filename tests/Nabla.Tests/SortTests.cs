@@ -411,6 +411,25 @@ public class SortTests
     }
 
     [Fact]
+    public void SearchsortedWithSorter()
+    {
+        var seq = I64(1, 3, 2, 4, 6);
+        var values = I64(3, 6, 9);
+        Assert.Equal(new long[] { 2, 4, 5 }, Tensor.Searchsorted(seq, values, sorter: seq.Argsort()).ToArray<long>());
+        Assert.Equal(new long[] { 3, 5, 5 }, Tensor.Searchsorted(seq, values, side: "right", sorter: seq.Argsort()).ToArray<long>());
+        var rows = Tensor.From(new double[,] { { 5, 1, 3 }, { 2, 8, 4 } });
+        Assert.Equal(new long[] { 1, 3, 0, 2 },
+            Tensor.Searchsorted(rows, Tensor.From(new double[,] { { 2, 9 }, { 2, 5 } }), sorter: rows.Argsort()).ToArray<long>());
+
+        Assert.Equal("torch.searchsorted(): boundary and sorter must have the same size, but got boundary tensor [5]and got sorter tensor [4]",
+            Assert.Throws<ArgumentException>(() => Tensor.Searchsorted(seq, values, sorter: I64(0, 1, 2, 3))).Message);
+        Assert.Equal("torch.searchsorted(): sorter must be a tensor of long dtype but got dtype Int",
+            Assert.Throws<ArgumentException>(() => Tensor.Searchsorted(seq, values, sorter: Tensor.From(new[] { 0, 1, 2, 3, 4 }))).Message);
+        Assert.Equal("torch.searchsorted(): sorter index out of range",
+            Assert.Throws<ArgumentException>(() => Tensor.Searchsorted(seq, values, sorter: I64(0, 1, 2, 3, -1))).Message);
+    }
+
+    [Fact]
     public void BucketizeLeftAndRight()
     {
         var boundaries = I64(1, 3, 5, 7, 9);

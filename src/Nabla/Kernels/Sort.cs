@@ -238,10 +238,12 @@ internal static class Sorting
 
     /// <summary>
     /// searchsorted on contiguous operands of one dtype: for value i, the insertion point in its boundary row
-    /// (the only row when <paramref name="sharedRow"/>; else row i / valueRowLength). The tests are PyTorch's
-    /// <c>!(b &gt;= v)</c> (left) and <c>!(b &gt; v)</c> (right), so a NaN value lands past every boundary.
+    /// (the only row when <paramref name="sharedRow"/>; else row i / valueRowLength), visiting the row in the order
+    /// <paramref name="sorter"/> gives when there is one. The tests are PyTorch's <c>!(b &gt;= v)</c> (left) and
+    /// <c>!(b &gt; v)</c> (right), so a NaN value lands past every boundary.
     /// </summary>
-    public static void Search(Tensor boundaries, Tensor values, int boundaryLength, int valueRowLength, bool sharedRow, bool right, long[] result)
+    public static void Search(Tensor boundaries, Tensor values, Tensor? sorter, int boundaryLength, int valueRowLength,
+        bool sharedRow, bool right, long[] result)
     {
         switch (values.DType)
         {
@@ -256,16 +258,18 @@ internal static class Sorting
         {
             var bd = boundaries.Data<T>();
             var v = values.Data<T>();
-            int bo = boundaries.StorageOffset, vo = values.StorageOffset;
+            var order = sorter?.Data<long>();
+            int bo = boundaries.StorageOffset, vo = values.StorageOffset, so = sorter?.StorageOffset ?? 0;
             for (int i = 0; i < result.Length; i++)
             {
-                int start = bo + (sharedRow ? 0 : i / valueRowLength * boundaryLength);
+                int start = sharedRow ? 0 : i / valueRowLength * boundaryLength;
                 int lo = start, hi = start + boundaryLength;
                 T x = v[vo + i];
                 while (lo < hi)
                 {
                     int mid = lo + ((hi - lo) >> 1);
-                    bool goRight = right ? !(bd[mid] > x) : !(bd[mid] >= x);
+                    T b = order is null ? bd[bo + mid] : bd[bo + start + (int)order[so + mid]];
+                    bool goRight = right ? !(b > x) : !(b >= x);
                     if (goRight) lo = mid + 1;
                     else hi = mid;
                 }

@@ -46,7 +46,7 @@ public sealed partial class Tensor
     public static Tensor Full(int[] shape, Scalar fillValue, DType? dtype = null, bool requiresGrad = false)
     {
         var d = dtype ?? (fillValue.Kind == DType.Float64 ? DTypes.Default : fillValue.Kind);
-        return Allocate(CheckSizes(shape), d).FillRaw(fillValue).RequiresGrad_(requiresGrad);
+        return Allocate(CheckSizes(shape), d).FillRaw(fillValue.CheckFits(d)).RequiresGrad_(requiresGrad);
     }
 
     public static Tensor ZerosLike(Tensor t, DType? dtype = null) => Zeros(t.Shape, dtype ?? t.DType);

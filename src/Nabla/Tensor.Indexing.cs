@@ -58,6 +58,7 @@ public sealed partial class Tensor
                     original++;
                     break;
                 case TensorIndex.Kinds.Slice:
+                    if (k.Step <= 0) throw Errors.Runtime("step must be greater than zero");
                     view = view.Slice(d, k.Start == int.MaxValue ? view.Layout.Sizes[d] : k.Start, k.Stop, k.Step);
                     indices.Add(null);
                     original++;

@@ -9,6 +9,8 @@ public sealed partial class Tensor
     {
         Errors.Check(Dim == 2, "self must be a matrix");
         Errors.Check(other.Dim == 2, "mat2 must be a matrix");
+        if (DType == DType.Bool || other.DType == DType.Bool)
+            throw Errors.NotImplemented("\"addmm_impl_cpu_\" not implemented for 'Bool'");
         return Bmm3(Unsqueeze(0), other.Unsqueeze(0), "mm").Squeeze(0);
     }
 
@@ -17,13 +19,17 @@ public sealed partial class Tensor
     {
         Errors.Check(Dim == 3, "batch1 must be a 3D tensor");
         Errors.Check(other.Dim == 3, "batch2 must be a 3D tensor");
-        Errors.Check(Layout.Sizes[0] == other.Layout.Sizes[0], "batch1 and batch2 must have same number of batches, got " + Layout.Sizes[0] + " and " + other.Layout.Sizes[0]);
         return Bmm3(this, other, "bmm");
     }
 
     /// <summary>torch.matmul: dot, matrix-vector, matrix-matrix or broadcast batched product by the operands' ranks.</summary>
     public Tensor Matmul(Tensor other)
     {
+        if (DType == DType.Bool || other.DType == DType.Bool)
+        {
+            string kernel = Dim == 1 && other.Dim == 1 ? "dot" : Dim == 2 && other.Dim == 1 ? "addmv_impl_cpu" : Dim <= 2 && other.Dim <= 2 ? "addmm_impl_cpu_" : "bmm";
+            throw Errors.NotImplemented($"\"{kernel}\" not implemented for 'Bool'");
+        }
         Errors.Check(Dim > 0 && other.Dim > 0, $"both arguments to matmul need to be at least 1D, but they are {Dim}D and {other.Dim}D");
         if (Dim == 1 && other.Dim == 1)
         {
@@ -66,7 +72,7 @@ public sealed partial class Tensor
                 ? $"expected m1 and m2 to have the same dtype, but got: {CppName(a.DType)} != {CppName(b.DType)}"
                 : $"expected scalar type {a.DType.ScalarTypeName()} but found {b.DType.ScalarTypeName()}");
         int batch = a.Layout.Sizes[0], m = a.Layout.Sizes[1], k = a.Layout.Sizes[2], n = b.Layout.Sizes[2];
-        if (b.Layout.Sizes[1] != k)
+        if (b.Layout.Sizes[1] != k || b.Layout.Sizes[0] != batch)
             throw Errors.Runtime(op == "mm"
                 ? $"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {b.Layout.Sizes[1]}x{n})"
                 : $"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k}] but got: [{b.Layout.Sizes[0]}, {b.Layout.Sizes[1]}].");

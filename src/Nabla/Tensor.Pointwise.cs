@@ -88,6 +88,8 @@ public sealed partial class Tensor
         string node = "DivBackward0";
         if (roundingMode is not null)
         {
+            if (roundingMode is "trunc" or "floor" && type == DType.Bool)
+                throw Errors.NotImplemented($"\"div_{roundingMode}_cpu\" not implemented for 'Bool'");
             var y = roundingMode switch
             {
                 "trunc" => Zip<TruncDivOp>(this, other, type),
@@ -111,6 +113,8 @@ public sealed partial class Tensor
     /// <summary>torch.remainder: Python's %, the result takes the divisor's sign.</summary>
     public Tensor Remainder(Tensor other)
     {
+        if (TypePromotion.ResultType(this, other) == DType.Bool)
+            throw Errors.NotImplemented("\"remainder_cpu\" not implemented for 'Bool'");
         var y = Zip<RemainderOp>(this, other, TypePromotion.ResultType(this, other));
         return Graph.Record(y, other.IsWrappedNumber ? "RemainderBackward0" : "RemainderBackward1", [this, other],
             (g, s, needs) => [g, needs[1] ? -g * s[0].Div(s[1], "floor") : null], this, other);
@@ -119,6 +123,8 @@ public sealed partial class Tensor
     /// <summary>torch.pow with a tensor exponent.</summary>
     public Tensor Pow(Tensor exponent)
     {
+        if (TypePromotion.ResultType(this, exponent) == DType.Bool)
+            throw Errors.NotImplemented("\"pow\" not implemented for 'Bool'");
         var y = Zip<PowOp>(this, exponent, TypePromotion.ResultType(this, exponent));
         if (exponent.IsWrappedNumber)
             return Graph.Record(y, "PowBackward0", [this, exponent],
@@ -143,9 +149,10 @@ public sealed partial class Tensor
         var y = Zip<TOp>(this, other, TypePromotion.ResultType(this, other));
         return Graph.Record(y, node, [this, other], (g, s, _) =>
         {
-            var wins = sign > 0 ? s[0] > s[1] : s[0] < s[1];
-            var half = g * (s[0].Eq(s[1])) / 2;
-            return [g * wins + half, g * (~wins & s[0].Ne(s[1])) + half];
+            var shared = Where(s[0] == s[1], g / 2, g);
+            var selfLoses = sign > 0 ? s[0] < s[1] : s[0] > s[1];
+            var otherLoses = sign > 0 ? s[0] > s[1] : s[0] < s[1];
+            return [Where(selfLoses, 0.0, shared), Where(otherLoses, 0.0, shared)];
         }, this, other);
     }
 
@@ -158,7 +165,11 @@ public sealed partial class Tensor
         return Graph.Record(Map<NegOp>(this), "NegBackward0", [this], (g, _, _) => [-g]);
     }
 
-    public Tensor Abs() => Graph.Record(Map<AbsOp>(this), "AbsBackward0", [this], (g, s, _) => [g * s[0].Sign()], this);
+    public Tensor Abs()
+    {
+        RejectBool("abs_cpu");
+        return Graph.Record(Map<AbsOp>(this), "AbsBackward0", [this], (g, s, _) => [g * s[0].Sign()], this);
+    }
 
     public Tensor Sign() => Graph.Record(Map<SignOp>(this), "SignBackward0", [this], (g, _, _) => [ZerosLike(g)]);
 
@@ -174,9 +185,9 @@ public sealed partial class Tensor
     /// <summary>torch.relu.</summary>
     public Tensor Relu()
     {
-        if (DType == DType.Bool) throw Errors.NotImplemented("\"clamp_min_cpu\" not implemented for 'Bool'");
+        if (DType == DType.Bool) throw Errors.Runtime("Boolean inputs not supported for relu");
         var y = Zip<MaximumOp>(this, WrapNumber(0), DType);
-        return Graph.Record(y, "ReluBackward0", [this], (g, s, _) => [g * (s[0] > 0)], y);
+        return Graph.Record(y, "ReluBackward0", [this], (g, s, _) => [Where(s[0] <= 0, 0.0, g)], y);
     }
 
     public Tensor IsNan() => IsFloatingPoint ? FloatPredicate<IsNanOp>() : Zeros(Shape, DType.Bool);
@@ -256,6 +267,14 @@ public sealed partial class Tensor
         var y = Allocate(Shape, dtype);
         Copy.Into(this, y);
         return y;
+    }
+
+    /// <summary>PyTorch's "not implemented for 'Bool'" for kernels without a Bool instantiation.</summary>
+    private Tensor RejectBool(string kernel, Tensor? other = null)
+    {
+        if (DType == DType.Bool || other?.DType == DType.Bool && !other.IsWrappedNumber)
+            throw Errors.NotImplemented($"\"{kernel}\" not implemented for 'Bool'");
+        return this;
     }
 
     // ---- kernel drivers --------------------------------------------------------------------------------------

@@ -47,11 +47,15 @@ public sealed partial class Tensor
         var inputShape = Shape;
         return Graph.Record(y, dim is null ? "ProdBackward0" : "ProdBackward1", [this], (g, s, _) =>
         {
+            if (s[0].Dim == 0) return [g];
+            var grad = g.ExpandReduced(inputShape, dims, keepdim);
+            if (!s[0].Eq(0.0).Any().Item<bool>())
+                return [grad * s[1].ExpandReduced(inputShape, dims, keepdim) / s[0]];
             var x = dim is null ? s[0].Reshape(-1) : s[0];
             int axis = dim is null ? 0 : dims[0];
             var others = ExclusiveCumprod(x, axis, reverse: false) * ExclusiveCumprod(x, axis, reverse: true);
-            return [(g.ExpandReduced(inputShape, dims, keepdim) * others.Reshape(inputShape))];
-        }, this);
+            return [grad * others.Reshape(inputShape)];
+        }, this, y);
     }
 
     private static Tensor ExclusiveCumprod(Tensor x, int dim, bool reverse)
@@ -62,6 +66,14 @@ public sealed partial class Tensor
         if (n == 0) shifted = src;
         return reverse ? shifted.Flip(dim) : shifted;
     }
+
+    /// <summary>torch.any: whether any element (over <paramref name="dim"/>, or all) is non-zero.</summary>
+    public Tensor Any(int? dim = null, bool keepdim = false) =>
+        CastRaw(DType.Bool).Sum(dim is { } d ? [d] : null, keepdim) > 0;
+
+    /// <summary>torch.all: whether every element (over <paramref name="dim"/>, or all) is non-zero.</summary>
+    public Tensor All(int? dim = null, bool keepdim = false) =>
+        LogicalNot().Sum(dim is { } d ? [d] : null, keepdim) == 0;
 
     /// <summary>torch.max(): the largest element (NaN if any); the gradient is split among all maxima.</summary>
     public Tensor Max() => FullExtreme<MaxReducer>("max", "MaxBackward1");
@@ -120,7 +132,7 @@ public sealed partial class Tensor
         using (GradMode.NoGrad()) y = Var(dim, correction, keepdim).Sqrt();
         var inputShape = Shape;
         return Graph.Record(y, "StdBackward0", [this], (g, s, _) =>
-            [(g / s[1]).ExpandReduced(inputShape, dims, keepdim) * (s[0] - s[0].Mean([.. dims], keepdim: true)) / (n - correction)], this, y);
+            [Where(s[1] == 0.0, 0.0, g / s[1]).ExpandReduced(inputShape, dims, keepdim) * (s[0] - s[0].Mean([.. dims], keepdim: true)) / (n - correction)], this, y);
     }
 
     public Tensor Std(int dim, double correction = 1, bool keepdim = false) => Std([dim], correction, keepdim);
@@ -133,7 +145,7 @@ public sealed partial class Tensor
         Tensor y;
         using (GradMode.NoGrad())
         {
-            var m = x.Detach().Amax([.. dims], keepdim: true);
+            var m = x.Numel == 0 ? Zeros(x.ReducedShape(dims, keepdim: true), x.DType) : x.Detach().Amax([.. dims], keepdim: true);
             m = Where(m.IsInf(), 0.0, m);
             y = (x.Detach() - m).Exp().Sum([.. dims], keepdim: true).Log() + m;
             if (!keepdim) y = y.Squeeze(dims);
@@ -148,26 +160,44 @@ public sealed partial class Tensor
     /// <summary>torch.softmax along <paramref name="dim"/>.</summary>
     public Tensor Softmax(int dim, DType? dtype = null)
     {
-        var x = dtype is { } t ? To(t) : IsFloatingPoint ? this : throw Errors.NotImplemented($"\"softmax_lastdim_kernel_impl\" not implemented for '{DType.ScalarTypeName()}'");
-        int d = Errors.WrapDim(dim, Dim);
+        var (x, d) = SoftmaxInput(dim, dtype, "softmax");
         Tensor y;
         using (GradMode.NoGrad())
         {
-            var e = (x - x.Amax(d, keepdim: true)).Exp();
+            var e = (x - x.RowMax(d)).Exp();
             y = e / e.Sum(d, keepdim: true);
         }
         return Graph.Record(y, "SoftmaxBackward0", [x], (g, s, _) => [s[0] * (g - (g * s[0]).Sum(d, keepdim: true))], y);
     }
 
-    /// <summary>torch.log_softmax along <paramref name="dim"/>.</summary>
+    /// <summary>torch.log_softmax along <paramref name="dim"/>: x - max - log(sum(exp(x - max))), as PyTorch computes it.</summary>
     public Tensor LogSoftmax(int dim, DType? dtype = null)
     {
-        var x = dtype is { } t ? To(t) : IsFloatingPoint ? this : throw Errors.NotImplemented($"\"log_softmax_lastdim_kernel_impl\" not implemented for '{DType.ScalarTypeName()}'");
-        int d = Errors.WrapDim(dim, Dim);
+        var (x, d) = SoftmaxInput(dim, dtype, "log_softmax");
         Tensor y;
-        using (GradMode.NoGrad()) y = x - x.Logsumexp(d, keepdim: true);
+        using (GradMode.NoGrad())
+        {
+            var shifted = x - x.RowMax(d);
+            y = shifted - shifted.Exp().Sum(d, keepdim: true).Log();
+        }
         return Graph.Record(y, "LogSoftmaxBackward0", [x], (g, s, _) => [g - s[0].Exp() * g.Sum(d, keepdim: true)], y);
     }
+
+    /// <summary>The softmax input after PyTorch's checks: dim first, then the dtype (named after the kernel that lacks it).</summary>
+    private (Tensor X, int Dim) SoftmaxInput(int dim, DType? dtype, string op)
+    {
+        int d = Errors.WrapDim(dim, Dim);
+        if (dtype is { } t) return (To(t), d);
+        if (!IsFloatingPoint)
+        {
+            string kernel = d == Math.Max(Dim, 1) - 1 ? $"{op}_lastdim_kernel_impl" : "softmax_kernel_impl";
+            throw Errors.NotImplemented($"\"{kernel}\" not implemented for '{DType.ScalarTypeName()}'");
+        }
+        return (this, d);
+    }
+
+    /// <summary>The maximum along a dim kept as size 1 (an empty dim stays empty rather than failing like amax).</summary>
+    private Tensor RowMax(int d) => Numel == 0 ? Zeros(ReducedShape(Dim == 0 ? [] : [d], keepdim: true), DType) : Amax(Dim == 0 ? [] : [d], keepdim: true);
 
     // ---- helpers ---------------------------------------------------------------------------------------------
 
@@ -206,11 +236,11 @@ public sealed partial class Tensor
 
     private Tensor AExtreme<TR>(int[]? dim, bool keepdim, string name, string node) where TR : IReducer
     {
+        if ((dim is null || dim.Length == 0) && Numel == 0)
+            throw Errors.Runtime($"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
         var dims = ReductionDims(dim);
-        foreach (var d in dims)
-            if (Layout.Sizes[d] == 0) throw Errors.Index($"{name}(): Expected reduction dim {d} to have non-zero size.");
-        if (Numel == 0 && dims.Length == Dim && Dim > 0)
-            throw Errors.Index($"{name}(): Expected reduction dim 0 to have non-zero size.");
+        for (int i = 0; i < dims.Length; i++)
+            if (Layout.Sizes[dims[i]] == 0) throw Errors.Index($"{name}(): Expected reduction dim {dim![i]} to have non-zero size.");
         var y = ReduceValues<TR>(this, dims, keepdim);
         var inputShape = Shape;
         return Graph.Record(y, node, [this], (g, s, _) =>
@@ -222,6 +252,7 @@ public sealed partial class Tensor
 
     private Tensor ArgExtreme<TA>(int? dim, bool keepdim, string name) where TA : IArgReducer
     {
+        if (DType == DType.Bool) throw Errors.Runtime($"{name}(): does not support bool input");
         if (dim is null)
         {
             if (Numel == 0) throw Errors.Index($"{name}(): Expected reduction dim to be specified for input.numel() == 0.");
@@ -284,7 +315,6 @@ public sealed partial class Tensor
 
     private void CheckFloat(string name)
     {
-        if (!IsFloatingPoint)
-            throw Errors.Runtime($"{name}(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.ScalarTypeName()}");
+        if (!IsFloatingPoint) throw Errors.Runtime("std and var only support floating point and complex dtypes");
     }
 }

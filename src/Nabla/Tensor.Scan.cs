@@ -10,7 +10,7 @@ public sealed partial class Tensor
     {
         int d = Errors.WrapDim(dim, Dim);
         var y = ScanRaw<CumsumOp>(d, dtype);
-        return Graph.Record(y, "CumsumBackward0", [this], (g, _, _) => [g.Flip(d).Cumsum(d).Flip(d)]);
+        return Graph.Record(y, "CumsumBackward0", [this], (g, _, _) => [ReverseCumsum(g, d)]);
     }
 
     /// <summary>torch.cumprod: running products along <paramref name="dim"/>; integers and Bool give Int64.</summary>
@@ -20,8 +20,11 @@ public sealed partial class Tensor
         var y = ScanRaw<CumprodOp>(d, dtype);
         return Graph.Record(y, "CumprodBackward0", [this], (g, s, _) =>
         {
-            // d out_j / d x_i = prod_{k<=j, k!=i} x_k: sum over j >= i of g_j times that, without dividing by x_i.
             var x = s[0];
+            if (x.Numel == 0 || x.Dim == 0) return [g];
+            // Without zeros: sum over j >= i of g_j * out_j / x_i, a reversed cumsum.
+            if (!x.Eq(0.0).Any().Item<bool>()) return [ReverseCumsum(g * s[1], d) / x];
+            // With zeros: d out_j / d x_i = prod_{k<=j, k!=i} x_k, summed over j >= i without dividing by x_i.
             int n = x.Dim == 0 ? 1 : x.Size(d);
             var parts = new Tensor[n];
             for (int i = 0; i < n; i++)
@@ -34,8 +37,11 @@ public sealed partial class Tensor
                 parts[i] = tail.Sum(x.Dim == 0 ? [] : [d], keepdim: x.Dim > 0);
             }
             return [x.Dim == 0 ? parts[0] : Cat(parts, d)];
-        }, this);
+        }, this, y);
     }
+
+    /// <summary>Sums from the end of <paramref name="dim"/> backwards: the adjoint of cumsum.</summary>
+    private static Tensor ReverseCumsum(Tensor g, int dim) => g.Dim == 0 ? g : g.Flip(dim).Cumsum(dim).Flip(dim);
 
     private Tensor ScanRaw<TOp>(int d, DType? dtype) where TOp : IScanOp
     {

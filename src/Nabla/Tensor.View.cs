@@ -99,6 +99,7 @@ public sealed partial class Tensor
     public Tensor Transpose(int dim0, int dim1)
     {
         int a = Errors.WrapDim(dim0, Dim), b = Errors.WrapDim(dim1, Dim);
+        if (Dim == 0) return Graph.Record(MakeView(Layout, t => t), "TransposeBackward0", [this], (g, _, _) => [g]);
         var order = Enumerable.Range(0, Dim).ToArray();
         (order[a], order[b]) = (order[b], order[a]);
         var y = MakeView(Dim == 0 ? Layout : Layout.Permute(order), t => t.Transpose(a, b));
@@ -122,7 +123,7 @@ public sealed partial class Tensor
     public Tensor Expand(params int[] sizes)
     {
         Errors.Check(sizes.Length >= Dim,
-            $"expand(torch.FloatTensor{{{Errors.Shape(Sizes)}}}, size={Errors.Shape(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({Dim})");
+            $"expand({DType.CpuTypeName()}{{{Errors.Shape(Sizes)}}}, size={Errors.Shape(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({Dim})");
         var target = new int[sizes.Length];
         int lead = sizes.Length - Dim;
         for (int i = 0; i < sizes.Length; i++)
@@ -186,7 +187,7 @@ public sealed partial class Tensor
     public Tensor Slice(int dim, int? start = null, int? stop = null, int step = 1)
     {
         int d = Errors.WrapDim(dim, Dim, scalarWraps: false);
-        if (step <= 0) throw Errors.Runtime("step must be greater than zero");
+        if (step <= 0) throw Errors.Runtime($"step is {step}, but it should always be positive.");
         int size = Layout.Sizes[d];
         int s = Clamp(start ?? 0), e = Clamp(stop ?? size);
         return SliceView(d, s, Math.Max(s, e), step);
@@ -209,7 +210,7 @@ public sealed partial class Tensor
         int d = Errors.WrapDim(dim, Dim);
         int size = Layout.Sizes[d];
         if (index < -size || index >= size)
-            throw Errors.Index($"index {index} is out of bounds for dimension {d} with size {size}");
+            throw Errors.Index($"select(): index {index} out of range for tensor of size {Errors.Shape(Sizes)} at dimension {d}");
         int i = index < 0 ? index + size : index;
         var y = MakeView(Layout.Select(d, i), b => b.Select(d, i));
         var inputShape = Shape;
@@ -259,7 +260,7 @@ public sealed partial class Tensor
     {
         Errors.Check(tensors.Length > 0, "torch.cat(): expected a non-empty list of Tensors");
         var parts = tensors.Where(t => !(t.Dim == 1 && t.Numel == 0)).ToArray();
-        if (parts.Length == 0) return tensors[0].CloneRaw();
+        if (parts.Length == 0) return Graph.Record(tensors[0].CloneRaw(), "CatBackward0", tensors, (g, _, _) => tensors.Select(_ => (Tensor?)g).ToArray());
         var first = parts[0];
         Errors.Check(first.Dim > 0, "zero-dimensional tensor (at position 0) cannot be concatenated");
         int d = Errors.WrapDim(dim, first.Dim);
@@ -300,6 +301,9 @@ public sealed partial class Tensor
     public Tensor Flip(params int[] dims)
     {
         var wrapped = dims.Select(d => Errors.WrapDim(d, Dim)).ToArray();
+        var dup = wrapped.GroupBy(d => d).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null) throw Errors.Runtime($"dim {dup.Key} appears multiple times in the list of dims");
+        if (Dim == 0) return Clone();
         var strides = (int[])Layout.Strides.Clone();
         int offset = Layout.Offset;
         foreach (var d in wrapped.Distinct())

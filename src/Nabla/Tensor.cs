@@ -92,6 +92,7 @@ public sealed partial class Tensor
     public T[] ToArray<T>() where T : unmanaged
     {
         var target = DTypes.ForClrType(typeof(T));
+        if (Numel == 0) return [];
         var dense = To(target == DType.Bool ? DType.Bool : target).Contiguous();
         if (typeof(T) == typeof(bool))
         {

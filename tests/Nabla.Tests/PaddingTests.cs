@@ -233,7 +233,8 @@ public class PaddingTests
     public void ConstantPadRejectsNegativeOutputSize()
     {
         var e = Assert.Throws<ArgumentException>(() => F.Pad(Tensor.Zeros(4), [-3, -2]));
-        Assert.Equal("The input size 4, plus negative padding -3 and -2 resulted in a negative output size, which is invalid. Check dimension 0 of your input.", e.Message);
+        // libtorch 2.10 crops with narrow before its own size check, so narrow's message is the one users see.
+        Assert.Equal("narrow(): length must be non-negative.", e.Message);
     }
 
     /// <summary>Reference values from libtorch 2.10 (see <see cref="WeightedGradient"/>).</summary>

@@ -77,7 +77,7 @@ internal static class Graph
     /// </summary>
     public static Tensor Record(Tensor result, string name, Tensor?[] inputs, BackwardFormula formula, params Tensor[] saved)
     {
-        if (!ShouldRecord(inputs)) return result;
+        if (!ShouldRecord(inputs) || !result.IsFloatingPoint) return result; // integer outputs are never differentiable
         var node = new OpNode(name, Array.ConvertAll(inputs, t => t?.GradientEdge()),
             Array.ConvertAll(inputs, t => t is null ? new InputMetadata([], DType.Float32) : InputMetadata.Of(t)), formula);
         result.SetHistory(node, 0);

@@ -27,6 +27,24 @@ public readonly struct Scalar
     public long ToInt64() => Kind == DType.Float64 ? (long)_double : _long;
     public bool ToBoolean() => Kind == DType.Float64 ? _double != 0 : _long != 0;
 
+    /// <summary>This value as an element of <paramref name="dtype"/>, or libtorch's overflow error when it does not fit.</summary>
+    internal Scalar CheckFits(DType dtype)
+    {
+        (string name, double lo, double hi) = dtype switch
+        {
+            DType.UInt8 => ("uint8_t", 0, 255),
+            DType.Int32 => ("int", int.MinValue, int.MaxValue),
+            DType.Int64 => ("int64_t", long.MinValue, long.MaxValue),
+            DType.Float32 => ("float", float.MinValue, float.MaxValue),
+            _ => ("", double.NegativeInfinity, double.PositiveInfinity),
+        };
+        double v = ToDouble();
+        bool integralTarget = dtype is DType.UInt8 or DType.Int32 or DType.Int64;
+        if ((integralTarget && !double.IsFinite(v)) || (double.IsFinite(v) && (v < lo || v > hi)))
+            throw new ArgumentException($"value cannot be converted to type {name} without overflow");
+        return this;
+    }
+
     public override string ToString() => Kind switch
     {
         DType.Bool => _long != 0 ? "True" : "False",

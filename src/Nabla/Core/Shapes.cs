@@ -8,7 +8,7 @@ internal static class Shapes
     {
         int n = Math.Max(a.Length, b.Length);
         var result = new int[n];
-        for (int i = 0; i < n; i++)
+        for (int i = n - 1; i >= 0; i--) // libtorch reports the last mismatching dim
         {
             int ia = i - (n - a.Length), ib = i - (n - b.Length);
             int sa = ia >= 0 ? a[ia] : 1, sb = ib >= 0 ? b[ib] : 1;

@@ -10,7 +10,7 @@ internal struct AbsOp : IUnaryOp { public static T Apply<T>(T x) where T : unman
 internal struct SignOp : IUnaryOp
 {
     public static T Apply<T>(T x) where T : unmanaged, INumber<T> =>
-        T.IsNaN(x) ? x : x > T.Zero ? T.One : x < T.Zero ? T.Zero - T.One : T.Zero;
+        x > T.Zero ? T.One : x < T.Zero ? T.Zero - T.One : T.Zero;
 }
 internal struct LogicalNotOp : IUnaryOp { public static T Apply<T>(T x) where T : unmanaged, INumber<T> => T.IsZero(x) ? T.One : T.Zero; }
 

@@ -196,7 +196,9 @@ public sealed partial class Tensor
         double? initial, TieRule ties, string name)
     {
         var gx = Allocate(data.Shape, DType.Float64);
-        Segment.Backward(Dense(grad, DType.Float64), Dense(output, DType.Float64), Dense(data, DType.Float64), plan, reduction, initial, ties, gx);
+        bool values = Segment.BackwardNeedsValues(reduction);
+        Segment.Backward(Dense(grad, DType.Float64), values ? Dense(output, DType.Float64) : null, values ? Dense(data, DType.Float64) : null,
+            plan, reduction, initial, ties, gx);
         return Graph.Record(gx.CastRaw(data.DType), "NotImplemented", [grad, output, data],
             (_, _, _) => throw Errors.NotImplemented($"derivative for {name} is not implemented"));
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -183,17 +184,21 @@ internal static class Segment
         for (; i < acc.Length; i++) acc[i] = TFold.Fold(acc[i], double.CreateTruncating(row[i]));
     }
 
+    /// <summary>Whether backward reads the forward's input and output (sum and mean need only the gradient).</summary>
+    public static bool BackwardNeedsValues(SegmentReduction reduction) => reduction is not (SegmentReduction.Sum or SegmentReduction.Mean);
+
     /// <summary>
     /// Adds the gradient of the reduction to <paramref name="gradInput"/>. All tensors are contiguous Float64:
     /// <paramref name="grad"/> and <paramref name="output"/> are (Outer, Count, Inner), <paramref name="data"/> and
-    /// <paramref name="gradInput"/> are (Outer, M, Inner).
+    /// <paramref name="gradInput"/> are (Outer, M, Inner); output and data may be null when
+    /// <see cref="BackwardNeedsValues"/> is false.
     /// </summary>
-    public static void Backward(Tensor grad, Tensor output, Tensor data, SegmentPlan plan, SegmentReduction reduction,
+    public static void Backward(Tensor grad, Tensor? output, Tensor? data, SegmentPlan plan, SegmentReduction reduction,
         double? initial, TieRule ties, Tensor gradInput)
     {
-        var g = grad.Data<double>().AsMemory(grad.StorageOffset);
-        var y = output.Data<double>().AsMemory(output.StorageOffset);
-        var x = data.Data<double>().AsMemory(data.StorageOffset);
+        var g = Values(grad);
+        var y = Values(output);
+        var x = Values(data);
         var gx = gradInput.Data<double>();
         ForUnits(plan, (o, lo, hi) =>
         {
@@ -212,6 +217,8 @@ internal static class Segment
         });
     }
 
+    private static ReadOnlyMemory<double> Values(Tensor? t) => t is null ? default : t.Data<double>().AsMemory(t.StorageOffset);
+
     /// <summary>One range k of outer block o, restricted to columns [Lo, Hi).</summary>
     private readonly record struct UnitRange(SegmentPlan Plan, int O, int K, int Lo, int Hi)
     {
@@ -225,9 +232,14 @@ internal static class Segment
     /// <summary>Sum sends the gradient to every row of the range; mean sends gradient / length.</summary>
     private static void SpreadBackward(UnitRange r, ReadOnlySpan<double> g, SegmentReduction reduction, double[] gx)
     {
+        var share = g.Slice(r.Out(r.Lo), r.Hi - r.Lo).ToArray();
+        if (reduction == SegmentReduction.Mean)
+            for (int i = 0; i < share.Length; i++) share[i] /= r.Length;
         for (int j = r.Start; j < r.End; j++)
-            for (int i = r.Lo; i < r.Hi; i++)
-                gx[r.In(j, i)] += reduction == SegmentReduction.Mean ? g[r.Out(i)] / r.Length : g[r.Out(i)];
+        {
+            var row = gx.AsSpan(r.In(j, r.Lo), share.Length);
+            TensorPrimitives.Add(row, share, row);
+        }
     }
 
     private static void ExtremeBackward(UnitRange r, ReadOnlySpan<double> g, ReadOnlySpan<double> y, ReadOnlySpan<double> x, TieRule ties, double[] gx)

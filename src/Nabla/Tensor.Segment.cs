@@ -13,7 +13,7 @@ public sealed partial class Tensor
     /// -inf (max) or +inf (min); with <paramref name="initial"/> it also joins every non-empty reduction (mean divides
     /// initial + sum by the length). Offsets take precedence over lengths; segment i is [offsets[i], offsets[i+1]).
     /// Unless <paramref name="unsafeMode"/>, lengths must be non-negative and each row must sum to data.size(axis);
-    /// ranges past the end of data are rejected in either mode.
+    /// ranges past the end of data are rejected in either mode. Values accumulate in double (float32 included).
     /// Backward (SegmentReduceBackward0) follows torch's CPU kernel: sum and mean exact; prod g * out / x, or the
     /// product of the other elements where x is 0 or NaN; max/min send the gradient to every element equal to the
     /// result or NaN, and with two or more such elements split it evenly only when it is positive (torch's rule).
@@ -29,7 +29,8 @@ public sealed partial class Tensor
         if (!data.IsFloatingPoint)
             throw Errors.Runtime($"\"_segment_reduce_cpu\" not implemented for '{data.DType.ScalarTypeName()}'");
 
-        double? init = initial?.ToDouble();
+        // torch converts initial to data's dtype first.
+        double? init = initial is { } v ? Full([], v, data.DType).Item<double>() : null;
         var y = ReduceSegments(data, plan, reduction, init, ax);
         return Graph.Record(y, "SegmentReduceBackward0", [data], (g, s, _) =>
             [SegmentGradient(g, s[1], s[0], plan, reduction, init, TieRule.SegmentReduce, "aten::_segment_reduce_backward")], data, y);
@@ -68,7 +69,7 @@ public sealed partial class Tensor
             throw Errors.Index($"{op}: slice {e} is empty ([{starts[e]}, {ends[e]})), and {reduce} of an empty slice is undefined (torch.amax/amin raise on an empty reduction dim)");
 
         // The same slices apply to every index of the dims before dim.
-        int outer = data.Sizes[..d].ToArray().Aggregate(1, (a, b) => a * b);
+        int outer = Product(data.Sizes[..d]);
         var plan = MakeSegmentPlan(data, d, n, Repeat(starts, outer), Repeat(ends, outer));
         var y = ReduceSegments(data, plan, reduction, null, d);
         return Graph.Record(y, "RaggedSliceReduceBackward0", [data], (g, s, _) =>
@@ -92,11 +93,11 @@ public sealed partial class Tensor
     {
         CheckSegmentIndexShape(data, lengths, axis, "lengths");
         var values = lengths.ToArray<long>();
-        int count = lengths.Size(-1);
+        int count = lengths.Size(-1), rows = Product(lengths.Sizes[..^1]);
         if (!unsafeMode)
         {
             Errors.Check(values.All(v => v >= 0), "lengths contains negative value!");
-            for (int row = 0; row * count < values.Length; row++)
+            for (int row = 0; row < rows; row++)
                 Errors.Check(values.AsSpan(row * count, count).ToArray().Sum() == data.Size(axis),
                     "segment_reduce(): Expected all rows of lengths along axis to sum to data.size(lengths.dim()-1) when !unsafe.");
         }
@@ -167,13 +168,16 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>Views data as (outer, data.size(axis), inner) with <paramref name="count"/> checked ranges per outer index.</summary>
-    private static SegmentPlan MakeSegmentPlan(Tensor data, int axis, int count, long[] starts, long[] ends)
+    /// <summary>Views data as (outer, data.size(axis), inner) with <paramref name="count"/> already checked ranges per outer index.</summary>
+    private static SegmentPlan MakeSegmentPlan(Tensor data, int axis, int count, long[] starts, long[] ends) =>
+        new(Product(data.Sizes[..axis]), data.Sizes[axis], Product(data.Sizes[(axis + 1)..]), count,
+            Array.ConvertAll(starts, v => (int)v), Array.ConvertAll(ends, v => (int)v));
+
+    private static int Product(ReadOnlySpan<int> sizes)
     {
-        int outer = 1, inner = 1;
-        for (int i = 0; i < axis; i++) outer *= data.Sizes[i];
-        for (int i = axis + 1; i < data.Dim; i++) inner *= data.Sizes[i];
-        return new SegmentPlan(outer, data.Sizes[axis], inner, count, Array.ConvertAll(starts, v => (int)v), Array.ConvertAll(ends, v => (int)v));
+        int p = 1;
+        foreach (var s in sizes) p *= s;
+        return p;
     }
 
     private static long[] Repeat(long[] values, int times) => Enumerable.Repeat(values, times).SelectMany(v => v).ToArray();

@@ -107,14 +107,12 @@ internal static class Segment
         {
             var src = data.Data<T>().AsMemory(data.StorageOffset);
             var dst = output.Data<T>();
-            // torch converts initial to the data's type before reducing.
-            double? start = initial is { } v ? double.CreateTruncating(T.CreateTruncating(v)) : null;
             switch (reduction)
             {
-                case SegmentReduction.Sum or SegmentReduction.Mean: Reduce<T, SumFold>(src, dst, plan, reduction, start); break;
-                case SegmentReduction.Prod: Reduce<T, ProdFold>(src, dst, plan, reduction, start); break;
-                case SegmentReduction.Max: Reduce<T, MaxFold>(src, dst, plan, reduction, start); break;
-                default: Reduce<T, MinFold>(src, dst, plan, reduction, start); break;
+                case SegmentReduction.Sum or SegmentReduction.Mean: Reduce<T, SumFold>(src, dst, plan, reduction, initial); break;
+                case SegmentReduction.Prod: Reduce<T, ProdFold>(src, dst, plan, reduction, initial); break;
+                case SegmentReduction.Max: Reduce<T, MaxFold>(src, dst, plan, reduction, initial); break;
+                default: Reduce<T, MinFold>(src, dst, plan, reduction, initial); break;
             }
         }
     }

@@ -9,7 +9,7 @@ public sealed partial class Tensor
     /// torch.segment_reduce: reduces consecutive segments of <paramref name="data"/> along <paramref name="axis"/>,
     /// which must be the last dim of <paramref name="lengths"/> (or <paramref name="offsets"/>); their leading dims are
     /// batch dims matching data's. <paramref name="reduce"/> is sum, mean, max (amax), min (amin) or prod; data must be
-    /// floating point. An empty segment gives <paramref name="initial"/> when given, else 0 (sum), 1 (prod), NaN (mean),
+    /// floating point (else NotSupportedException, torch's NotImplementedError). An empty segment gives <paramref name="initial"/> when given, else 0 (sum), 1 (prod), NaN (mean),
     /// -inf (max) or +inf (min); with <paramref name="initial"/> it also joins every non-empty reduction (mean divides
     /// initial + sum by the length). Offsets take precedence over lengths; segment i is [offsets[i], offsets[i+1]).
     /// Unless <paramref name="unsafeMode"/>, lengths must be non-negative and each row must sum to data.size(axis);
@@ -27,7 +27,7 @@ public sealed partial class Tensor
             ?? throw Errors.Runtime($"reduce argument must be either sum, prod, mean, amax, amin, or none, got {reduce}");
         var plan = offsets is not null ? PlanFromOffsets(data, offsets, ax) : PlanFromLengths(data, lengths!, ax, unsafeMode);
         if (!data.IsFloatingPoint)
-            throw Errors.Runtime($"\"_segment_reduce_cpu\" not implemented for '{data.DType.ScalarTypeName()}'");
+            throw Errors.NotImplemented($"\"_segment_reduce_cpu\" not implemented for '{data.DType.ScalarTypeName()}'");
 
         // torch converts initial to data's dtype first.
         double? init = initial is { } v ? Full([], v, data.DType).Item<double>() : null;
@@ -55,7 +55,8 @@ public sealed partial class Tensor
         if (!data.IsFloatingPoint)
             throw Errors.Runtime($"{op}: expected data of a floating point dtype, but got data of dtype {data.DType.ScalarTypeName()}");
         int d = Errors.WrapDim(dim, data.Dim, scalarWraps: false);
-        CheckIndexDType(slices, $"{op}: expected slices of dtype Long (or Int), but got slices of dtype {slices.DType.ScalarTypeName()}");
+        if (!IsIndexDType(slices))
+            throw Errors.Runtime($"{op}: expected slices of dtype Long (or Int), but got slices of dtype {slices.DType.ScalarTypeName()}");
         if (slices.Dim != 2 || slices.Size(1) != 2)
             throw Errors.Runtime($"{op}: expected slices of shape (N, 2), but got slices of shape {Errors.Shape(slices.Sizes)}");
 
@@ -101,7 +102,8 @@ public sealed partial class Tensor
                 Errors.Check(values.AsSpan(row * count, count).ToArray().Sum() == data.Size(axis),
                     "segment_reduce(): Expected all rows of lengths along axis to sum to data.size(lengths.dim()-1) when !unsafe.");
         }
-        CheckIndexDType(lengths, $"\"_segment_reduce_lengths_cpu_kernel1\" not implemented for '{lengths.DType.ScalarTypeName()}'");
+        if (!IsIndexDType(lengths))
+            throw Errors.NotImplemented($"\"_segment_reduce_lengths_cpu_kernel1\" not implemented for '{lengths.DType.ScalarTypeName()}'");
 
         var starts = new long[values.Length];
         var ends = new long[values.Length];
@@ -120,7 +122,8 @@ public sealed partial class Tensor
         CheckSegmentIndexShape(data, offsets, axis, "offsets");
         Errors.Check(offsets.Size(-1) >= 1,
             $"segment_reduce(): Expected offsets to have at least one element along axis, but got offsets of shape {Errors.Shape(offsets.Sizes)}");
-        CheckIndexDType(offsets, $"\"_segment_reduce_offsets_cpu_kernel1\" not implemented for '{offsets.DType.ScalarTypeName()}'");
+        if (!IsIndexDType(offsets))
+            throw Errors.NotImplemented($"\"_segment_reduce_offsets_cpu_kernel1\" not implemented for '{offsets.DType.ScalarTypeName()}'");
 
         var values = offsets.ToArray<long>();
         int width = offsets.Size(-1), count = width - 1, rows = values.Length / width;
@@ -146,10 +149,8 @@ public sealed partial class Tensor
             $"segment_reduce(): Expected the leading dims of {name} to match data's, but got {name} of shape {Errors.Shape(index.Sizes)} and data of shape {Errors.Shape(data.Sizes)} with axis {axis}");
     }
 
-    private static void CheckIndexDType(Tensor index, string message)
-    {
-        if (index.DType is not (DType.Int64 or DType.Int32)) throw Errors.Runtime(message);
-    }
+    /// <summary>The dtypes torch's AT_DISPATCH_INDEX_TYPES accepts.</summary>
+    private static bool IsIndexDType(Tensor index) => index.DType is DType.Int64 or DType.Int32;
 
     /// <summary>
     /// Every range must satisfy 0 &lt;= start &lt;= end &lt;= data.size(axis); <paramref name="count"/> ranges per batch row.

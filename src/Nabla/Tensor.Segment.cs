@@ -24,7 +24,7 @@ public sealed partial class Tensor
         int ax = Errors.WrapDim(axis, data.Dim);
         Errors.Check(lengths is not null || offsets is not null, "segment_reduce(): Either lengths or offsets must be defined.");
         var reduction = ParseSegmentReduction(reduce)
-            ?? throw Errors.Runtime($"reduce argument must be either sum, prod, mean, amax, amin, or none, got {reduce}");
+            ?? throw Errors.Runtime($"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}");
         var plan = offsets is not null ? PlanFromOffsets(data, offsets, ax) : PlanFromLengths(data, lengths!, ax, unsafeMode);
         if (!data.IsFloatingPoint)
             throw Errors.NotImplemented($"\"_segment_reduce_cpu\" not implemented for '{data.DType.ScalarTypeName()}'");
@@ -45,7 +45,9 @@ public sealed partial class Tensor
     /// float32 axes), and gradients reach exactly the rows inside each slice (rows outside every slice get 0).
     /// Empty slices behave like torch's reductions of an empty selection: sum 0, prod 1, mean NaN, and max/min raise
     /// (as torch.amax/amin raise IndexError on an empty reduction dim). Max/min gradients follow torch.amax: split evenly
-    /// among the elements equal to the slice's extreme (NaN gradients when the extreme is NaN).
+    /// among the elements equal to the slice's extreme (NaN gradients when the extreme is NaN). Prod gradients are exact
+    /// with zeros and use segment_reduce's rule for NaN elements (the product of the others, where torch.prod of a
+    /// zero-free slice gives NaN).
     /// </summary>
     public static Tensor RaggedSliceReduce(Tensor data, Tensor slices, string reduce = "mean", int dim = 0)
     {

@@ -51,7 +51,7 @@ internal sealed class SegmentPlan(int outer, int m, int inner, int count, int[] 
     public int DataIndex(int o, int j, int i) => (o * M + j) * Inner + i;
 }
 
-/// <summary>Folds one value into a running double accumulator, scalar and eight lanes at a time.</summary>
+/// <summary>Folds one value into a running double accumulator, one lane or four at a time.</summary>
 internal interface ISegmentFold
 {
     static abstract double Fold(double acc, double x);
@@ -240,6 +240,7 @@ internal static class Segment
         }
     }
 
+    /// <summary>Max/min: the gradient goes to the elements that hit the extreme, shared as <paramref name="ties"/> says.</summary>
     private static void ExtremeBackward(UnitRange r, ReadOnlySpan<double> g, ReadOnlySpan<double> y, ReadOnlySpan<double> x, TieRule ties, double[] gx)
     {
         bool nanHits = ties == TieRule.SegmentReduce;

@@ -6,6 +6,7 @@ var scenarios = new Dictionary<string, Action>
     ["ragged-mean"] = RaggedMean.Run,
     ["column-normalize"] = ColumnNormalizeExample.Run,
     ["gather"] = GatherExample.Run,
+    ["mae-masking"] = MaeMasking.Run,
 };
 
 var chosen = args.Length == 0 || args[0] == "all" ? scenarios.Keys.ToArray() : args;

@@ -24,5 +24,12 @@ public static class RaggedMean
         Console.WriteLine(means);
         means.Sum().Backward();
         Console.WriteLine(x.Grad);
+
+        // The direct segment reduction: no cumsum, cost proportional to the slice lengths, exact zeros outside.
+        var direct = sample.To(DType.Float32).RequiresGrad_();
+        var pooled = Tensor.RaggedSliceReduce(direct, slices, "mean");
+        Console.WriteLine(pooled);
+        pooled.Sum().Backward();
+        Console.WriteLine(direct.Grad);
     }
 }

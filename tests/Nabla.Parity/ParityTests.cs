@@ -20,7 +20,7 @@ public class ParityTests(ITestOutputHelper output)
         return data;
     }
 
-    public sealed record OpResult(OpInfo Op, int Samples, List<Failure> Failures, List<(Failure, KnownDifferences.Entry)> Known);
+    public sealed record OpResult(OpInfo Op, int Samples, List<Failure> Failures, List<(Failure, KnownDifferences.Entry)> Known, HashSet<DType> AcceptedDTypes);
 
     /// <summary>Stable per-op seed (string.GetHashCode is randomised per process).</summary>
     public static int OpSeed(int baseSeed, string op)
@@ -43,6 +43,7 @@ public class ParityTests(ITestOutputHelper output)
         var failures = new List<Failure>();
         var known = new List<(Failure, KnownDifferences.Entry)>();
         int count = 0;
+        var accepted = new HashSet<DType>();
         for (int it = 0; it < iterations; it++)
         {
             int seed = OpSeed(baseSeed + it, op.Name);
@@ -54,18 +55,22 @@ public class ParityTests(ITestOutputHelper output)
                 {
                     count++;
                     List<Failure> fs;
-                    try { fs = Runner.Run(op, sample, seed + k++); }
+                    try
+                    {
+                        fs = Runner.Run(op, sample, seed + k++, out bool torchOk);
+                        if (torchOk) accepted.Add(dt);
+                    }
                     catch (Exception e) { fs = [new Failure(op.Name, sample.Kind, "harness", e.ToString(), sample.ToString())]; }
                     foreach (var f in fs)
                     {
-                        var tagged = f with { Sample = $"{f.Sample}  [NABLA_PARITY_SEED={baseSeed + it} dtype={dt}]" };
-                        if (KnownDifferences.Match(f) is { } e) known.Add((tagged, e));
+                        var tagged = f with { Sample = $"{f.Sample}  [NABLA_PARITY_SEED={baseSeed + it} dtype={dt}]", DType = dt };
+                        if (KnownDifferences.Match(tagged) is { } e) known.Add((tagged, e));
                         else failures.Add(tagged);
                     }
                 }
             }
         }
-        return new OpResult(op, count, failures, known);
+        return new OpResult(op, count, failures, known, accepted);
     }
 
     [Theory]

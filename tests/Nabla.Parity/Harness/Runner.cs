@@ -6,6 +6,9 @@ namespace Nabla.Parity.Harness;
 /// <summary>One way a sample differs: the check that failed ("values", "grad", "error-message", ...) and details.</summary>
 public sealed record Failure(string Op, string SampleKind, string Check, string Detail, string Sample)
 {
+    /// <summary>The dtype the sample was drawn for (set by the test driver).</summary>
+    public DType? DType { get; init; }
+
     public override string ToString() => $"[{Op} | {SampleKind} | {Check}] {Detail}\n      sample: {Sample}";
 }
 
@@ -36,12 +39,18 @@ public static class Runner
     public static string FirstLine(Exception e) => e.Message.Split('\n')[0].Trim();
 
     /// <summary>libtorch messages of c10::IndexError (Python IndexError), which Nabla maps to IndexOutOfRangeException.</summary>
-    public static bool IsIndexError(string torchMessage) =>
-        torchMessage.StartsWith("Dimension out of range") || torchMessage.Contains("out of bounds")
-        || torchMessage.Contains("out of range for tensor");
+    public static bool IsIndexError(string m) =>
+        m.StartsWith("Dimension out of range") || m.Contains("out of bounds") || m.Contains("out of range for tensor")
+        || m.Contains("to have non-zero size") || m.Contains("for scalar but got") || m.StartsWith("too many indices")
+        || m.Contains("cannot be applied to a 0-dim tensor") || m.StartsWith("start out of range")
+        || (m.Contains("Expected reduction dim to be specified for input.numel() == 0.") && !m.Contains("Specify the reduction dim"));
 
-    public static List<Failure> Run(OpInfo op, Sample s, int seed)
+    public static List<Failure> Run(OpInfo op, Sample s, int seed) => Run(op, s, seed, out _);
+
+    /// <param name="torchOk">Whether libtorch accepted the sample (forward ran without error).</param>
+    public static List<Failure> Run(OpInfo op, Sample s, int seed, out bool torchOk)
     {
+        torchOk = false;
         var fails = new List<Failure>();
         void Fail(string check, string detail) => fails.Add(new Failure(op.Name, s.Kind, check, detail, s.ToString()));
 
@@ -66,6 +75,7 @@ public static class Runner
         try { nOut = op.Nabla(nIn, s.Args); } catch (Exception e) { nErr = e; }
         try { tOut = op.Torch(tIn, s.Args); } catch (Exception e) { tErr = e; }
 
+        torchOk = tErr is null;
         if (nErr is not null || tErr is not null)
         {
             if (nErr is null) Fail("throws", $"torch throws \"{FirstLine(tErr!)}\" but Nabla returns {Describe(nOut!)}");
@@ -142,6 +152,13 @@ public static class Runner
         if (!n.Shape.SequenceEqual(tshape))
         {
             fail(shapeCheck, $"{what}: shape Nabla [{string.Join(",", n.Shape)}], torch [{string.Join(",", tshape)}]");
+            return;
+        }
+        if (n.Numel == 0)
+        {
+            // Nothing to compare, but reading an empty view must still work.
+            try { n.ToArray<double>(); }
+            catch (Exception e) { fail("to-array", $"{what}: ToArray on an empty result throws {e.GetType().Name}: {FirstLine(e)}"); }
             return;
         }
         if (n.IsFloatingPoint)

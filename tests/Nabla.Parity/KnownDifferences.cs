@@ -80,7 +80,8 @@ public static class KnownDifferences
         new("sign", "", "values", "B18: sign(NaN) is NaN; libtorch gives 0"),
         new("abs", "", "grad", "B18: abs backward at NaN is NaN (grad*sign(x)); libtorch gives 0 (sign(NaN) = 0)"),
         new("to(dtype)", "to:", "requires-grad", "B19: x.To(integer or Bool dtype) of a float tensor requiring grad still requires grad; libtorch: requires_grad=False"),
-        new("cat", "cat1", "requires-grad", "B20: cat of a single empty 1-d tensor requiring grad loses requires_grad: Cat([Zeros(0).RequiresGrad_()]).RequiresGrad is False"),
+        new("cat", "cat", "requires-grad", "B20: cat of only empty 1-d tensors requiring grad loses requires_grad: Cat([Zeros(0).RequiresGrad_()]).RequiresGrad is False"),
+        new("var", "full", "grad", "B33: var (correction=1, keepdim) backward of a 0-d NaN tensor gives NaN; libtorch +inf: From(float.NaN).RequiresGrad_().Var(null, 1, true) (NABLA_PARITY_SEED=674005239 NABLA_PARITY_OPS=var)"),
 
         // Views, shapes, indexing
         new("transpose", "", "throws", "B21: transpose on a 0-d tensor throws IndexOutOfRangeException ('Index was outside the bounds of the array.'); libtorch allows transpose(0, -1) on a scalar"),

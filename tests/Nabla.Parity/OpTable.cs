@@ -214,7 +214,7 @@ public static class OpTable
         // Reductions
         yield return new("sum", (x, p) => A(p.Dims is null ? x[0].Sum(null, p.Keep) : x[0].Sum(p.Dims, p.Keep)),
             (x, p) => A(p.Dims is null ? x[0].sum(L(Enumerable.Range(0, (int)x[0].dim()).ToArray()), p.Keep) : x[0].sum(L(p.Dims), p.Keep)),
-            All, (g, d) => Reduce(g, d, true).Where(s => s.Kind != "error:dupdim" || true));
+            All, (g, d) => Reduce(g, d, true));
         yield return new("mean", (x, p) => A(x[0].Mean(p.Dims, p.Keep)),
             (x, p) => A(x[0].mean(p.Dims is null ? L(Enumerable.Range(0, (int)x[0].dim()).ToArray()) : L(p.Dims), p.Keep)),
             All, (g, d) => Reduce(g, d, true));

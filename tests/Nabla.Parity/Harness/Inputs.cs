@@ -31,7 +31,8 @@ public sealed record InputSpec(DType DType, int[] BaseShape, double[] Values, Vi
     }
 
     public override string ToString() =>
-        $"{DType}[{string.Join(",", Shape)}]" + (Views.Length > 0 ? "{" + string.Join(" ", Views) + "}" : "") + (Grad ? "g" : "");
+        $"{DType}[{string.Join(",", Shape)}]" + (Views.Length > 0 ? "{" + string.Join(" ", Views) + "}" : "") + (Grad ? "g" : "")
+        + (Values.Length is > 0 and <= 6 ? "=base(" + string.Join(",", Values.Select(v => v.ToString("R"))) + ")" : "");
 
     public Tensor MakeNablaLeaf()
     {

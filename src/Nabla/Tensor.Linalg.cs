@@ -9,8 +9,6 @@ public sealed partial class Tensor
     {
         Errors.Check(Dim == 2, "self must be a matrix");
         Errors.Check(other.Dim == 2, "mat2 must be a matrix");
-        if (DType == DType.Bool || other.DType == DType.Bool)
-            throw Errors.NotImplemented("\"addmm_impl_cpu_\" not implemented for 'Bool'");
         return Bmm3(Unsqueeze(0), other.Unsqueeze(0), "mm").Squeeze(0);
     }
 
@@ -25,16 +23,12 @@ public sealed partial class Tensor
     /// <summary>torch.matmul: dot, matrix-vector, matrix-matrix or broadcast batched product by the operands' ranks.</summary>
     public Tensor Matmul(Tensor other)
     {
-        if (DType == DType.Bool || other.DType == DType.Bool)
-        {
-            string kernel = Dim == 1 && other.Dim == 1 ? "dot" : Dim == 2 && other.Dim == 1 ? "addmv_impl_cpu" : Dim <= 2 && other.Dim <= 2 ? "addmm_impl_cpu_" : "bmm";
-            throw Errors.NotImplemented($"\"{kernel}\" not implemented for 'Bool'");
-        }
         Errors.Check(Dim > 0 && other.Dim > 0, $"both arguments to matmul need to be at least 1D, but they are {Dim}D and {other.Dim}D");
         if (Dim == 1 && other.Dim == 1)
         {
             Errors.Check(Layout.Sizes[0] == other.Layout.Sizes[0],
                 $"inconsistent tensor size, expected tensor [{Layout.Sizes[0]}] and src [{other.Layout.Sizes[0]}] to have the same number of elements, but got {Layout.Sizes[0]} and {other.Layout.Sizes[0]} elements respectively");
+            RejectBool("dot", other, kernelRuns: Numel > 0);
             return Unsqueeze(0).Mm(other.Unsqueeze(1)).Reshape();
         }
         var a = Dim == 1 ? Unsqueeze(0) : this;
@@ -44,6 +38,8 @@ public sealed partial class Tensor
             throw Errors.Runtime(a.Dim == 2 && b.Dim == 2
                 ? $"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})"
                 : $"Expected size for first two dimensions of batch2 tensor to be: [{Layout.NumelOf(a.Sizes[..^2])}, {k}] but got: [{Layout.NumelOf(b.Sizes[..^2])}, {k2}].");
+        RejectBool(Dim == 2 && other.Dim == 1 ? "addmv_impl_cpu" : Dim <= 2 && other.Dim <= 2 ? "addmm_impl_cpu_" : "bmm", other,
+            kernelRuns: (long)m * n * k > 0);
         var batch = Shapes.Broadcast(a.Sizes[..^2], b.Sizes[..^2]);
         int batchSize = Layout.NumelOf(batch);
         var a3 = a.Expand([.. batch, m, k]).Reshape(batchSize, m, k);
@@ -76,6 +72,7 @@ public sealed partial class Tensor
             throw Errors.Runtime(op == "mm"
                 ? $"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {b.Layout.Sizes[1]}x{n})"
                 : $"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k}] but got: [{b.Layout.Sizes[0]}, {b.Layout.Sizes[1]}].");
+        if (op == "mm") a.RejectBool("addmm_impl_cpu_", b, kernelRuns: (long)m * n * k > 0);
         var y = Allocate([batch, m, n], a.DType);
         var ac = a.Detach().Contiguous();
         var bc = b.Detach().Contiguous();

@@ -88,6 +88,7 @@ public sealed partial class Tensor
         string node = "DivBackward0";
         if (roundingMode is not null)
         {
+            Shapes.Broadcast(Sizes, other.Sizes); // shape errors come before dtype errors
             if (roundingMode is "trunc" or "floor" && type == DType.Bool)
                 throw Errors.NotImplemented($"\"div_{roundingMode}_cpu\" not implemented for 'Bool'");
             var y = roundingMode switch
@@ -113,6 +114,7 @@ public sealed partial class Tensor
     /// <summary>torch.remainder: Python's %, the result takes the divisor's sign.</summary>
     public Tensor Remainder(Tensor other)
     {
+        Shapes.Broadcast(Sizes, other.Sizes); // shape errors come before dtype errors
         if (TypePromotion.ResultType(this, other) == DType.Bool)
             throw Errors.NotImplemented("\"remainder_cpu\" not implemented for 'Bool'");
         var y = Zip<RemainderOp>(this, other, TypePromotion.ResultType(this, other));
@@ -123,6 +125,7 @@ public sealed partial class Tensor
     /// <summary>torch.pow with a tensor exponent.</summary>
     public Tensor Pow(Tensor exponent)
     {
+        Shapes.Broadcast(Sizes, exponent.Sizes); // shape errors come before dtype errors
         if (TypePromotion.ResultType(this, exponent) == DType.Bool)
             throw Errors.NotImplemented("\"pow\" not implemented for 'Bool'");
         var y = Zip<PowOp>(this, exponent, TypePromotion.ResultType(this, exponent));
@@ -270,9 +273,9 @@ public sealed partial class Tensor
     }
 
     /// <summary>PyTorch's "not implemented for 'Bool'" for kernels without a Bool instantiation.</summary>
-    private Tensor RejectBool(string kernel, Tensor? other = null)
+    private Tensor RejectBool(string kernel, Tensor? other = null, bool kernelRuns = true)
     {
-        if (DType == DType.Bool || other?.DType == DType.Bool && !other.IsWrappedNumber)
+        if (kernelRuns && (DType == DType.Bool || other is { DType: DType.Bool, IsWrappedNumber: false }))
             throw Errors.NotImplemented($"\"{kernel}\" not implemented for 'Bool'");
         return this;
     }

@@ -51,6 +51,7 @@ public sealed partial class Tensor
             var grad = g.ExpandReduced(inputShape, dims, keepdim);
             if (!s[0].Eq(0.0).Any().Item<bool>())
                 return [grad * s[1].ExpandReduced(inputShape, dims, keepdim) / s[0]];
+            if (dim is null && !GradMode.IsEnabled && s[0].Eq(0.0).Sum().Item<long>() > 1) return [ZerosLike(s[0])];
             var x = dim is null ? s[0].Reshape(-1) : s[0];
             int axis = dim is null ? 0 : dims[0];
             var others = ExclusiveCumprod(x, axis, reverse: false) * ExclusiveCumprod(x, axis, reverse: true);
@@ -161,6 +162,7 @@ public sealed partial class Tensor
     public Tensor Softmax(int dim, DType? dtype = null)
     {
         var (x, d) = SoftmaxInput(dim, dtype, "softmax");
+        if (x.Numel == 0) return x.Clone();
         Tensor y;
         using (GradMode.NoGrad())
         {
@@ -174,6 +176,7 @@ public sealed partial class Tensor
     public Tensor LogSoftmax(int dim, DType? dtype = null)
     {
         var (x, d) = SoftmaxInput(dim, dtype, "log_softmax");
+        if (x.Numel == 0) return x.Clone();
         Tensor y;
         using (GradMode.NoGrad())
         {
@@ -188,7 +191,7 @@ public sealed partial class Tensor
     {
         int d = Errors.WrapDim(dim, Dim);
         if (dtype is { } t) return (To(t), d);
-        if (!IsFloatingPoint)
+        if (!IsFloatingPoint && Numel > 0) // no kernel runs on an empty input, so no dtype check either
         {
             string kernel = d == Math.Max(Dim, 1) - 1 ? $"{op}_lastdim_kernel_impl" : "softmax_kernel_impl";
             throw Errors.NotImplemented($"\"{kernel}\" not implemented for '{DType.ScalarTypeName()}'");

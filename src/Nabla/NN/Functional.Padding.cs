@@ -44,7 +44,8 @@ public static partial class F
             int start = Math.Max(-left, 0), stop = size - Math.Max(-right, 0);
             cropped = cropped.Narrow(d, start, Math.Max(stop - start, 0));
         }
-        var y = Tensor.Full(outShape, value, input.DType);
+        // Without a positive pad the result is a copy of the cropped input and the fill value is never converted.
+        var y = pad.Any(p => p > 0) ? Tensor.Full(outShape, value, input.DType) : Tensor.Zeros(outShape, input.DType);
         var region = Region(pad, n);
         Kernels.Copy.Into(cropped, region(y));
         var inverse = pad.Select(p => -p).ToArray();

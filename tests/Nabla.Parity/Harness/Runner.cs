@@ -84,7 +84,9 @@ public static class Runner
             {
                 string nm = FirstLine(nErr), tm = FirstLine(tErr);
                 if (nm != tm) Fail("error-message", $"Nabla: \"{nm}\"  torch: \"{tm}\"");
-                var expected = IsIndexError(tm) ? typeof(IndexOutOfRangeException) : typeof(ArgumentException);
+                var expected = IsIndexError(tm) ? typeof(IndexOutOfRangeException)
+                    : tm.Contains("not implemented for '") ? typeof(NotSupportedException) // c10::NotImplementedError
+                    : typeof(ArgumentException);
                 if (nErr.GetType() != expected)
                     Fail("error-type", $"Nabla throws {nErr.GetType().Name}, expected {expected.Name} for \"{tm}\"");
             }

@@ -194,7 +194,12 @@ public class PoolingTests
             Message(() => F.MaxPool2d(Tensor.Ones(1, 2, 2), 3)));
         Assert.Equal("max_pool1d() Invalid computed output size: 0", Message(() => F.MaxPool1d(Tensor.Ones(1, 2), 3)));
         Assert.Equal("non-empty 3D or 4D (batch mode) tensor expected for input", Message(() => F.MaxPool2d(Tensor.Ones(4, 4), 2)));
-        Assert.Equal("max_pool1d() Expected 2D or 3D input tensor, but got [4]", Message(() => F.MaxPool1d(Tensor.Ones(4), 2)));
+        Assert.Equal("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:[4]",
+            Message(() => F.MaxPool1d(Tensor.Ones(4), 2)));
+        Assert.Equal("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:[0, 6]",
+            Message(() => F.MaxPool1d(Tensor.Ones(0, 6), 2)));
+        Assert.Equal("Expected 2 to 3 dimensions, but got 1-dimensional tensor for argument #1 'self' (while checking arguments for max_pool1d)",
+            Message(() => F.MaxPool1dWithIndices(Tensor.Ones(4), 2)));
         Assert.Equal("kernel size should be greater than zero, but got kH: 0 kW: 2", Message(() => F.MaxPool2d(Tensor.Ones(1, 4, 4), [0, 2], [1, 1])));
         Assert.Equal("dilation should be greater than zero, but got dilationH: 1 dilationW: 0",
             Message(() => F.MaxPool2d(Tensor.Ones(1, 4, 4), [2, 2], dilation: [1, 0])));
@@ -441,6 +446,12 @@ public class PoolingTests
         var x = Tensor.Ones(1, 2, 2);
         var indices = Tensor.From(new long[,,] { { { 0, 3 }, { 9, 16 } } });
         Assert.Equal("Found an invalid max index: 16 (output volumes are of size 4x4)", Message(() => F.MaxUnpool2d(x, indices, 2)));
+        // the last invalid index in (plane, position) order is reported, as libtorch does on one thread
+        var twoBad = Tensor.From(new long[,,] { { { 17, 3 } }, { { -2, 1 } } });
+        Assert.Equal("Found an invalid max index: -2 (output volumes are of size 2x4)", Message(() => F.MaxUnpool2d(Tensor.Ones(2, 1, 2), twoBad, 2)));
+        Assert.Equal("\"max_unpool2d\" not implemented for 'Long'",
+            Assert.Throws<NotSupportedException>(() => F.MaxUnpool2d(Tensor.Ones([1, 2, 2], DType.Int64), indices.Remainder(Tensor.From(16L)), 2)).Message);
+        Assert.Equal(new[] { 1, 4, 0 }, F.MaxUnpool2d(Tensor.Ones(1, 2, 1), Tensor.From(new long[,,] { { { 5 }, { 9 } } }), [2, 2], [2, 1], [0, 1]).Shape);
         Assert.Equal("elements in indices should be type int64 but got: Int", Message(() => F.MaxUnpool2d(x, indices.To(DType.Int32), 2)));
         Assert.Equal("output_size should be a sequence containing 2 or 4 elements, but it has a length of '3'",
             Message(() => F.MaxUnpool2d(x, indices, 2, outputSize: [1, 4, 4])));

@@ -100,15 +100,15 @@ internal static class Pool
         Dispatch(src.DType, new GatherKernel(src, indices, dst, srcPlane, dstPlane));
 
     /// <summary>
-    /// <c>dst[p, indices[p, i]] = TC(dst[..], src[p, i])</c>, serially within a plane. Returns the first index outside
-    /// the plane (in plane order), which is skipped, or null.
+    /// <c>dst[p, indices[p, i]] = TC(dst[..], src[p, i])</c>, serially within a plane. Indices outside the plane are skipped;
+    /// the last of them in serial order is returned (PyTorch's unpool kernel reports the last one it met), else null.
     /// </summary>
     public static long? Scatter<TC>(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane) where TC : ICombine
     {
         int planes = srcPlane == 0 ? 0 : src.Numel / srcPlane;
         var invalid = new long?[planes];
         Dispatch(src.DType, new ScatterKernel<TC>(src, indices, dst, srcPlane, dstPlane, invalid));
-        return invalid.FirstOrDefault(v => v is not null);
+        return invalid.LastOrDefault(v => v is not null);
     }
 
     // ---- the one dtype switch of the family ------------------------------------------------------------------
@@ -266,7 +266,7 @@ internal static class Pool
                 for (int i = 0; i < sp; i++)
                 {
                     long target = idx[iOffset + c * sp + i];
-                    if (target < 0 || target >= dp) { bad[c] ??= target; continue; }
+                    if (target < 0 || target >= dp) { bad[c] = target; continue; }
                     int at = c * dp + (int)target;
                     d[at] = TC.Apply(d[at], s[sOffset + c * sp + i]);
                 }

@@ -45,6 +45,8 @@ public static partial class F
     /// <summary>torch.nn.functional.max_pool1d over (C, L) or (N, C, L), with max_pool1d's own argument checks.</summary>
     public static Tensor MaxPool1d(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false)
     {
+        Errors.Check((input.Dim == 2 && input.Size(0) != 0 && input.Size(1) != 0) || (input.Dim == 3 && input.Size(1) != 0 && input.Size(2) != 0),
+            $"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:{Errors.Shape(input.Sizes)}");
         CheckMaxPool1d(input, kernelSize, stride ?? kernelSize, padding, dilation, ceilMode);
         return MaxPool1dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
     }
@@ -104,7 +106,8 @@ public static partial class F
         shape[^2] = size[0];
         shape[^1] = size[1];
         var y = Tensor.Zeros(Tensor.CheckSizes(shape), input.DType);
-        var invalid = Pool.Scatter<Assign>(Dense(input), Dense(indices), y, PlaneSize(input.Shape), size[0] * size[1]);
+        // an empty output is returned before any index is looked at
+        var invalid = y.Numel == 0 ? null : Pool.Scatter<Assign>(Dense(input), Dense(indices), y, PlaneSize(input.Shape), size[0] * size[1]);
         if (invalid is { } v)
             throw Errors.Runtime($"Found an invalid max index: {v} (output volumes are of size {size[0]}x{size[1]})");
         return Graph.Record(y, "MaxUnpool2DBackward0", [input], (g, saved, _) => [GatherPlanes(g, saved[0])], indices);
@@ -137,7 +140,7 @@ public static partial class F
         for (int i = 1; i < input.Dim; i++)
             Errors.Check(input.Size(i) > 0,
                 $"max_unpooling2d_forward_out_cpu(): Expected input to have non-zero size for non-batch dimensions, but got {Errors.Shape(input.Sizes)} with dimension {i} being empty.");
-        CheckDType(input, "max_unpool2d", t => t != DType.Bool);
+        CheckDType(input, "max_unpool2d", t => t.IsFloatingPoint());
     }
 
     // ---- average pooling -------------------------------------------------------------------------------------

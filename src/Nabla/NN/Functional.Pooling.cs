@@ -45,8 +45,6 @@ public static partial class F
     /// <summary>torch.nn.functional.max_pool1d over (C, L) or (N, C, L), with max_pool1d's own argument checks.</summary>
     public static Tensor MaxPool1d(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false)
     {
-        Errors.Check((input.Dim == 2 && input.Size(0) != 0 && input.Size(1) != 0) || (input.Dim == 3 && input.Size(1) != 0 && input.Size(2) != 0),
-            $"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:{Errors.Shape(input.Sizes)}");
         CheckMaxPool1d(input, kernelSize, stride ?? kernelSize, padding, dilation, ceilMode);
         return MaxPool1dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
     }
@@ -60,10 +58,11 @@ public static partial class F
         return (y.Squeeze(-2), indices.Squeeze(-2));
     }
 
-    /// <summary>max_pool1d's checks (MaxPooling.h), which run before either of its implementations.</summary>
+    /// <summary>max_pool1d's checks (MaxPooling.cpp / MaxPooling.h), which run before either of its implementations.</summary>
     private static void CheckMaxPool1d(Tensor input, int k, int s, int p, int d, bool ceilMode)
     {
-        Errors.Check(input.Dim is 2 or 3, $"max_pool1d() Expected 2D or 3D input tensor, but got {Errors.Shape(input.Sizes)}");
+        Errors.Check((input.Dim == 2 && input.Size(0) != 0 && input.Size(1) != 0) || (input.Dim == 3 && input.Size(1) != 0 && input.Size(2) != 0),
+            $"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:{Errors.Shape(input.Sizes)}");
         Errors.Check(k > 0, $"max_pool1d() kernel_size must be greater than zero, but got {k}");
         Errors.Check(s > 0, $"max_pool1d() stride must be greater than zero, but got {s}");
         Errors.Check(p >= 0, $"max_pool1d() padding must be non-negative, but got {p}");

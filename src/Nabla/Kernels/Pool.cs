@@ -1,0 +1,276 @@
+using System.Numerics;
+
+namespace Nabla.Kernels;
+
+/// <summary>
+/// The windows of one spatial axis: output cell <c>o</c> reads input positions <c>First[o]</c>, <c>First[o] + Step</c>, ...
+/// below <c>End[o]</c>. Kernel size, stride, padding, dilation, ceil mode and adaptive pooling all reduce to this table,
+/// so one kernel serves every 1-D and 2-D pooling op.
+/// </summary>
+internal sealed class AxisWindows
+{
+    public required int Input { get; init; }
+    public required int[] First { get; init; }
+    public required int[] End { get; init; }
+    public int Step { get; init; } = 1;
+
+    /// <summary>Cells each window covers counting padding but not beyond the right padding (avg's count_include_pad divisor).</summary>
+    public int[] Span { get; init; } = [];
+
+    public int Output => First.Length;
+
+    /// <summary>Max pooling: taps that fall in the left padding are skipped a dilation step at a time.</summary>
+    public static AxisWindows Max(int input, int output, int kernel, int stride, int pad, int dilation)
+    {
+        var first = new int[output];
+        var end = new int[output];
+        for (int o = 0; o < output; o++)
+        {
+            long start = (long)o * stride - pad;
+            end[o] = (int)Math.Min(start + (long)(kernel - 1) * dilation + 1, input);
+            while (start < 0) start += dilation;
+            first[o] = (int)start;
+        }
+        return new AxisWindows { Input = input, First = first, End = end, Step = dilation };
+    }
+
+    /// <summary>Average pooling: a window never extends past the right padding, which matters in ceil mode.</summary>
+    public static AxisWindows Avg(int input, int output, int kernel, int stride, int pad)
+    {
+        var first = new int[output];
+        var end = new int[output];
+        var span = new int[output];
+        for (int o = 0; o < output; o++)
+        {
+            int start = o * stride - pad;
+            int stop = Math.Min(start + kernel, input + pad);
+            span[o] = stop - start;
+            first[o] = Math.Max(start, 0);
+            end[o] = Math.Min(stop, input);
+        }
+        return new AxisWindows { Input = input, First = first, End = end, Span = span };
+    }
+
+    /// <summary>Adaptive pooling: [floor(o*in/out), ceil((o+1)*in/out)) in exact integer arithmetic.</summary>
+    public static AxisWindows Adaptive(int input, int output)
+    {
+        var first = new int[output];
+        var end = new int[output];
+        for (int o = 0; o < output; o++)
+        {
+            first[o] = (int)((long)o * input / output);
+            end[o] = (int)(((long)(o + 1) * input + output - 1) / output);
+        }
+        return new AxisWindows { Input = input, First = first, End = end };
+    }
+}
+
+/// <summary>
+/// A 2-D pooling plan over (planes, H, W) tensors. For averages, output cell <c>i</c> is <c>sum / DivisorA[i] / DivisorB[i]</c>:
+/// PyTorch's avg_pool divides once (DivisorB = 1), adaptive avg divides by the window height, then its width.
+/// </summary>
+internal sealed record PoolPlan(AxisWindows H, AxisWindows W, long[]? DivisorA = null, long[]? DivisorB = null)
+{
+    public int InPlane => H.Input * W.Input;
+    public int OutPlane => H.Output * W.Output;
+
+    public bool IsEmpty(int oh, int ow) => H.First[oh] >= H.End[oh] || W.First[ow] >= W.End[ow];
+}
+
+/// <summary>
+/// Pooling kernels over contiguous (planes, H, W) data. Each (n, c) plane is independent and is processed whole by
+/// one thread, so results (including accumulation order) do not depend on the thread count.
+/// </summary>
+internal static class Pool
+{
+    /// <summary>Per plane: the first maximum in window scan order, except that any NaN replaces the current best.</summary>
+    public static void Max(Tensor input, PoolPlan plan, Tensor output, Tensor indices) =>
+        Dispatch(input.DType, new MaxKernel(input, plan, output, indices));
+
+    /// <summary>Per plane: the window sum divided as the plan says; empty windows give 0.</summary>
+    public static void Avg(Tensor input, PoolPlan plan, Tensor output) =>
+        Dispatch(input.DType, new AvgKernel(input, plan, output));
+
+    /// <summary>The adjoint of <see cref="Avg"/>: each output gradient, divided as in the forward, is added over its window.</summary>
+    public static void AvgBackward(Tensor grad, PoolPlan plan, Tensor gradInput) =>
+        Dispatch(grad.DType, new AvgBackwardKernel(grad, plan, gradInput));
+
+    /// <summary><c>dst[p, i] = src[p, indices[p, i]]</c> with planes of <paramref name="srcPlane"/> and <paramref name="dstPlane"/> elements.</summary>
+    public static void Gather(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane) =>
+        Dispatch(src.DType, new GatherKernel(src, indices, dst, srcPlane, dstPlane));
+
+    /// <summary>
+    /// <c>dst[p, indices[p, i]] = TC(dst[..], src[p, i])</c>, serially within a plane. Indices outside the plane are skipped;
+    /// the last of them in serial order is returned (PyTorch's unpool kernel reports the last one it met), else null.
+    /// </summary>
+    public static long? Scatter<TC>(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane) where TC : ICombine
+    {
+        int planes = srcPlane == 0 ? 0 : src.Numel / srcPlane;
+        var invalid = new long?[planes];
+        Dispatch(src.DType, new ScatterKernel<TC>(src, indices, dst, srcPlane, dstPlane, invalid));
+        return invalid.LastOrDefault(v => v is not null);
+    }
+
+    // ---- the one dtype switch of the family ------------------------------------------------------------------
+
+    private interface IKernel
+    {
+        void Run<T>() where T : unmanaged, INumber<T>;
+    }
+
+    private static void Dispatch<TK>(DType dtype, TK kernel) where TK : struct, IKernel
+    {
+        switch (dtype)
+        {
+            case DType.Bool or DType.UInt8: kernel.Run<byte>(); break;
+            case DType.Int32: kernel.Run<int>(); break;
+            case DType.Int64: kernel.Run<long>(); break;
+            case DType.Float32: kernel.Run<float>(); break;
+            default: kernel.Run<double>(); break;
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> for every plane, in parallel when there is enough work.</summary>
+    private static void ForPlanes(int planes, long workPerPlane, Action<int> body)
+    {
+        if (planes < 2 || planes * workPerPlane < StridedLoop.ParallelGrain)
+            for (int p = 0; p < planes; p++) body(p);
+        else
+            Parallel.For(0, planes, body);
+    }
+
+    private static int Planes(Tensor t, int plane) => plane == 0 ? 0 : t.Numel / plane;
+
+    // ---- window kernels --------------------------------------------------------------------------------------
+
+    private readonly struct MaxKernel(Tensor input, PoolPlan plan, Tensor output, Tensor indices) : IKernel
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var (x, y, idx, p) = (input.Data<T>(), output.Data<T>(), indices.Data<long>(), plan);
+            int xOffset = input.StorageOffset;
+            ForPlanes(Planes(input, p.InPlane), p.InPlane, c => MaxPlane(x, xOffset + c * p.InPlane, y, idx, c * p.OutPlane, p));
+        }
+    }
+
+    private static void MaxPlane<T>(T[] x, int xBase, T[] y, long[] idx, int yBase, PoolPlan p) where T : unmanaged, INumber<T>
+    {
+        // -inf for floats, the lowest value for integers (0 for uint8), as PyTorch's initial best
+        var smallest = T.CreateSaturating(double.NegativeInfinity);
+        int width = p.W.Input;
+        for (int oh = 0; oh < p.H.Output; oh++)
+        {
+            for (int ow = 0; ow < p.W.Output; ow++)
+            {
+                int best = p.H.First[oh] * width + p.W.First[ow];
+                var bestValue = smallest;
+                for (int ih = p.H.First[oh]; ih < p.H.End[oh]; ih += p.H.Step)
+                {
+                    for (int iw = p.W.First[ow]; iw < p.W.End[ow]; iw += p.W.Step)
+                    {
+                        var v = x[xBase + ih * width + iw];
+                        if (v > bestValue || T.IsNaN(v)) { bestValue = v; best = ih * width + iw; }
+                    }
+                }
+                int o = yBase + oh * p.W.Output + ow;
+                y[o] = bestValue;
+                idx[o] = best;
+            }
+        }
+    }
+
+    private readonly struct AvgKernel(Tensor input, PoolPlan plan, Tensor output) : IKernel
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var (x, y, p) = (input.Data<T>(), output.Data<T>(), plan);
+            int xOffset = input.StorageOffset;
+            ForPlanes(Planes(input, p.InPlane), p.InPlane, c => AvgPlane(x, xOffset + c * p.InPlane, y, c * p.OutPlane, p));
+        }
+    }
+
+    private static void AvgPlane<T>(T[] x, int xBase, T[] y, int yBase, PoolPlan p) where T : unmanaged, INumber<T>
+    {
+        int width = p.W.Input;
+        for (int oh = 0; oh < p.H.Output; oh++)
+        {
+            for (int ow = 0; ow < p.W.Output; ow++)
+            {
+                int cell = oh * p.W.Output + ow;
+                if (p.IsEmpty(oh, ow)) { y[yBase + cell] = T.Zero; continue; }
+                // accumulate in the element type, as PyTorch's CPU kernel does (int64 sums, then truncates)
+                var sum = T.Zero;
+                for (int ih = p.H.First[oh]; ih < p.H.End[oh]; ih++)
+                    for (int iw = p.W.First[ow]; iw < p.W.End[ow]; iw++)
+                        sum += x[xBase + ih * width + iw];
+                y[yBase + cell] = Divide(sum, p, cell);
+            }
+        }
+    }
+
+    private static T Divide<T>(T value, PoolPlan p, int cell) where T : unmanaged, INumber<T> =>
+        value / T.CreateTruncating(p.DivisorA![cell]) / T.CreateTruncating(p.DivisorB![cell]);
+
+    private readonly struct AvgBackwardKernel(Tensor grad, PoolPlan plan, Tensor gradInput) : IKernel
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var (g, gi, p) = (grad.Data<T>(), gradInput.Data<T>(), plan);
+            int gOffset = grad.StorageOffset;
+            ForPlanes(Planes(grad, p.OutPlane), p.InPlane, c => AvgBackwardPlane(g, gOffset + c * p.OutPlane, gi, c * p.InPlane, p));
+        }
+    }
+
+    private static void AvgBackwardPlane<T>(T[] g, int gBase, T[] gi, int giBase, PoolPlan p) where T : unmanaged, INumber<T>
+    {
+        int width = p.W.Input;
+        for (int oh = 0; oh < p.H.Output; oh++)
+        {
+            for (int ow = 0; ow < p.W.Output; ow++)
+            {
+                int cell = oh * p.W.Output + ow;
+                if (p.IsEmpty(oh, ow)) continue;
+                var delta = Divide(g[gBase + cell], p, cell);
+                for (int ih = p.H.First[oh]; ih < p.H.End[oh]; ih++)
+                    for (int iw = p.W.First[ow]; iw < p.W.End[ow]; iw++)
+                        gi[giBase + ih * width + iw] += delta;
+            }
+        }
+    }
+
+    // ---- index kernels (max-pool backward, its double backward, max-unpool) ----------------------------------
+
+    private readonly struct GatherKernel(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane) : IKernel
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var (s, idx, d) = (src.Data<T>(), indices.Data<long>(), dst.Data<T>());
+            int sOffset = src.StorageOffset, iOffset = indices.StorageOffset, sp = srcPlane, dp = dstPlane;
+            ForPlanes(Planes(dst, dp), dp, c =>
+            {
+                for (int i = 0; i < dp; i++)
+                    d[c * dp + i] = s[sOffset + c * sp + (int)idx[iOffset + c * dp + i]];
+            });
+        }
+    }
+
+    private readonly struct ScatterKernel<TC>(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane, long?[] invalid)
+        : IKernel where TC : ICombine
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var (s, idx, d, bad) = (src.Data<T>(), indices.Data<long>(), dst.Data<T>(), invalid);
+            int sOffset = src.StorageOffset, iOffset = indices.StorageOffset, sp = srcPlane, dp = dstPlane;
+            ForPlanes(bad.Length, sp, c =>
+            {
+                for (int i = 0; i < sp; i++)
+                {
+                    long target = idx[iOffset + c * sp + i];
+                    if (target < 0 || target >= dp) { bad[c] = target; continue; }
+                    int at = c * dp + (int)target;
+                    d[at] = TC.Apply(d[at], s[sOffset + c * sp + i]);
+                }
+            });
+        }
+    }
+}

@@ -7,6 +7,7 @@ var scenarios = new Dictionary<string, Action>
     ["column-normalize"] = ColumnNormalizeExample.Run,
     ["gather"] = GatherExample.Run,
     ["mae-masking"] = MaeMasking.Run,
+    ["maxpool-by-indexing"] = MaxPoolByIndexing.Run,
 };
 
 var chosen = args.Length == 0 || args[0] == "all" ? scenarios.Keys.ToArray() : args;

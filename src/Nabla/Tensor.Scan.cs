@@ -21,23 +21,44 @@ public sealed partial class Tensor
         return Graph.Record(y, "CumprodBackward0", [this], (g, s, _) =>
         {
             var x = s[0];
-            if (x.Numel == 0 || x.Dim == 0) return [g];
+            if (x.Numel <= 1 || x.Dim == 0 || x.Size(d) == 1) return [g];
             // Without zeros: sum over j >= i of g_j * out_j / x_i, a reversed cumsum.
             if (!x.Eq(0.0).Any().Item<bool>()) return [ReverseCumsum(g * s[1], d) / x];
-            // With zeros: d out_j / d x_i = prod_{k<=j, k!=i} x_k, summed over j >= i without dividing by x_i.
-            int n = x.Dim == 0 ? 1 : x.Size(d);
-            var parts = new Tensor[n];
-            for (int i = 0; i < n; i++)
-            {
-                var xi = x.Dim == 0 ? x : x.Narrow(d, i, 1);
-                var ones = OnesLike(xi);
-                var replaced = x.Dim == 0 ? ones : Cat([x.Narrow(d, 0, i), ones, x.Narrow(d, i + 1, n - i - 1)], d);
-                var prods = replaced.Cumprod(d);
-                var tail = x.Dim == 0 ? g * prods : (g * prods).Narrow(d, i, n - i);
-                parts[i] = tail.Sum(x.Dim == 0 ? [] : [d], keepdim: x.Dim > 0);
-            }
-            return [x.Dim == 0 ? parts[0] : Cat(parts, d)];
+            return [GradMode.IsEnabled ? CumprodBackwardWithZeros(x, g, d) : CumprodBackwardFirstOrder(x, g, s[1], d)];
         }, this, y);
+    }
+
+    /// <summary>
+    /// PyTorch's O(n) first-order cumprod gradient for inputs with zeros: before the first zero the reversed-cumsum
+    /// formula; at the first zero the product of the elements up to the second zero times the prefix before it;
+    /// after it nothing.
+    /// </summary>
+    private static Tensor CumprodBackwardFirstOrder(Tensor x, Tensor g, Tensor output, int d)
+    {
+        var zerosSoFar = x.Eq(0.0).Cumsum(d);
+        var before = zerosSoFar == 0;
+        var grad = ZerosLike(x, g.DType);
+        grad = grad.MaskedScatter(before, (ReverseCumsum((output * g).MaskedFill(~before, 0), d) / x).MaskedSelect(before));
+        var afterFirst = zerosSoFar == 1;
+        var firstZero = afterFirst.To(DType.Int64).Max(d, keepdim: true).Indices;
+        var atFirst = ZerosLike(afterFirst).Scatter(d, firstZero, true) & afterFirst;
+        var between = afterFirst & ~atFirst;
+        var prefix = output.Gather(d, (firstZero - 1).Clamp(min: 0)).MaskedFill(firstZero == 0, 1);
+        var atZero = (x.MaskedFill(~between, 1).Cumprod(d) * g.MaskedFill(zerosSoFar != 1, 0)).Sum(d, keepdim: true) * prefix;
+        return grad.MaskedScatter(atFirst, atZero.Expand(x.Shape).MaskedSelect(atFirst));
+    }
+
+    /// <summary>A twice-differentiable cumprod gradient: d out_j / d x_i = prod_{k&lt;=j, k!=i} x_k summed over j >= i.</summary>
+    private static Tensor CumprodBackwardWithZeros(Tensor x, Tensor g, int d)
+    {
+        int n = x.Size(d);
+        var parts = new Tensor[n];
+        for (int i = 0; i < n; i++)
+        {
+            var replaced = Cat([x.Narrow(d, 0, i), OnesLike(x.Narrow(d, i, 1)), x.Narrow(d, i + 1, n - i - 1)], d);
+            parts[i] = (g * replaced.Cumprod(d)).Narrow(d, i, n - i).Sum([d], keepdim: true);
+        }
+        return Cat(parts, d);
     }
 
     /// <summary>Sums from the end of <paramref name="dim"/> backwards: the adjoint of cumsum.</summary>

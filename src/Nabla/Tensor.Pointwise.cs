@@ -230,6 +230,9 @@ public sealed partial class Tensor
         ], condition);
     }
 
+    /// <summary>torch.where(condition) with one argument: the coordinates of the non-zero elements, one tensor per dim.</summary>
+    public static Tensor[] Where(Tensor condition) => condition.NonzeroTuple();
+
     public static Tensor Where(Tensor condition, Scalar input, Tensor other) => Where(condition, WrapNumber(input), other);
     public static Tensor Where(Tensor condition, Tensor input, Scalar other) => Where(condition, input, WrapNumber(other));
 

@@ -122,3 +122,16 @@ public class IndexingTests
         Assert.Equal(new float[] { 0, 0, 2, 0, 0, 2 }, y.Grad!.ToArray<float>());
     }
 }
+
+public class WhereAsIndicesTests
+{
+    [Fact]
+    public void SingleArgumentWhereGivesCoordinates()
+    {
+        var x = Tensor.From(new long[,] { { 0, 3 }, { 5, 0 } });
+        var rc = Tensor.Where(x > 0);
+        Assert.Equal(new long[] { 0, 1 }, rc[0].ToArray<long>());
+        Assert.Equal(new long[] { 1, 0 }, rc[1].ToArray<long>());
+        Assert.Equal(new long[] { 3, 5 }, x[rc[0], rc[1]].ToArray<long>());
+    }
+}

@@ -220,7 +220,7 @@ public sealed partial class Tensor
             throw Errors.Runtime($"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.DType.ScalarTypeName()}");
         var type = TypePromotion.ResultType(input, other);
         var shape = Shapes.Broadcast(Shapes.Broadcast(condition.Sizes, input.Sizes), other.Sizes);
-        var y = Allocate(shape, type);
+        var y = AllocateForOutput(shape, type);
         Copy.Into(other, y);
         Pointwise.MaskedCopy(condition, input.CastRaw(type), y);
         return Graph.Record(y, "WhereBackward0", [input, other], (g, s, needs) =>
@@ -270,7 +270,7 @@ public sealed partial class Tensor
     internal Tensor CastRaw(DType dtype)
     {
         if (dtype == DType) return this;
-        var y = Allocate(Shape, dtype);
+        var y = AllocateForOutput(Shape, dtype);
         Copy.Into(this, y);
         return y;
     }
@@ -287,7 +287,7 @@ public sealed partial class Tensor
 
     private static Tensor Zip<TOp>(Tensor a, Tensor b, DType type) where TOp : IBinaryOp
     {
-        var y = Allocate(Shapes.Broadcast(a.Sizes, b.Sizes), type);
+        var y = AllocateForOutput(Shapes.Broadcast(a.Sizes, b.Sizes), type);
         Pointwise.Binary<TOp>(a.CastRaw(type), b.CastRaw(type), y);
         return y;
     }
@@ -295,14 +295,14 @@ public sealed partial class Tensor
     private static Tensor Compare<TOp>(Tensor a, Tensor b) where TOp : ICompareOp
     {
         var type = TypePromotion.ResultType(a, b);
-        var y = Allocate(Shapes.Broadcast(a.Sizes, b.Sizes), DType.Bool);
+        var y = AllocateForOutput(Shapes.Broadcast(a.Sizes, b.Sizes), DType.Bool);
         Pointwise.Compare<TOp>(a.CastRaw(type), b.CastRaw(type), y);
         return y;
     }
 
     private static Tensor Map<TOp>(Tensor x) where TOp : IUnaryOp
     {
-        var y = Allocate(x.Shape, x.DType);
+        var y = AllocateForOutput(x.Shape, x.DType);
         Pointwise.Unary<TOp>(x, y);
         return y;
     }
@@ -311,7 +311,7 @@ public sealed partial class Tensor
     private Tensor FloatMap<TOp>(string node, Func<Tensor, Tensor, Tensor, Tensor> derivative) where TOp : IFloatUnaryOp
     {
         var x = IsFloatingPoint ? this : CastRaw(DTypes.Default);
-        var y = Allocate(Shape, x.DType);
+        var y = AllocateForOutput(Shape, x.DType);
         Pointwise.FloatUnary<TOp>(x, y);
         return Graph.Record(y, node, [this], (g, s, _) => [derivative(g, s[0], s[1])], this, y);
     }

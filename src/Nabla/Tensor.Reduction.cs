@@ -279,8 +279,13 @@ public sealed partial class Tensor
     /// <summary>Reduces <paramref name="x"/> (already of the output dtype) over <paramref name="dims"/> without autograd.</summary>
     private Tensor ReduceValues<TR>(Tensor x, int[] dims, bool keepdim) where TR : IReducer
     {
-        var rows = Reduce.Rows(x, dims, out int outer, out int k);
         var y = Allocate(x.ReducedShape(dims, keepdim), x.DType);
+        if (typeof(TR) == typeof(SumReducer) && x.IsContiguous() && dims.Length < x.Dim && dims.SequenceEqual(Enumerable.Range(0, dims.Length)))
+        {
+            int leading = Layout.NumelOf(x.Sizes[..dims.Length]);
+            if (leading > 1 && y.Numel > 0) { Reduce.SumLeading(x, leading, y.Numel, y); return y; }
+        }
+        var rows = Reduce.Rows(x, dims, out int outer, out int k);
         if (k == 0) return y.FillRaw(typeof(TR) == typeof(ProdReducer) ? 1 : 0);
         Reduce.Values<TR>(rows, outer, k, y);
         return y;

@@ -326,7 +326,7 @@ public sealed partial class Tensor
 
     internal Tensor CloneRaw()
     {
-        var y = Allocate(Shape, DType);
+        var y = AllocateForOutput(Shape, DType);
         Kernels.Copy.Into(this, y);
         return y;
     }

@@ -32,11 +32,18 @@ public sealed partial class Tensor
         VersionCounter = version ?? new VersionCounter();
     }
 
-    /// <summary>A fresh, contiguous, uninitialised (zeroed) tensor.</summary>
+    /// <summary>A fresh, contiguous, zero-filled tensor.</summary>
     internal static Tensor Allocate(int[] sizes, DType dtype)
     {
         var layout = Layout.Contiguous(sizes);
         return new Tensor(Storage.Allocate(dtype, layout.Numel), layout, dtype);
+    }
+
+    /// <summary>A fresh, contiguous tensor with arbitrary contents, for kernels that write every element.</summary>
+    internal static Tensor AllocateForOutput(int[] sizes, DType dtype)
+    {
+        var layout = Layout.Contiguous(sizes);
+        return new Tensor(Storage.Allocate(dtype, layout.Numel, zeroed: false), layout, dtype);
     }
 
     internal static Tensor WrapNumber(Scalar s) =>

@@ -10,12 +10,15 @@ internal sealed class Storage(Array data)
 
     public T[] As<T>() => (T[])Data;
 
-    public static Storage Allocate(DType dtype, int length) => new(dtype switch
+    /// <summary>A zero-filled buffer, or (for outputs a kernel overwrites entirely) an uninitialised one.</summary>
+    public static Storage Allocate(DType dtype, int length, bool zeroed = true) => new(dtype switch
     {
-        DType.Bool or DType.UInt8 => new byte[length],
-        DType.Int32 => new int[length],
-        DType.Int64 => new long[length],
-        DType.Float32 => new float[length],
-        _ => new double[length],
+        DType.Bool or DType.UInt8 => Array<byte>(length, zeroed),
+        DType.Int32 => Array<int>(length, zeroed),
+        DType.Int64 => Array<long>(length, zeroed),
+        DType.Float32 => Array<float>(length, zeroed),
+        _ => Array<double>(length, zeroed),
     });
+
+    private static T[] Array<T>(int length, bool zeroed) => zeroed ? new T[length] : GC.AllocateUninitializedArray<T>(length);
 }

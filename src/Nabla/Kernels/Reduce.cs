@@ -170,6 +170,68 @@ internal static class Reduce
         }
     }
 
+    /// <summary>
+    /// Sums a contiguous (rows, k) block over its rows into y (k elements, zero on entry), walking memory in
+    /// order instead of transposing: the reduction over leading dims that every broadcast backward needs.
+    /// Float32 accumulates in double; column blocks run in parallel, each in the same row order.
+    /// </summary>
+    public static void SumLeading(Tensor x, int rows, int k, Tensor y)
+    {
+        switch (x.DType)
+        {
+            case DType.Bool or DType.UInt8: Run<byte>(); break;
+            case DType.Int32: Run<int>(); break;
+            case DType.Int64: Run<long>(); break;
+            case DType.Float32: Run<float>(); break;
+            default: Run<double>(); break;
+        }
+
+        void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var src = x.Data<T>();
+            var dst = y.Data<T>();
+            int offset = x.StorageOffset;
+            const int block = 1024;
+            int blocks = (k + block - 1) / block;
+            void Columns(int b)
+            {
+                int j0 = b * block, width = Math.Min(block, k - j0);
+                if (typeof(T) == typeof(float))
+                {
+                    var acc = new double[width];
+                    for (int r = 0; r < rows; r++)
+                        WidenAdd(MemoryMarshal.Cast<T, float>(src.AsSpan(offset + r * k + j0, width)), acc);
+                    var outF = MemoryMarshal.Cast<T, float>(dst.AsSpan(j0, width));
+                    for (int j = 0; j < width; j++) outF[j] = (float)acc[j];
+                }
+                else
+                {
+                    var acc = dst.AsSpan(j0, width);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        var row = src.AsSpan(offset + r * k + j0, width);
+                        for (int j = 0; j < width; j++) acc[j] += row[j];
+                    }
+                }
+            }
+            if ((long)rows * k < StridedLoop.ParallelGrain || blocks < 2) for (int b = 0; b < blocks; b++) Columns(b);
+            else Parallel.For(0, blocks, Columns);
+        }
+    }
+
+    /// <summary>acc[j] += row[j], float32 widened to double eight lanes at a time.</summary>
+    private static void WidenAdd(ReadOnlySpan<float> row, Span<double> acc)
+    {
+        int j = 0;
+        for (; j + 8 <= row.Length; j += 8)
+        {
+            var (lo, hi) = Vector256.Widen(Vector256.Create(row.Slice(j, 8)));
+            (Vector256.Create((ReadOnlySpan<double>)acc.Slice(j, 4)) + lo).CopyTo(acc.Slice(j, 4));
+            (Vector256.Create((ReadOnlySpan<double>)acc.Slice(j + 4, 4)) + hi).CopyTo(acc.Slice(j + 4, 4));
+        }
+        for (; j < row.Length; j++) acc[j] += row[j];
+    }
+
     private static void ForRows(int outer, int k, Action<int> body)
     {
         if ((long)outer * k < StridedLoop.ParallelGrain || outer < 2)

@@ -24,6 +24,9 @@ public static class Program
             .WithIterationCount(10)
             .WithIterationTime(TimeInterval.FromMilliseconds(250))
             .WithId("Short");
+        // NABLA_BENCH_CLOCK=cpu: process CPU time instead of wall-clock time (see ProcessCpuClock).
+        if (Environment.GetEnvironmentVariable("NABLA_BENCH_CLOCK") == "cpu")
+            job = job.WithClock(ProcessCpuClock.Instance).WithId("ShortCpu");
 
         var config = DefaultConfig.Instance
             .AddJob(job.AsDefault())

@@ -22,6 +22,15 @@ public abstract class PairBench
 
     protected TT Own(TT t) { Owned.Add(t); return t; }
 
+    /// <summary>Creates the data of both sides ([GlobalSetup] in every class).</summary>
+    public abstract void Setup();
+
+    /// <summary>The libtorch side's result (inside the caller's DisposeScope); used by the benchmark and by --check.</summary>
+    internal abstract TT TorchOp();
+
+    /// <summary>The Nabla side's result.</summary>
+    public abstract Tensor? Nabla();
+
     [GlobalCleanup]
     public void Cleanup()
     {
@@ -37,13 +46,15 @@ public class Add : PairBench
     private TT _ta = null!, _tb = null!;
 
     [GlobalSetup]
-    public void Setup() { (_a, _ta) = Pair(N); (_b, _tb) = Pair(N); }
+    public override void Setup() { (_a, _ta) = Pair(N); (_b, _tb) = Pair(N); }
 
     [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); _ = _ta + _tb; }
+    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
+
+    internal override TT TorchOp() => _ta + _tb;
 
     [Benchmark]
-    public Tensor Nabla() => _a + _b;
+    public override Tensor Nabla() => _a + _b;
 }
 
 public class BroadcastAdd : PairBench
@@ -52,13 +63,15 @@ public class BroadcastAdd : PairBench
     private TT _ta = null!, _tb = null!;
 
     [GlobalSetup]
-    public void Setup() { (_a, _ta) = Pair(1000, 1000); (_b, _tb) = Pair(1000); }
+    public override void Setup() { (_a, _ta) = Pair(1000, 1000); (_b, _tb) = Pair(1000); }
 
     [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); _ = _ta + _tb; }
+    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
+
+    internal override TT TorchOp() => _ta + _tb;
 
     [Benchmark]
-    public Tensor Nabla() => _a + _b;
+    public override Tensor Nabla() => _a + _b;
 }
 
 public class Exp : PairBench
@@ -68,13 +81,15 @@ public class Exp : PairBench
     private TT _ta = null!;
 
     [GlobalSetup]
-    public void Setup() => (_a, _ta) = Pair(N);
+    public override void Setup() => (_a, _ta) = Pair(N);
 
     [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); _ = _ta.exp(); }
+    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
+
+    internal override TT TorchOp() => _ta.exp();
 
     [Benchmark]
-    public Tensor Nabla() => _a.Exp();
+    public override Tensor Nabla() => _a.Exp();
 }
 
 public class SumAll : PairBench
@@ -83,13 +98,15 @@ public class SumAll : PairBench
     private TT _ta = null!;
 
     [GlobalSetup]
-    public void Setup() => (_a, _ta) = Pair(1000, 1000);
+    public override void Setup() => (_a, _ta) = Pair(1000, 1000);
 
     [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); _ = _ta.sum(); }
+    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
+
+    internal override TT TorchOp() => _ta.sum();
 
     [Benchmark]
-    public Tensor Nabla() => _a.Sum();
+    public override Tensor Nabla() => _a.Sum();
 }
 
 public class SumDim1 : PairBench
@@ -98,14 +115,16 @@ public class SumDim1 : PairBench
     private TT _ta = null!;
 
     [GlobalSetup]
-    public void Setup() => (_a, _ta) = Pair(1000, 1000);
+    public override void Setup() => (_a, _ta) = Pair(1000, 1000);
 
     // dim: named; a bare literal binds to the dtype overload in TorchSharp.
     [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); _ = _ta.sum(dim: 1); }
+    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
+
+    internal override TT TorchOp() => _ta.sum(dim: 1);
 
     [Benchmark]
-    public Tensor Nabla() => _a.Sum(1);
+    public override Tensor Nabla() => _a.Sum(1);
 }
 
 public class CumsumDim0 : PairBench
@@ -114,13 +133,15 @@ public class CumsumDim0 : PairBench
     private TT _ta = null!;
 
     [GlobalSetup]
-    public void Setup() => (_a, _ta) = Pair(1000, 1000);
+    public override void Setup() => (_a, _ta) = Pair(1000, 1000);
 
     [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); _ = _ta.cumsum(0); }
+    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
+
+    internal override TT TorchOp() => _ta.cumsum(0);
 
     [Benchmark]
-    public Tensor Nabla() => _a.Cumsum(0);
+    public override Tensor Nabla() => _a.Cumsum(0);
 }
 
 public class Matmul : PairBench
@@ -130,13 +151,15 @@ public class Matmul : PairBench
     private TT _ta = null!, _tb = null!;
 
     [GlobalSetup]
-    public void Setup() { (_a, _ta) = Pair(N, N); (_b, _tb) = Pair(N, N); }
+    public override void Setup() { (_a, _ta) = Pair(N, N); (_b, _tb) = Pair(N, N); }
 
     [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); _ = _ta.matmul(_tb); }
+    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
+
+    internal override TT TorchOp() => _ta.matmul(_tb);
 
     [Benchmark]
-    public Tensor Nabla() => _a.Matmul(_b);
+    public override Tensor Nabla() => _a.Matmul(_b);
 }
 
 public class Softmax : PairBench
@@ -145,13 +168,15 @@ public class Softmax : PairBench
     private TT _ta = null!;
 
     [GlobalSetup]
-    public void Setup() => (_a, _ta) = Pair(256, 1024);
+    public override void Setup() => (_a, _ta) = Pair(256, 1024);
 
     [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); _ = _ta.softmax(-1); }
+    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
+
+    internal override TT TorchOp() => _ta.softmax(-1);
 
     [Benchmark]
-    public Tensor Nabla() => _a.Softmax(-1);
+    public override Tensor Nabla() => _a.Softmax(-1);
 }
 
 public class IndexRows : PairBench
@@ -160,7 +185,7 @@ public class IndexRows : PairBench
     private TT _tx = null!, _tidx = null!;
 
     [GlobalSetup]
-    public void Setup()
+    public override void Setup()
     {
         (_x, _tx) = Pair(10_000, 64);
         _idx = Tensor.Randint(10_000, [100_000]);
@@ -168,10 +193,12 @@ public class IndexRows : PairBench
     }
 
     [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); _ = _tx[_tidx]; }
+    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
+
+    internal override TT TorchOp() => _tx[_tidx];
 
     [Benchmark]
-    public Tensor Nabla() => _x[_idx];
+    public override Tensor Nabla() => _x[_idx];
 }
 
 public class TransposeContiguous : PairBench
@@ -180,13 +207,15 @@ public class TransposeContiguous : PairBench
     private TT _ta = null!;
 
     [GlobalSetup]
-    public void Setup() => (_a, _ta) = Pair(1000, 1000);
+    public override void Setup() => (_a, _ta) = Pair(1000, 1000);
 
     [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); _ = _ta.transpose(0, 1).contiguous(); }
+    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
+
+    internal override TT TorchOp() => _ta.transpose(0, 1).contiguous();
 
     [Benchmark]
-    public Tensor Nabla() => _a.Transpose(0, 1).Contiguous();
+    public override Tensor Nabla() => _a.Transpose(0, 1).Contiguous();
 }
 
 /// <summary>Per-op overhead: the arithmetic is nothing, dispatch and allocation are everything.</summary>
@@ -196,13 +225,15 @@ public class TinyAdd : PairBench
     private TT _ta = null!, _tb = null!;
 
     [GlobalSetup]
-    public void Setup() { (_a, _ta) = Pair(4); (_b, _tb) = Pair(4); }
+    public override void Setup() { (_a, _ta) = Pair(4); (_b, _tb) = Pair(4); }
 
     [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); _ = _ta + _tb; }
+    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
+
+    internal override TT TorchOp() => _ta + _tb;
 
     [Benchmark]
-    public Tensor Nabla() => _a + _b;
+    public override Tensor Nabla() => _a + _b;
 }
 
 /// <summary>relu(relu(x @ W1) @ W2).sum().backward(), x 64×256, W1 256×256, W2 256×128; grads reset to None each time.</summary>
@@ -212,7 +243,7 @@ public class MlpForwardBackward : PairBench
     private TT _tx = null!, _tw1 = null!, _tw2 = null!;
 
     [GlobalSetup]
-    public void Setup()
+    public override void Setup()
     {
         (_x, _tx) = Pair(64, 256);
         var (w1, tw1) = Pair(256, 256);
@@ -224,18 +255,20 @@ public class MlpForwardBackward : PairBench
     }
 
     [Benchmark(Baseline = true)]
-    public void Torch()
+    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
+
+    internal override TT TorchOp()
     {
-        using var scope = TorchApi.NewDisposeScope();
         _tw1.grad = null;
         _tw2.grad = null;
         var h = _tx.matmul(_tw1).relu();
         var y = h.matmul(_tw2).relu();
         y.sum().backward();
+        return _tw1.grad!;
     }
 
     [Benchmark]
-    public Tensor? Nabla()
+    public override Tensor? Nabla()
     {
         _w1.Grad = null;
         _w2.Grad = null;

@@ -10,9 +10,10 @@ namespace Nabla.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args)
+    public static int Main(string[] args)
     {
         TorchSetup.Init();
+        if (args is ["--check"]) return Check.Run();
 
         // In-process: BenchmarkDotNet's generated child project would copy TorchSharp's native libraries
         // without the GLIBCXX patch of LibTorchSharpGlibcxx.targets, so libtorch would not load there.
@@ -35,5 +36,6 @@ public static class Program
             .HideColumns(Column.Error, Column.RatioSD);
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+        return 0;
     }
 }

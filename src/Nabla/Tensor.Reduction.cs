@@ -164,10 +164,11 @@ public sealed partial class Tensor
         var (x, d) = SoftmaxInput(dim, dtype, "softmax");
         if (x.Numel == 0) return x.Clone();
         Tensor y;
-        using (GradMode.NoGrad())
+        using (GradMode.NoGrad()) y = x.FusedSoftmax(d, log: false) ?? Composite();
+        Tensor Composite()
         {
             var e = (x - x.RowMax(d)).Exp();
-            y = e / e.Sum(d, keepdim: true);
+            return e / e.Sum(d, keepdim: true);
         }
         return Graph.Record(y, "SoftmaxBackward0", [x], (g, s, _) => [s[0] * (g - (g * s[0]).Sum(d, keepdim: true))], y);
     }
@@ -178,12 +179,22 @@ public sealed partial class Tensor
         var (x, d) = SoftmaxInput(dim, dtype, "log_softmax");
         if (x.Numel == 0) return x.Clone();
         Tensor y;
-        using (GradMode.NoGrad())
+        using (GradMode.NoGrad()) y = x.FusedSoftmax(d, log: true) ?? Composite();
+        Tensor Composite()
         {
             var shifted = x - x.RowMax(d);
-            y = shifted - shifted.Exp().Sum(d, keepdim: true).Log();
+            return shifted - shifted.Exp().Sum(d, keepdim: true).Log();
         }
         return Graph.Record(y, "LogSoftmaxBackward0", [x], (g, s, _) => [g - s[0].Exp() * g.Sum(d, keepdim: true)], y);
+    }
+
+    /// <summary>The fused kernel's result when <paramref name="d"/> is the last dim of a contiguous tensor, else null.</summary>
+    private Tensor? FusedSoftmax(int d, bool log)
+    {
+        if (Dim == 0 || d != Dim - 1 || !IsContiguous()) return null;
+        var y = AllocateForOutput(Shape, DType);
+        Kernels.Softmax.Run(this, y, Numel / Layout.Sizes[d], Layout.Sizes[d], log);
+        return y;
     }
 
     /// <summary>The softmax input after PyTorch's checks: dim first, then the dtype (named after the kernel that lacks it).</summary>

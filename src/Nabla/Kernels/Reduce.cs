@@ -27,14 +27,15 @@ internal struct SumReducer : IReducer
 {
     public static T Reduce<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T>
     {
-        if (typeof(T) == typeof(float))
-            return T.CreateTruncating(WideSum(MemoryMarshal.Cast<T, float>(row)));
-        if (typeof(T) == typeof(double))
-            return T.CreateTruncating(TensorPrimitives.Sum(MemoryMarshal.Cast<T, double>(row)));
+        if (Accumulate.IsFloat<T>()) return T.CreateTruncating(SumAsDouble(row));
         T sum = T.Zero;
         foreach (var v in row) sum += v;
         return sum;
     }
+
+    /// <summary>The sum of float32 or float64 values, accumulated in double.</summary>
+    public static double SumAsDouble<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T> =>
+        typeof(T) == typeof(float) ? WideSum(MemoryMarshal.Cast<T, float>(row)) : TensorPrimitives.Sum(MemoryMarshal.Cast<T, double>(row));
 
     /// <summary>Float32 values summed in double, eight lanes at a time.</summary>
     private static double WideSum(ReadOnlySpan<float> row)
@@ -74,12 +75,22 @@ internal struct ProdReducer : IReducer
 /// <summary>Maximum; any NaN makes the result NaN.</summary>
 internal struct MaxReducer : IReducer
 {
-    public static T Reduce<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T> => row[ArgMaxReducer.Reduce(row)];
+    public static T Reduce<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T>
+    {
+        if (typeof(T) == typeof(float)) return (T)(object)TensorPrimitives.Max(MemoryMarshal.Cast<T, float>(row));
+        if (typeof(T) == typeof(double)) return (T)(object)TensorPrimitives.Max(MemoryMarshal.Cast<T, double>(row));
+        return row[ArgMaxReducer.Reduce(row)];
+    }
 }
 
 internal struct MinReducer : IReducer
 {
-    public static T Reduce<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T> => row[ArgMinReducer.Reduce(row)];
+    public static T Reduce<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T>
+    {
+        if (typeof(T) == typeof(float)) return (T)(object)TensorPrimitives.Min(MemoryMarshal.Cast<T, float>(row));
+        if (typeof(T) == typeof(double)) return (T)(object)TensorPrimitives.Min(MemoryMarshal.Cast<T, double>(row));
+        return row[ArgMinReducer.Reduce(row)];
+    }
 }
 
 /// <summary>First position of the maximum; the first NaN beats every number.</summary>
@@ -147,7 +158,10 @@ internal static class Reduce
             var src = rows.Data<T>();
             var dst = y.Data<T>();
             int offset = rows.StorageOffset, kk = k;
-            ForRows(outer, k, i => dst[i] = TR.Reduce(new ReadOnlySpan<T>(src, offset + i * kk, kk)));
+            if (typeof(TR) == typeof(SumReducer) && Accumulate.IsFloat<T>() && outer == 1 && k >= 4 * StridedLoop.ParallelGrain)
+                dst[0] = ChunkedSum(src, offset, k);
+            else
+                ForRows(outer, k, i => dst[i] = TR.Reduce(new ReadOnlySpan<T>(src, offset + i * kk, kk)));
         }
     }
 
@@ -230,6 +244,19 @@ internal static class Reduce
             (Vector256.Create((ReadOnlySpan<double>)acc.Slice(j + 4, 4)) + hi).CopyTo(acc.Slice(j + 4, 4));
         }
         for (; j < row.Length; j++) acc[j] += row[j];
+    }
+
+    /// <summary>A long float sum split into fixed chunks summed in parallel (in double), then added in order.</summary>
+    private static T ChunkedSum<T>(T[] values, int offset, int length) where T : unmanaged, INumber<T>
+    {
+        const int chunk = 1 << 16;
+        int chunks = (length + chunk - 1) / chunk;
+        var partial = new double[chunks];
+        Parallel.For(0, chunks, c =>
+            partial[c] = SumReducer.SumAsDouble(new ReadOnlySpan<T>(values, offset + c * chunk, Math.Min(chunk, length - c * chunk))));
+        double total = 0;
+        foreach (var p in partial) total += p;
+        return T.CreateTruncating(total);
     }
 
     private static void ForRows(int outer, int k, Action<int> body)

@@ -162,11 +162,8 @@ public sealed partial class Tensor
         }
         else
         {
-            for (int i = 0; i < data.Length; i++)
-            {
-                double u1 = g.Uniform(dbl), u2 = g.Uniform(dbl);
-                data[i] = Math.Sqrt(-2.0 * Math.Log(1 - u2)) * Math.Cos(2 * Math.PI * u1);
-            }
+            // Short tensors draw one value at a time from the double-precision distribution, for float32 too.
+            for (int i = 0; i < data.Length; i++) data[i] = g.Normal();
         }
         return t.To(dtype).RequiresGrad_(requiresGrad);
     }

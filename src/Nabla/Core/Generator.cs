@@ -9,6 +9,7 @@ public sealed class Generator
     private const ulong DefaultSeed = 67280421310721UL;
     private readonly uint[] _state = new uint[624];
     private int _index;
+    private double? _nextNormal; // Box–Muller gives two values; PyTorch keeps the second for the next draw
 
     public Generator(ulong seed = DefaultSeed) => ManualSeed(seed);
 
@@ -24,6 +25,7 @@ public sealed class Generator
         for (int i = 1; i < 624; i++)
             _state[i] = (uint)(1812433253u * (_state[i - 1] ^ (_state[i - 1] >> 30)) + (uint)i);
         _index = 624;
+        _nextNormal = null;
         return this;
     }
 
@@ -50,6 +52,20 @@ public sealed class Generator
     internal double Uniform(bool doublePrecision) => doublePrecision
         ? (Random64() & ((1UL << 53) - 1)) * (1.0 / (1UL << 53))
         : (Random() & ((1u << 24) - 1)) * (1.0f / (1u << 24));
+
+    /// <summary>One standard normal value, as PyTorch's scalar normal distribution draws it (double precision, cached pairs).</summary>
+    internal double Normal()
+    {
+        if (_nextNormal is { } cached)
+        {
+            _nextNormal = null;
+            return cached;
+        }
+        double u1 = Uniform(true), u2 = Uniform(true);
+        double radius = Math.Sqrt(-2.0 * Math.Log(1 - u2)), theta = 2 * Math.PI * u1;
+        _nextNormal = radius * Math.Sin(theta);
+        return radius * Math.Cos(theta);
+    }
 
     private void Twist()
     {

@@ -7,13 +7,13 @@ namespace Nabla.Kernels;
 
 /// <summary>
 /// Batched matrix multiply of contiguous row-major operands: C[b] = A[b] · B[b], C zero on entry.
-/// Floating types run a register-tiled kernel: a 4-row × 2-vector tile of C stays in registers while k runs
+/// Floating types run a register-tiled kernel: a 6-row × 2-vector tile of C stays in registers while k runs
 /// over a block of rows of B small enough to stay in L1; edges fall back to row updates. Tiles of rows run in
 /// parallel, each summing k in the same order, so results do not depend on the thread count.
 /// </summary>
 internal static class Matmul
 {
-    private const int TileRows = 4;
+    private const int TileRows = 6;
     private const int KBlock = 128;
 
     public static void Run(Tensor a, Tensor b, Tensor c, int batch, int m, int k, int n)
@@ -68,7 +68,7 @@ internal static class Matmul
         {
             int kEnd = Math.Min(k, kb + KBlock);
             for (int j = 0; j < nMain; j += width)
-                Tile4x2(A, B, C, i0, j, kb, kEnd, k, n);
+                Tile(A, B, C, i0, j, kb, kEnd, k, n);
             // Columns past the last full tile (and short tiles): scaled-row updates.
             for (int r = i0; r < i0 + rows; r++)
             {
@@ -80,9 +80,9 @@ internal static class Matmul
         }
     }
 
-    /// <summary>A 4 × (2 vectors) tile of C accumulated in registers over rows kb..kEnd of B.</summary>
+    /// <summary>A TileRows × (2 vectors) tile of C accumulated in registers over rows kb..kEnd of B.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile4x2<T>(ReadOnlySpan<T> A, ReadOnlySpan<T> B, Span<T> C, int i, int j, int kb, int kEnd, int k, int n)
+    private static void Tile<T>(ReadOnlySpan<T> A, ReadOnlySpan<T> B, Span<T> C, int i, int j, int kb, int kEnd, int k, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector256<T>.Count;
@@ -90,28 +90,39 @@ internal static class Matmul
         ref T c1 = ref C[(i + 1) * n + j];
         ref T c2 = ref C[(i + 2) * n + j];
         ref T c3 = ref C[(i + 3) * n + j];
+        ref T c4 = ref C[(i + 4) * n + j];
+        ref T c5 = ref C[(i + 5) * n + j];
         var c00 = Vector256.LoadUnsafe(ref c0); var c01 = Vector256.LoadUnsafe(ref c0, (nuint)w);
         var c10 = Vector256.LoadUnsafe(ref c1); var c11 = Vector256.LoadUnsafe(ref c1, (nuint)w);
         var c20 = Vector256.LoadUnsafe(ref c2); var c21 = Vector256.LoadUnsafe(ref c2, (nuint)w);
         var c30 = Vector256.LoadUnsafe(ref c3); var c31 = Vector256.LoadUnsafe(ref c3, (nuint)w);
+        var c40 = Vector256.LoadUnsafe(ref c4); var c41 = Vector256.LoadUnsafe(ref c4, (nuint)w);
+        var c50 = Vector256.LoadUnsafe(ref c5); var c51 = Vector256.LoadUnsafe(ref c5, (nuint)w);
+        ref readonly T a = ref A[i * k];
         for (int p = kb; p < kEnd; p++)
         {
             ref readonly T brow = ref B[p * n + j];
             var b0 = Vector256.LoadUnsafe(in brow);
             var b1 = Vector256.LoadUnsafe(in brow, (nuint)w);
-            var a0 = Vector256.Create(A[i * k + p]);
-            var a1 = Vector256.Create(A[(i + 1) * k + p]);
-            var a2 = Vector256.Create(A[(i + 2) * k + p]);
-            var a3 = Vector256.Create(A[(i + 3) * k + p]);
+            var a0 = Vector256.Create(Unsafe.Add(ref Unsafe.AsRef(in a), p));
             c00 = Fma(a0, b0, c00); c01 = Fma(a0, b1, c01);
+            var a1 = Vector256.Create(Unsafe.Add(ref Unsafe.AsRef(in a), k + p));
             c10 = Fma(a1, b0, c10); c11 = Fma(a1, b1, c11);
+            var a2 = Vector256.Create(Unsafe.Add(ref Unsafe.AsRef(in a), 2 * k + p));
             c20 = Fma(a2, b0, c20); c21 = Fma(a2, b1, c21);
+            var a3 = Vector256.Create(Unsafe.Add(ref Unsafe.AsRef(in a), 3 * k + p));
             c30 = Fma(a3, b0, c30); c31 = Fma(a3, b1, c31);
+            var a4 = Vector256.Create(Unsafe.Add(ref Unsafe.AsRef(in a), 4 * k + p));
+            c40 = Fma(a4, b0, c40); c41 = Fma(a4, b1, c41);
+            var a5 = Vector256.Create(Unsafe.Add(ref Unsafe.AsRef(in a), 5 * k + p));
+            c50 = Fma(a5, b0, c50); c51 = Fma(a5, b1, c51);
         }
         c00.StoreUnsafe(ref c0); c01.StoreUnsafe(ref c0, (nuint)w);
         c10.StoreUnsafe(ref c1); c11.StoreUnsafe(ref c1, (nuint)w);
         c20.StoreUnsafe(ref c2); c21.StoreUnsafe(ref c2, (nuint)w);
         c30.StoreUnsafe(ref c3); c31.StoreUnsafe(ref c3, (nuint)w);
+        c40.StoreUnsafe(ref c4); c41.StoreUnsafe(ref c4, (nuint)w);
+        c50.StoreUnsafe(ref c5); c51.StoreUnsafe(ref c5, (nuint)w);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -120,7 +120,8 @@ public sealed partial class Tensor
         var ve = v.Detach().Expand(plan.ResultShape);
         var y = CloneRaw();
         var (outer, inner, vOuter, vInner) = (plan.SourceOuter(y), plan.SourceInner(y), plan.ResultOuter(ve), plan.ResultInner(ve));
-        if (accumulate) IndexedCopy.Run<AddInto>(y, outer, inner, ve, vOuter, vInner);
+        if (accumulate && DType == DType.Bool) IndexedCopy.Run<OrInto>(y, outer, inner, ve, vOuter, vInner);
+        else if (accumulate) IndexedCopy.Run<AddInto>(y, outer, inner, ve, vOuter, vInner);
         else IndexedCopy.Run<Assign>(y, outer, inner, ve, vOuter, vInner);
         return Graph.Record(y, "IndexPutBackward0", [this, values], (g, _, needs) =>
         [
@@ -159,7 +160,7 @@ public sealed partial class Tensor
         }
         while (result.Count > 0 && result[^1] is null) result.RemoveAt(result.Count - 1);
         if (result.Count > Dim)
-            throw Errors.Index($"too many indices for tensor of dimension {Dim} (got {result.Count})");
+            throw Errors.Index($"too many indices for tensor of dimension {Dim}");
         if (result.Count == 0)
             throw Errors.Runtime($"{op}(): expected at least one index tensor");
         return [.. result];
@@ -188,7 +189,7 @@ public sealed partial class Tensor
     public Tensor IndexSelect(int dim, Tensor index)
     {
         int d = Errors.WrapDim(dim, Dim);
-        Errors.Check(index.Dim <= 1, "index_select(): Index is supposed to be a vector");
+        if (index.Dim > 1) throw Errors.Index("index_select(): Index is supposed to be a vector");
         if (index.IsFloatingPoint || index.DType is DType.Bool or DType.UInt8)
             throw Errors.Runtime("index_select(): Expected dtype int32 or int64 for index");
         int size = Dim == 0 ? 1 : Layout.Sizes[d];

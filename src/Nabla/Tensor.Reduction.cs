@@ -70,11 +70,14 @@ public sealed partial class Tensor
 
     /// <summary>torch.any: whether any element (over <paramref name="dim"/>, or all) is non-zero.</summary>
     public Tensor Any(int? dim = null, bool keepdim = false) =>
-        CastRaw(DType.Bool).Sum(dim is { } d ? [d] : null, keepdim) > 0;
+        KeepUInt8((CastRaw(DType.Bool).Sum(dim is { } d ? [d] : null, keepdim) > 0));
 
     /// <summary>torch.all: whether every element (over <paramref name="dim"/>, or all) is non-zero.</summary>
     public Tensor All(int? dim = null, bool keepdim = false) =>
-        LogicalNot().Sum(dim is { } d ? [d] : null, keepdim) == 0;
+        KeepUInt8(LogicalNot().Sum(dim is { } d ? [d] : null, keepdim) == 0);
+
+    /// <summary>any/all of a UInt8 tensor stay UInt8 (PyTorch's legacy rule); every other dtype gives Bool.</summary>
+    private Tensor KeepUInt8(Tensor result) => DType == DType.UInt8 ? result.CastRaw(DType.UInt8) : result;
 
     /// <summary>torch.max(): the largest element (NaN if any); the gradient is split among all maxima.</summary>
     public Tensor Max() => FullExtreme<MaxReducer>("max", "MaxBackward1");

@@ -18,6 +18,13 @@ internal struct AddInto : ICombine
     public static T Apply<T>(T destination, T source) where T : unmanaged, INumber<T> => destination + source;
 }
 
+/// <summary>Accumulation for Bool storage: true stays 1 however often it is added.</summary>
+internal struct OrInto : ICombine
+{
+    public static T Apply<T>(T destination, T source) where T : unmanaged, INumber<T> =>
+        T.IsZero(destination) && T.IsZero(source) ? T.Zero : T.One;
+}
+
 /// <summary>
 /// The advanced-indexing kernel: element (b, r) lives at <c>outer[b] + inner[r]</c> on each side, where b runs
 /// over the broadcast index shape and r over the un-indexed dims. Gather and index_put are the same loop with

@@ -448,7 +448,7 @@ public sealed partial class Tensor
     private static void CheckFillMask(Tensor mask)
     {
         if (mask.DType != DType.Bool)
-            throw Errors.Runtime($"masked_fill_ only supports boolean masks, but got mask with dtype {TypeMetaName(mask.DType)}");
+            throw Errors.Runtime($"masked_fill_ only supports boolean masks, but got mask with dtype {mask.DType.TypeMetaName()}");
     }
 
     /// <summary>Flat (row-major) positions of the set elements of <paramref name="mask"/> broadcast to <paramref name="shape"/>.</summary>
@@ -583,16 +583,6 @@ public sealed partial class Tensor
         _ => t.Item<long>(),
     };
 
-    /// <summary>c10's TypeMeta name of a dtype, which some messages print ("bool", "unsigned char", ...).</summary>
-    private static string TypeMetaName(DType dtype) => dtype switch
-    {
-        DType.Bool => "bool",
-        DType.UInt8 => "unsigned char",
-        DType.Int32 => "int",
-        DType.Int64 => "long int",
-        DType.Float32 => "float",
-        _ => "double",
-    };
 
     /// <summary>A contiguous 1-d alias of this tensor's elements in row-major order (a copy when not contiguous).</summary>
     private Tensor Flat()

@@ -50,22 +50,12 @@ public sealed partial class Tensor
         return y;
     }
 
-    /// <summary>The C++ element type name libtorch prints in mm's dtype message.</summary>
-    private static string CppName(DType d) => d switch
-    {
-        DType.Bool => "bool",
-        DType.UInt8 => "unsigned char",
-        DType.Int32 => "int",
-        DType.Int64 => "long int",
-        DType.Float32 => "float",
-        _ => "double",
-    };
 
     private static Tensor Bmm3(Tensor a, Tensor b, string op)
     {
         if (a.DType != b.DType)
             throw Errors.Runtime(op == "mm"
-                ? $"expected m1 and m2 to have the same dtype, but got: {CppName(a.DType)} != {CppName(b.DType)}"
+                ? $"expected m1 and m2 to have the same dtype, but got: {a.DType.TypeMetaName()} != {b.DType.TypeMetaName()}"
                 : $"expected scalar type {a.DType.ScalarTypeName()} but found {b.DType.ScalarTypeName()}");
         int batch = a.Layout.Sizes[0], m = a.Layout.Sizes[1], k = a.Layout.Sizes[2], n = b.Layout.Sizes[2];
         if (b.Layout.Sizes[1] != k || b.Layout.Sizes[0] != batch)

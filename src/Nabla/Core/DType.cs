@@ -51,6 +51,17 @@ public static class DTypes
         _ => "Double",
     };
 
+    /// <summary>c10's TypeMeta name of the element type ("float", "long int", ...), which some messages print.</summary>
+    internal static string TypeMetaName(this DType d) => d switch
+    {
+        DType.Bool => "bool",
+        DType.UInt8 => "unsigned char",
+        DType.Int32 => "int",
+        DType.Int64 => "long int",
+        DType.Float32 => "float",
+        _ => "double",
+    };
+
     /// <summary>libtorch's tensor type name, e.g. CPUFloatType, used by the saved-tensor version error.</summary>
     public static string CpuTypeName(this DType d) => $"CPU{d.ScalarTypeName()}Type";
 

@@ -116,7 +116,11 @@ public static partial class OpTable
             (x, p) =>
             {
                 var (o, i) = TF.max_pool2d_with_indices(x[0], TPart(p, 2, 0), TPart(p, 2, 1));
-                return A(TF.max_unpool2d(o, i, TPart(p, 2, 0), TPart(p, 2, 1), null, p.Flag ? x[0].shape[^2..] : null));
+                // TorchSharp 0.107's max_unpool2d rejects a missing or 2-element output_size ("length of '0'", probed);
+                // a 4-element one works (its first two entries are dropped, as in Python): give the default that way.
+                var k = TPart(p, 2, 0); var s = TPart(p, 2, 1);
+                long[] size = p.Flag ? [1, 1, .. x[0].shape[^2..]] : [1, 1, (o.shape[^2] - 1) * s[0] + k[0], (o.shape[^1] - 1) * s[1] + k[1]];
+                return A(TF.max_unpool2d(o, i, k, s, null, size));
             },
             Gen.Floats, (g, d) => PoolSamples(g, d, 2, false).Where(s => !s.Kind.StartsWith("error")).Select(s =>
                 s with { Args = s.Args with { Shape = [.. Part(s.Args, 2, 0), .. Part(s.Args, 2, 1)] } }));

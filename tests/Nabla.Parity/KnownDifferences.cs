@@ -50,16 +50,25 @@ public static class KnownDifferences
         new("scatter_reduce", "error:reduce", "throws", "B41: scatter_reduce(reduce='max') is rejected by Nabla ('reduce argument must be either sum, prod, mean, amax or amin, got max'); libtorch 2.10 (via TorchScript torch.scatter_reduce) accepts 'max' and returns a result: Tensor.Zeros([3]).ScatterReduce(0, Tensor.From(new long[]{0}), Tensor.Zeros([1]), \"max\")"),
         new("einsum", "", "throws", "B42: einsum contracting Bool operands returns a Bool result; libtorch throws '\"bmm\" not implemented for 'Bool'': Tensor.Einsum(\"ij,jk->ik\", Tensor.Ones([2,3], DType.Bool), Tensor.Ones([3,4], DType.Bool))", Bool),
 
+        new("sort(stable)", "", "throws", "B50: sort / argsort / topk of an empty step-sliced (non-contiguous) input throw ArgumentOutOfRangeException; libtorch returns empty results: Tensor.Zeros([5,0,3]).Slice(0, 1, 5, 2).Sort(1)"),
+        new("argsort(stable)", "", "throws", "B50: (same) Tensor.Zeros([5,0,3]).Slice(0, 1, 5, 2).Argsort(1)"),
+        new("topk", "", "throws", "B50: (same) Tensor.Zeros([5,0,3]).Slice(0, 1, 5, 2).Topk(0, 1)"),
+
         // Reductions (any / all)
         new("any", "", "dtype", "B43: any/all of a UInt8 tensor return Bool; libtorch keeps UInt8 (legacy uint8 behaviour): Tensor.Ones([3], DType.UInt8).Any().DType", [DType.UInt8]),
         new("all", "", "dtype", "B43: (same) Tensor.Ones([3], DType.UInt8).All().DType is Bool; libtorch UInt8", [DType.UInt8]),
 
         // Padding, pooling
         new("nn.functional.pad(reflect/replicate/circular)", "circular/", "throws", "B44: circular pad with a negative pad on one side and a positive pad on another throws 'unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location'; libtorch pads: F.Pad(Tensor.Zeros([2,2,4,2]), [-1,1,4,-1], \"circular\")"),
-        new("nn.functional.pad(reflect/replicate/circular)", "error:", "error-type", "B45: reflect/replicate pad of a Bool tensor with bad sizes reports '\"reflection_pad1d\" not implemented for 'Bool'' first; libtorch checks the sizes/rank first ('Padding size 2 is not supported for 1D input tensor.'): F.Pad(Tensor.Zeros([4], DType.Bool), [1,1], \"reflect\")", Bool),
-        new("nn.functional.pad(reflect/replicate/circular)", "error:", "error-message", "B45: (same) reflect/replicate pad of a Bool tensor: dtype error before the size check", Bool),
+        new("nn.functional.pad(reflect/replicate/circular)", "", "error-type", "B45: reflect/replicate pad of a Bool tensor with bad sizes (or an empty non-batch dim) reports '\"reflection_pad1d\" not implemented for 'Bool'' first; libtorch checks the sizes/rank first ('Padding size 2 is not supported for 1D input tensor.'): F.Pad(Tensor.Zeros([4], DType.Bool), [1,1], \"reflect\")", Bool),
+        new("nn.functional.pad(reflect/replicate/circular)", "", "error-message", "B45: (same) reflect/replicate pad of a Bool tensor: dtype error before the size check", Bool),
         new("avg_pool1d", "", "error-message", "B46: avg_pool1d / adaptive_avg_pool1d of an integer input whose strides look channels-last name the kernel '\"avg_pool2d\" not implemented for 'Byte''; libtorch '\"avg_pool2d_channels_last\" not implemented for 'Byte'': F.AvgPool1d(Tensor.Zeros([2,1,3], DType.UInt8).Transpose(0,1), 1)"),
         new("adaptive_avg_pool1d", "", "error-message", "B46: (same) F.AdaptiveAvgPool1d(Tensor.Zeros([2,1,3], DType.Int32).Transpose(0,1), 5): libtorch names adaptive_avg_pool2d_channels_last"),
+        new("adaptive_avg_pool2d", "", "error-message", "B46: (same) adaptive_avg_pool2d of a channels-last-strided integer input: libtorch names adaptive_avg_pool2d_channels_last (NABLA_PARITY_SEED=777 NABLA_PARITY_ITERATIONS=6)"),
+        new("adaptive_max_pool2d", "", "error-message", "B46: (same) adaptive_max_pool2d of a channels-last-strided Int64 input: libtorch names adaptive_max_pool2d_channels_last (NABLA_PARITY_SEED=777 NABLA_PARITY_ITERATIONS=6)"),
+        new("max_pool1d_with_indices", "", "error-message", "B46: (same) max_pool1d/2d of a channels-last-strided Bool input: libtorch names max_pool2d_channels_last (NABLA_PARITY_SEED=777 NABLA_PARITY_ITERATIONS=6)"),
+        new("max_pool2d_with_indices", "", "error-message", "B46: (same) max_pool2d of a channels-last-strided Bool input: libtorch names max_pool2d_channels_last"),
+        new("max_unpool2d(max_pool2d)", "", "error-message", "B47: (same) with an output_size out of the allowed range Nabla reports 'Found an invalid max index: 6 (output volumes are of size 4x1)'; torch 'invalid output_size 4 1 (dim 0 must be between 1 and 3)' (NABLA_PARITY_SEED=777 NABLA_PARITY_ITERATIONS=6)"),
         new("max_unpool2d(max_pool2d)", "", "throws", "B47: max_unpool2d accepts an explicit output_size outside the range torch.nn.functional allows (the default size minus/plus the stride); torch throws ('invalid output_size 5 3 (dim 0 must be between 6 and 10)'; the check is in Python/TorchSharp's functional layer, not in at::max_unpool2d): F.MaxUnpool2d(o, i, [3,3], [3,3], null, [5,3]) for o,i = MaxPool2dWithIndices(x[2,2,5,3], [3,3], [3,3])"),
 
         // Seeded random draws (torch.manual_seed(s); torch.randn(n) vs Tensor.ManualSeed(s); Tensor.Randn([n]))

@@ -242,7 +242,8 @@ public static partial class OpTable
             {
                 Kind = s.Kind + "/ties",
                 Args = new P { Dim = g.DimIn(s.Inputs[0].Shape.Length), Flag = g.Coin() },
-            }));
+            }))
+            .Append(new Sample("empty-sliced", [g.Input(dt, [2, 0, 3], "sliced")], new P { Dim = 1 }));
 
     /// <summary>topk / kthvalue: indices (and gradients) are compared only where no ties are possible.</summary>
     private static IEnumerable<Sample> SelectKSamples(Gen g, DType dt, bool kth)
@@ -258,6 +259,7 @@ public static partial class OpTable
             if (kth && n == 0) k = 1;
             yield return new Sample($"{layout}/{(unique ? "distinct" : "ties")}", [x], new P { Dim = d, N = k, Keep = g.Coin(), Flag = unique, Mode = g.Coin() ? "largest" : "smallest" });
         }
+        yield return new Sample("empty-sliced", [g.Input(dt, [2, 0, 3], "sliced", grad: false)], new P { Dim = 1, N = kth ? 1 : 0, Mode = "largest" });
         yield return new Sample("error:k", [g.Input(dt, [3, 4])], new P { Dim = 1, N = 5 });
         yield return new Sample("error:dim", [g.Input(dt, [3, 4])], new P { Dim = 2, N = 1 });
         if (kth) yield return new Sample("error:k0", [g.Input(dt, [3, 4])], new P { Dim = 1, N = 0 });

@@ -305,6 +305,7 @@ public static partial class OpTable
         }
         var e = g.Input(dt, [3, 4], dt.IsFloatingPoint() ? Values.Edge : Normal, grad: false);
         yield return new Sample("edge", [e], new P { N = 3, Mode = "sorted" });
+        yield return new Sample("empty-sliced", [g.Input(dt, [2, 0, 3], "sliced", grad: false)], new P { N = 3, Mode = "sorted" });
         yield return new Sample("error:dim", [e], new P { N = 3, Keep = true, Dim = 2 });
     }
 

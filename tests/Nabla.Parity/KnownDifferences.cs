@@ -34,6 +34,7 @@ public static class KnownDifferences
 
         // Autograd
         new("cumprod", "dim", "grad", "B14: cumprod backward throws 'torch.cat(): expected a non-empty list of Tensors' on empty input, and gives NaN/inf where libtorch is finite for inputs with inf/NaN"),
+        new("var", "dim", "grad", "B33: (same) var over dim -1 of a 0-d NaN tensor: backward NaN, libtorch ±inf (NABLA_PARITY_SEED=99 NABLA_PARITY_ITERATIONS=8 NABLA_PARITY_OPS=var)"),
         new("var", "full", "grad", "B33: var (correction=1, keepdim) backward of a 0-d NaN tensor gives NaN; libtorch +inf: From(float.NaN).RequiresGrad_().Var(null, 1, true) (NABLA_PARITY_SEED=674005239 NABLA_PARITY_OPS=var)"),
 
         new("std", "full/expanded", "grad", "B51: std backward of a float32 input whose elements are all equal gives 0; libtorch's float32 mean of the equal values is inexact, so its std is tiny but nonzero and the gradient finite and nonzero (e.g. -0.044): x = Tensor.From(new[]{-1.7376647f}).RequiresGrad_(); x.Expand([5]).Std(null, 1, true) then Backward (NABLA_PARITY_SEED=4242 NABLA_PARITY_ITERATIONS=6 NABLA_PARITY_OPS=std)", [DType.Float32]),
@@ -67,6 +68,7 @@ public static class KnownDifferences
         new("nn.functional.pad(reflect/replicate/circular)", "", "error-message", "B45: (same) reflect/replicate pad of a Bool tensor: dtype error before the size check", Bool),
         new("avg_pool1d", "", "error-message", "B46: avg_pool1d / adaptive_avg_pool1d of an integer input whose strides look channels-last name the kernel '\"avg_pool2d\" not implemented for 'Byte''; libtorch '\"avg_pool2d_channels_last\" not implemented for 'Byte'': F.AvgPool1d(Tensor.Zeros([2,1,3], DType.UInt8).Transpose(0,1), 1)"),
         new("adaptive_avg_pool1d", "", "error-message", "B46: (same) F.AdaptiveAvgPool1d(Tensor.Zeros([2,1,3], DType.Int32).Transpose(0,1), 5): libtorch names adaptive_avg_pool2d_channels_last"),
+        new("avg_pool2d", "", "error-message", "B46: (same) avg_pool2d of a channels-last-strided UInt8 input: libtorch names avg_pool2d_channels_last (NABLA_PARITY_SEED=99 NABLA_PARITY_ITERATIONS=8)"),
         new("adaptive_avg_pool2d", "", "error-message", "B46: (same) adaptive_avg_pool2d of a channels-last-strided integer input: libtorch names adaptive_avg_pool2d_channels_last (NABLA_PARITY_SEED=777 NABLA_PARITY_ITERATIONS=6)"),
         new("adaptive_max_pool2d", "", "error-message", "B46: (same) adaptive_max_pool2d of a channels-last-strided Int64 input: libtorch names adaptive_max_pool2d_channels_last (NABLA_PARITY_SEED=777 NABLA_PARITY_ITERATIONS=6)"),
         new("max_pool1d_with_indices", "", "error-message", "B46: (same) max_pool1d/2d of a channels-last-strided Bool input: libtorch names max_pool2d_channels_last (NABLA_PARITY_SEED=777 NABLA_PARITY_ITERATIONS=6)"),

@@ -458,6 +458,8 @@ public static partial class OpTable
                 })));
         yield return new("index(advanced)", (x, p) => A(x[0].Index(NIdx(x, p.Dims!))), (x, p) => A(x[0].index(TIdxs(x, p.Dims!))), all,
             (g, d) => AdvancedIndexSamples(g, d, put: false));
+        yield return new("index(indexer)", (x, p) => A(x[0][p.Dims!.Select(k => k < 0 ? TensorIndex.Slice() : (TensorIndex)x[k]).ToArray()]),
+            (x, p) => A(x[0].index(TIdxs(x, p.Dims!))), all, (g, d) => AdvancedIndexSamples(g, d, put: false));
         yield return new("index_put", (x, p) => A(x[0].IndexPut(NIdx(x, p.Dims!), x[1], p.Keep)),
             // TorchSharp's index_put_ with accumulate=true and a full slice (None) among the indices terminates the
             // process (probed); TorchScript's torch.index_put does not, so the torch side goes through it.

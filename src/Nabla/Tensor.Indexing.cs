@@ -160,7 +160,7 @@ public sealed partial class Tensor
         }
         while (result.Count > 0 && result[^1] is null) result.RemoveAt(result.Count - 1);
         if (result.Count > Dim)
-            throw Errors.Index($"too many indices for tensor of dimension {Dim}");
+            throw Errors.Index($"too many indices for tensor of dimension {Dim}" + (op == "index_put" ? $" (got {result.Count})" : ""));
         if (result.Count == 0)
             throw Errors.Runtime($"{op}(): expected at least one index tensor");
         return [.. result];

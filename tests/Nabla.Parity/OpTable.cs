@@ -8,7 +8,7 @@ using static Nabla.Parity.Harness.Values;
 namespace Nabla.Parity;
 
 /// <summary>The table of ops checked against libtorch. Each op is declared once: name, Nabla call, torch call, dtypes, samples.</summary>
-public static class OpTable
+public static partial class OpTable
 {
     private static Tensor[] A(params Tensor[] t) => t;
     private static TT[] A(params TT[] t) => t;
@@ -148,7 +148,7 @@ public static class OpTable
 
     // ----- the table -----
 
-    public static readonly OpInfo[] Ops = Build().ToArray();
+    public static readonly OpInfo[] Ops = Build().Concat(BuildIndexing()).Concat(BuildPooling()).Concat(BuildRandom()).ToArray();
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);
 

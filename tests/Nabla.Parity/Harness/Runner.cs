@@ -41,8 +41,14 @@ public static class Runner
     /// <summary>libtorch messages of c10::IndexError (Python IndexError), which Nabla maps to IndexOutOfRangeException.</summary>
     public static bool IsIndexError(string m) =>
         m.StartsWith("Dimension out of range") || m.Contains("out of bounds") || m.Contains("out of range for tensor")
-        || m.Contains("to have non-zero size") || m.Contains("for scalar but got") || m.StartsWith("too many indices")
+        || (m.Contains("to have non-zero size") && !m.Contains("non-zero size for non-batch dimensions")) || m.Contains("for scalar but got") || m.StartsWith("too many indices")
         || m.Contains("cannot be applied to a 0-dim tensor") || m.StartsWith("start out of range")
+        // TORCH_CHECK_INDEX in index_select / index_copy / index_add / take / advanced indexing / maybe_wrap_dim
+        || m == "index out of range in self" || m.Contains("Index to scalar can have only") || m.Contains("Index should have dimension 1 or 0")
+        || m.StartsWith("index_copy_(): Number of indices") || m.Contains("When source is scalar, index should have one element")
+        || m.Contains("Index is supposed to be a vector") || m.StartsWith("out of range: tried to access index")
+        || m.StartsWith("The shape of the mask") || m.StartsWith("shape mismatch: indexing tensors could not be broadcast together")
+        || m.Contains("but tensor has no dimensions")
         || (m.Contains("Expected reduction dim to be specified for input.numel() == 0.") && !m.Contains("Specify the reduction dim"));
 
     public static List<Failure> Run(OpInfo op, Sample s, int seed) => Run(op, s, seed, out _);
@@ -84,8 +90,10 @@ public static class Runner
             {
                 string nm = FirstLine(nErr), tm = FirstLine(tErr);
                 if (nm != tm) Fail("error-message", $"Nabla: \"{nm}\"  torch: \"{tm}\"");
-                var expected = IsIndexError(tm) ? typeof(IndexOutOfRangeException)
+                var expected = op.RuntimeBoundsErrors && tm.Contains(" is out of bounds for dimension ") ? typeof(ArgumentException)
+                    : IsIndexError(tm) ? typeof(IndexOutOfRangeException)
                     : tm.Contains("not implemented for '") ? typeof(NotSupportedException) // c10::NotImplementedError
+                    : tm.StartsWith("Padding size ") && tm.Contains(" is not supported for ") ? typeof(NotSupportedException) // PadNd.cpp TORCH_CHECK_NOT_IMPLEMENTED
                     : typeof(ArgumentException);
                 if (nErr.GetType() != expected)
                     Fail("error-type", $"Nabla throws {nErr.GetType().Name}, expected {expected.Name} for \"{tm}\"");

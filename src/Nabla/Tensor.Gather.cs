@@ -468,8 +468,8 @@ public sealed partial class Tensor
         Errors.Check(index.DType == DType.Int64, $"take(): Expected a long tensor for index, but got {index.DType.ScalarTypeName()}");
         if (Numel == 0 && index.Numel != 0) throw Errors.Index("take(): tried to take from an empty tensor");
         var y = Allocate(index.Shape, DType);
-        if (index.Numel == 0) return y;
         int n = Numel;
+        if (index.Numel == 0) return Graph.Record(y, "TakeBackward0", [this], (g, _, _) => [Zeros(Shape, g.DType)]);
         if (IndexAlongDim.FirstOutOfRange(index, -n, n) is { } bad)
             throw Errors.Index($"out of range: tried to access index {bad} on a tensor of {n} elements.");
         var wrapped = From(index.ToArray<long>().Select(v => v < 0 ? v + n : v).ToArray()).View(index.Shape);

@@ -62,7 +62,7 @@ public sealed partial class Tensor
             throw Errors.Runtime(op == "mm"
                 ? $"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {b.Layout.Sizes[1]}x{n})"
                 : $"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k}] but got: [{b.Layout.Sizes[0]}, {b.Layout.Sizes[1]}].");
-        if (op == "mm") a.RejectBool("addmm_impl_cpu_", b, kernelRuns: (long)m * n * k > 0);
+        a.RejectBool(op == "mm" ? "addmm_impl_cpu_" : "bmm", b, kernelRuns: (long)batch * m * n * k > 0);
         var y = Allocate([batch, m, n], a.DType);
         var ac = a.Detach().Contiguous();
         var bc = b.Detach().Contiguous();

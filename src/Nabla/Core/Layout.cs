@@ -73,12 +73,13 @@ internal sealed class Layout
         var strides = (int[])Strides.Clone();
         sizes[dim] = length;
         strides[dim] = Strides[dim] * step;
-        int offset = length == 0 ? Offset : Offset + start * Strides[dim];
+        // An empty view keeps the offset: it addresses nothing, and must not point past its storage.
+        int offset = NumelOf(sizes) == 0 ? Offset : Offset + start * Strides[dim];
         return new Layout(sizes, strides, offset);
     }
 
     public Layout Select(int dim, int index) =>
-        new(Remove(Sizes, dim), Remove(Strides, dim), Offset + index * Strides[dim]);
+        new(Remove(Sizes, dim), Remove(Strides, dim), Numel == 0 ? Offset : Offset + index * Strides[dim]);
 
     public Layout Unsqueeze(int dim)
     {

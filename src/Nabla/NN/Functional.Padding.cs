@@ -89,7 +89,6 @@ public static partial class F
 
     private static Tensor ReflectionPad(Tensor input, int[] pad)
     {
-        CheckNotBool(input, $"reflection_pad{pad.Length / 2}d");
         CheckNonEmpty(input, pad.Length / 2);
         for (int k = 0; k < pad.Length / 2; k++)
         {
@@ -99,14 +98,15 @@ public static partial class F
                 throw Errors.Runtime($"Argument #{4 + 2 * k}: Padding size should be less than the corresponding input dimension, but got: padding ({left}, {right}) at dimension {d} of input {Errors.Shape(input.Sizes)}");
         }
         CheckOutputSize(input, pad, replicate: false);
+        CheckNotBool(input, $"reflection_pad{pad.Length / 2}d"); // libtorch checks sizes before the dtype
         return RecordedGather(input, pad, ReflectSource, $"ReflectionPad{pad.Length / 2}DBackward0");
     }
 
     private static Tensor ReplicationPad(Tensor input, int[] pad)
     {
-        CheckNotBool(input, $"replication_pad{pad.Length / 2}d");
         CheckNonEmpty(input, pad.Length / 2);
         CheckOutputSize(input, pad, replicate: true);
+        CheckNotBool(input, $"replication_pad{pad.Length / 2}d"); // libtorch checks sizes before the dtype
         return RecordedGather(input, pad, ReplicateSource, $"ReplicationPad{pad.Length / 2}DBackward0");
     }
 

@@ -33,27 +33,36 @@ internal struct OrInto : ICombine
 internal static class IndexedCopy
 {
     public static void Run<TC>(Tensor dst, int[] dstOuter, int[] dstInner, Tensor src, int[] srcOuter, int[] srcInner)
-        where TC : ICombine
-    {
-        switch (dst.DType)
-        {
-            case DType.Bool or DType.UInt8: Loop<byte>(); break;
-            case DType.Int32: Loop<int>(); break;
-            case DType.Int64: Loop<long>(); break;
-            case DType.Float32: Loop<float>(); break;
-            default: Loop<double>(); break;
-        }
+        where TC : ICombine =>
+        DTypeDispatch.Run(dst.DType, new Kernel<TC>(dst, dstOuter, dstInner, src, srcOuter, srcInner));
 
-        void Loop<T>() where T : unmanaged, INumber<T>
+    private readonly struct Kernel<TC>(Tensor dst, int[] dstOuter, int[] dstInner, Tensor src, int[] srcOuter, int[] srcInner)
+        : INumericKernel where TC : ICombine
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
         {
             var d = dst.Data<T>();
             var s = src.Data<T>();
+            // Plain assignment of dense rows (the common x[idx] of row-major tensors) copies whole runs.
+            bool rows = typeof(TC) == typeof(Assign) && dstInner.Length > 1 && IsDense(dstInner) && IsDense(srcInner);
             for (int b = 0; b < dstOuter.Length; b++)
             {
                 int db = dstOuter[b], sb = srcOuter[b];
+                if (rows)
+                {
+                    s.AsSpan(sb, srcInner.Length).CopyTo(d.AsSpan(db, dstInner.Length));
+                    continue;
+                }
                 for (int r = 0; r < dstInner.Length; r++)
                     d[db + dstInner[r]] = TC.Apply(d[db + dstInner[r]], s[sb + srcInner[r]]);
             }
+        }
+
+        private static bool IsDense(int[] offsets)
+        {
+            for (int r = 0; r < offsets.Length; r++)
+                if (offsets[r] != r) return false;
+            return true;
         }
     }
 

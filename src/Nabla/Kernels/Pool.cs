@@ -85,19 +85,19 @@ internal static class Pool
 {
     /// <summary>Per plane: the first maximum in window scan order, except that any NaN replaces the current best.</summary>
     public static void Max(Tensor input, PoolPlan plan, Tensor output, Tensor indices) =>
-        Dispatch(input.DType, new MaxKernel(input, plan, output, indices));
+        DTypeDispatch.Run(input.DType, new MaxKernel(input, plan, output, indices));
 
     /// <summary>Per plane: the window sum divided as the plan says; empty windows give 0.</summary>
     public static void Avg(Tensor input, PoolPlan plan, Tensor output) =>
-        Dispatch(input.DType, new AvgKernel(input, plan, output));
+        DTypeDispatch.Run(input.DType, new AvgKernel(input, plan, output));
 
     /// <summary>The adjoint of <see cref="Avg"/>: each output gradient, divided as in the forward, is added over its window.</summary>
     public static void AvgBackward(Tensor grad, PoolPlan plan, Tensor gradInput) =>
-        Dispatch(grad.DType, new AvgBackwardKernel(grad, plan, gradInput));
+        DTypeDispatch.Run(grad.DType, new AvgBackwardKernel(grad, plan, gradInput));
 
     /// <summary><c>dst[p, i] = src[p, indices[p, i]]</c> with planes of <paramref name="srcPlane"/> and <paramref name="dstPlane"/> elements.</summary>
     public static void Gather(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane) =>
-        Dispatch(src.DType, new GatherKernel(src, indices, dst, srcPlane, dstPlane));
+        DTypeDispatch.Run(src.DType, new GatherKernel(src, indices, dst, srcPlane, dstPlane));
 
     /// <summary>
     /// <c>dst[p, indices[p, i]] = TC(dst[..], src[p, i])</c>, serially within a plane. Indices outside the plane are skipped;
@@ -107,27 +107,8 @@ internal static class Pool
     {
         int planes = srcPlane == 0 ? 0 : src.Numel / srcPlane;
         var invalid = new long?[planes];
-        Dispatch(src.DType, new ScatterKernel<TC>(src, indices, dst, srcPlane, dstPlane, invalid));
+        DTypeDispatch.Run(src.DType, new ScatterKernel<TC>(src, indices, dst, srcPlane, dstPlane, invalid));
         return invalid.LastOrDefault(v => v is not null);
-    }
-
-    // ---- the one dtype switch of the family ------------------------------------------------------------------
-
-    private interface IKernel
-    {
-        void Run<T>() where T : unmanaged, INumber<T>;
-    }
-
-    private static void Dispatch<TK>(DType dtype, TK kernel) where TK : struct, IKernel
-    {
-        switch (dtype)
-        {
-            case DType.Bool or DType.UInt8: kernel.Run<byte>(); break;
-            case DType.Int32: kernel.Run<int>(); break;
-            case DType.Int64: kernel.Run<long>(); break;
-            case DType.Float32: kernel.Run<float>(); break;
-            default: kernel.Run<double>(); break;
-        }
     }
 
     /// <summary>Runs <paramref name="body"/> for every plane, in parallel when there is enough work.</summary>
@@ -143,7 +124,7 @@ internal static class Pool
 
     // ---- window kernels --------------------------------------------------------------------------------------
 
-    private readonly struct MaxKernel(Tensor input, PoolPlan plan, Tensor output, Tensor indices) : IKernel
+    private readonly struct MaxKernel(Tensor input, PoolPlan plan, Tensor output, Tensor indices) : INumericKernel
     {
         public void Run<T>() where T : unmanaged, INumber<T>
         {
@@ -179,7 +160,7 @@ internal static class Pool
         }
     }
 
-    private readonly struct AvgKernel(Tensor input, PoolPlan plan, Tensor output) : IKernel
+    private readonly struct AvgKernel(Tensor input, PoolPlan plan, Tensor output) : INumericKernel
     {
         public void Run<T>() where T : unmanaged, INumber<T>
         {
@@ -211,7 +192,7 @@ internal static class Pool
     private static T Divide<T>(T value, PoolPlan p, int cell) where T : unmanaged, INumber<T> =>
         value / T.CreateTruncating(p.DivisorA![cell]) / T.CreateTruncating(p.DivisorB![cell]);
 
-    private readonly struct AvgBackwardKernel(Tensor grad, PoolPlan plan, Tensor gradInput) : IKernel
+    private readonly struct AvgBackwardKernel(Tensor grad, PoolPlan plan, Tensor gradInput) : INumericKernel
     {
         public void Run<T>() where T : unmanaged, INumber<T>
         {
@@ -240,7 +221,7 @@ internal static class Pool
 
     // ---- index kernels (max-pool backward, its double backward, max-unpool) ----------------------------------
 
-    private readonly struct GatherKernel(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane) : IKernel
+    private readonly struct GatherKernel(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane) : INumericKernel
     {
         public void Run<T>() where T : unmanaged, INumber<T>
         {
@@ -255,7 +236,7 @@ internal static class Pool
     }
 
     private readonly struct ScatterKernel<TC>(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane, long?[] invalid)
-        : IKernel where TC : ICombine
+        : INumericKernel where TC : ICombine
     {
         public void Run<T>() where T : unmanaged, INumber<T>
         {

@@ -142,18 +142,12 @@ internal static class Reduce
         return moved.IsContiguous() ? moved : moved.CloneRaw();
     }
 
-    public static void Values<TR>(Tensor rows, int outer, int k, Tensor y) where TR : IReducer
-    {
-        switch (rows.DType)
-        {
-            case DType.Bool or DType.UInt8: Run<byte>(); break;
-            case DType.Int32: Run<int>(); break;
-            case DType.Int64: Run<long>(); break;
-            case DType.Float32: Run<float>(); break;
-            default: Run<double>(); break;
-        }
+    public static void Values<TR>(Tensor rows, int outer, int k, Tensor y) where TR : IReducer =>
+        DTypeDispatch.Run(rows.DType, new ValuesKernel<TR>(rows, outer, k, y));
 
-        void Run<T>() where T : unmanaged, INumber<T>
+    private readonly struct ValuesKernel<TR>(Tensor rows, int outer, int k, Tensor y) : INumericKernel where TR : IReducer
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
         {
             var src = rows.Data<T>();
             var dst = y.Data<T>();
@@ -165,22 +159,16 @@ internal static class Reduce
         }
     }
 
-    public static void Indices<TR>(Tensor rows, int outer, int k, long[] indices) where TR : IArgReducer
-    {
-        switch (rows.DType)
-        {
-            case DType.Bool or DType.UInt8: Run<byte>(); break;
-            case DType.Int32: Run<int>(); break;
-            case DType.Int64: Run<long>(); break;
-            case DType.Float32: Run<float>(); break;
-            default: Run<double>(); break;
-        }
+    public static void Indices<TR>(Tensor rows, int outer, int k, long[] indices) where TR : IArgReducer =>
+        DTypeDispatch.Run(rows.DType, new IndicesKernel<TR>(rows, outer, k, indices));
 
-        void Run<T>() where T : unmanaged, INumber<T>
+    private readonly struct IndicesKernel<TR>(Tensor rows, int outer, int k, long[] indices) : INumericKernel where TR : IArgReducer
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
         {
-            var src = rows.Data<T>();
+            var (src, result) = (rows.Data<T>(), indices);
             int offset = rows.StorageOffset, kk = k;
-            ForRows(outer, k, i => indices[i] = TR.Reduce(new ReadOnlySpan<T>(src, offset + i * kk, kk)));
+            ForRows(outer, k, i => result[i] = TR.Reduce(new ReadOnlySpan<T>(src, offset + i * kk, kk)));
         }
     }
 
@@ -189,46 +177,39 @@ internal static class Reduce
     /// order instead of transposing: the reduction over leading dims that every broadcast backward needs.
     /// Float32 accumulates in double; column blocks run in parallel, each in the same row order.
     /// </summary>
-    public static void SumLeading(Tensor x, int rows, int k, Tensor y)
-    {
-        switch (x.DType)
-        {
-            case DType.Bool or DType.UInt8: Run<byte>(); break;
-            case DType.Int32: Run<int>(); break;
-            case DType.Int64: Run<long>(); break;
-            case DType.Float32: Run<float>(); break;
-            default: Run<double>(); break;
-        }
+    public static void SumLeading(Tensor x, int rows, int k, Tensor y) => DTypeDispatch.Run(x.DType, new SumLeadingKernel(x, rows, k, y));
 
-        void Run<T>() where T : unmanaged, INumber<T>
+    private readonly struct SumLeadingKernel(Tensor x, int rows, int k, Tensor y) : INumericKernel
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
         {
             var src = x.Data<T>();
             var dst = y.Data<T>();
-            int offset = x.StorageOffset;
+            int offset = x.StorageOffset, rowCount = rows, cols = k; // locals: the parallel body cannot capture the struct
             const int block = 1024;
-            int blocks = (k + block - 1) / block;
+            int blocks = (cols + block - 1) / block;
             void Columns(int b)
             {
-                int j0 = b * block, width = Math.Min(block, k - j0);
+                int j0 = b * block, width = Math.Min(block, cols - j0);
                 if (typeof(T) == typeof(float))
                 {
                     var acc = new double[width];
-                    for (int r = 0; r < rows; r++)
-                        WidenAdd(MemoryMarshal.Cast<T, float>(src.AsSpan(offset + r * k + j0, width)), acc);
+                    for (int r = 0; r < rowCount; r++)
+                        WidenAdd(MemoryMarshal.Cast<T, float>(src.AsSpan(offset + r * cols + j0, width)), acc);
                     var outF = MemoryMarshal.Cast<T, float>(dst.AsSpan(j0, width));
                     for (int j = 0; j < width; j++) outF[j] = (float)acc[j];
                 }
                 else
                 {
                     var acc = dst.AsSpan(j0, width);
-                    for (int r = 0; r < rows; r++)
+                    for (int r = 0; r < rowCount; r++)
                     {
-                        var row = src.AsSpan(offset + r * k + j0, width);
+                        var row = src.AsSpan(offset + r * cols + j0, width);
                         for (int j = 0; j < width; j++) acc[j] += row[j];
                     }
                 }
             }
-            if ((long)rows * k < StridedLoop.ParallelGrain || blocks < 2) for (int b = 0; b < blocks; b++) Columns(b);
+            if ((long)rowCount * cols < StridedLoop.ParallelGrain || blocks < 2) for (int b = 0; b < blocks; b++) Columns(b);
             else Parallel.For(0, blocks, Columns);
         }
     }

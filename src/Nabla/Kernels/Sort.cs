@@ -76,36 +76,33 @@ internal static class Sorting
     /// into <paramref name="indices"/> (both outer × count, contiguous from 0). <paramref name="descending"/> also
     /// means "largest" for topk.
     /// </summary>
-    public static void Select(Tensor rows, int outer, int n, Selection how, bool descending, int first, int count, Tensor values, long[] indices)
-    {
-        switch (rows.DType)
-        {
-            case DType.Bool or DType.UInt8: Run<byte>(); break;
-            case DType.Int32: Run<int>(); break;
-            case DType.Int64: Run<long>(); break;
-            case DType.Float32: Run<float>(); break;
-            default: Run<double>(); break;
-        }
+    public static void Select(Tensor rows, int outer, int n, Selection how, bool descending, int first, int count, Tensor values, long[] indices) =>
+        DTypeDispatch.Run(rows.DType, new SelectKernel(rows, outer, n, how, descending, first, count, values, indices));
 
-        void Run<T>() where T : unmanaged, INumber<T>
+    private readonly struct SelectKernel(Tensor rows, int outer, int n, Selection how, bool descending, int first, int count,
+        Tensor values, long[] indices) : INumericKernel
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
         {
             var src = rows.Data<T>();
             var dst = values.Data<T>();
             int offset = rows.StorageOffset;
-            ForRows(outer, n, o =>
+            // Locals, because the parallel body cannot capture the struct.
+            var (len, by, desc, from, take, idx) = (n, how, descending, first, count, indices);
+            ForRows(outer, len, o =>
             {
-                var row = new ReadOnlySpan<T>(src, offset + o * n, n);
-                var order = how switch
+                var row = new ReadOnlySpan<T>(src, offset + o * len, len);
+                var order = by switch
                 {
-                    Selection.StableSort => StableOrder(row, descending),
-                    Selection.KthValue => LibtorchOrder(row, s => SortAlgorithms<T, LargerFirst>.QuickSelect(s, first)),
-                    _ => LibtorchOrder(row, s => TopK(s, descending, first + count, sorted: how == Selection.TopK)),
+                    Selection.StableSort => StableOrder(row, desc),
+                    Selection.KthValue => LibtorchOrder(row, s => SortAlgorithms<T, LargerFirst>.QuickSelect(s, from)),
+                    _ => LibtorchOrder(row, s => TopK(s, desc, from + take, sorted: by == Selection.TopK)),
                 };
-                for (int j = 0; j < count; j++)
+                for (int j = 0; j < take; j++)
                 {
-                    int p = order[first + j];
-                    dst[o * count + j] = row[p];
-                    indices[o * count + j] = p;
+                    int p = order[from + j];
+                    dst[o * take + j] = row[p];
+                    idx[o * take + j] = p;
                 }
             });
         }
@@ -155,17 +152,13 @@ internal static class Sorting
     {
         var perm = new int[count];
         for (int i = 0; i < count; i++) perm[i] = i;
-        switch (rows.DType)
-        {
-            case DType.Bool or DType.UInt8: Run<byte>(); break;
-            case DType.Int32: Run<int>(); break;
-            case DType.Int64: Run<long>(); break;
-            case DType.Float32: Run<float>(); break;
-            default: Run<double>(); break;
-        }
+        DTypeDispatch.Run(rows.DType, new LexSortKernel(rows, width, perm));
         return perm;
+    }
 
-        void Run<T>() where T : unmanaged, INumber<T> =>
+    private readonly struct LexSortKernel(Tensor rows, int width, int[] perm) : INumericKernel
+    {
+        public void Run<T>() where T : unmanaged, INumber<T> =>
             perm.AsSpan().Sort(new LexOrder<T>(rows.Data<T>(), rows.StorageOffset, width));
     }
 
@@ -176,17 +169,13 @@ internal static class Sorting
     public static List<int> RunStarts(Tensor rows, int count, int width)
     {
         var starts = new List<int>();
-        switch (rows.DType)
-        {
-            case DType.Bool or DType.UInt8: Run<byte>(); break;
-            case DType.Int32: Run<int>(); break;
-            case DType.Int64: Run<long>(); break;
-            case DType.Float32: Run<float>(); break;
-            default: Run<double>(); break;
-        }
+        DTypeDispatch.Run(rows.DType, new RunStartsKernel(rows, count, width, starts));
         return starts;
+    }
 
-        void Run<T>() where T : unmanaged, INumber<T>
+    private readonly struct RunStartsKernel(Tensor rows, int count, int width, List<int> starts) : INumericKernel
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
         {
             var data = rows.Data<T>();
             int offset = rows.StorageOffset;
@@ -194,7 +183,7 @@ internal static class Sorting
                 if (r == 0 || Differs(data, offset + (r - 1) * width, offset + r * width)) starts.Add(r);
         }
 
-        bool Differs<T>(T[] data, int a, int b) where T : unmanaged, INumber<T>
+        private bool Differs<T>(T[] data, int a, int b) where T : unmanaged, INumber<T>
         {
             for (int i = 0; i < width; i++)
                 if (data[a + i] != data[b + i]) return true;
@@ -207,19 +196,15 @@ internal static class Sorting
     /// zeroed <paramref name="dst"/>. Rows are contiguous; index rows hold <paramref name="indexLength"/> entries and
     /// the indexed rows <paramref name="rowLength"/>. Each row is handled by one thread, so sums are deterministic.
     /// </summary>
-    public static void Route(Tensor src, Tensor index, int outer, int indexLength, int rowLength, Tensor dst, bool scatter)
-    {
-        switch (src.DType)
-        {
-            case DType.Bool or DType.UInt8: Run<byte>(); break;
-            case DType.Int32: Run<int>(); break;
-            case DType.Int64: Run<long>(); break;
-            case DType.Float32: Run<float>(); break;
-            default: Run<double>(); break;
-        }
+    public static void Route(Tensor src, Tensor index, int outer, int indexLength, int rowLength, Tensor dst, bool scatter) =>
+        DTypeDispatch.Run(src.DType, new RouteKernel(src, index, outer, indexLength, rowLength, dst, scatter));
 
-        void Run<T>() where T : unmanaged, INumber<T>
+    private readonly struct RouteKernel(Tensor src, Tensor index, int outer, int indexLength, int rowLength, Tensor dst, bool scatter)
+        : INumericKernel
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
         {
+            bool scatterAdd = scatter;
             var s = src.Data<T>();
             var d = dst.Data<T>();
             var idx = index.Data<long>();
@@ -229,7 +214,7 @@ internal static class Sorting
                 for (int j = 0; j < m; j++)
                 {
                     int p = (int)idx[io + o * m + j];
-                    if (scatter) d[o * n + p] += s[so + o * m + j];
+                    if (scatterAdd) d[o * n + p] += s[so + o * m + j];
                     else d[o * m + j] = s[so + o * n + p];
                 }
             });
@@ -243,18 +228,13 @@ internal static class Sorting
     /// <c>!(b &gt; v)</c> (right), so a NaN value lands past every boundary.
     /// </summary>
     public static void Search(Tensor boundaries, Tensor values, Tensor? sorter, int boundaryLength, int valueRowLength,
-        bool sharedRow, bool right, long[] result)
-    {
-        switch (values.DType)
-        {
-            case DType.Bool or DType.UInt8: Run<byte>(); break;
-            case DType.Int32: Run<int>(); break;
-            case DType.Int64: Run<long>(); break;
-            case DType.Float32: Run<float>(); break;
-            default: Run<double>(); break;
-        }
+        bool sharedRow, bool right, long[] result) =>
+        DTypeDispatch.Run(values.DType, new SearchKernel(boundaries, values, sorter, boundaryLength, valueRowLength, sharedRow, right, result));
 
-        void Run<T>() where T : unmanaged, INumber<T>
+    private readonly struct SearchKernel(Tensor boundaries, Tensor values, Tensor? sorter, int boundaryLength, int valueRowLength,
+        bool sharedRow, bool right, long[] result) : INumericKernel
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
         {
             var bd = boundaries.Data<T>();
             var v = values.Data<T>();

@@ -28,6 +28,10 @@ public abstract class PairBench
     /// <summary>The libtorch side's result (inside the caller's DisposeScope); used by the benchmark and by --check.</summary>
     internal abstract TT TorchOp();
 
+    /// <summary>The baseline: the libtorch side, its temporaries freed every invocation.</summary>
+    [Benchmark(Baseline = true)]
+    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
+
     /// <summary>The Nabla side's result.</summary>
     public abstract Tensor? Nabla();
 
@@ -48,8 +52,6 @@ public class Add : PairBench
     [GlobalSetup]
     public override void Setup() { (_a, _ta) = Pair(N); (_b, _tb) = Pair(N); }
 
-    [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
 
     internal override TT TorchOp() => _ta + _tb;
 
@@ -65,8 +67,6 @@ public class BroadcastAdd : PairBench
     [GlobalSetup]
     public override void Setup() { (_a, _ta) = Pair(1000, 1000); (_b, _tb) = Pair(1000); }
 
-    [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
 
     internal override TT TorchOp() => _ta + _tb;
 
@@ -83,8 +83,6 @@ public class Exp : PairBench
     [GlobalSetup]
     public override void Setup() => (_a, _ta) = Pair(N);
 
-    [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
 
     internal override TT TorchOp() => _ta.exp();
 
@@ -100,8 +98,6 @@ public class SumAll : PairBench
     [GlobalSetup]
     public override void Setup() => (_a, _ta) = Pair(1000, 1000);
 
-    [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
 
     internal override TT TorchOp() => _ta.sum();
 
@@ -117,11 +113,8 @@ public class SumDim1 : PairBench
     [GlobalSetup]
     public override void Setup() => (_a, _ta) = Pair(1000, 1000);
 
-    // dim: named; a bare literal binds to the dtype overload in TorchSharp.
-    [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
 
-    internal override TT TorchOp() => _ta.sum(dim: 1);
+    internal override TT TorchOp() => _ta.sum(dim: 1); // named: a bare literal binds to the dtype overload
 
     [Benchmark]
     public override Tensor Nabla() => _a.Sum(1);
@@ -135,8 +128,6 @@ public class CumsumDim0 : PairBench
     [GlobalSetup]
     public override void Setup() => (_a, _ta) = Pair(1000, 1000);
 
-    [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
 
     internal override TT TorchOp() => _ta.cumsum(0);
 
@@ -153,8 +144,6 @@ public class Matmul : PairBench
     [GlobalSetup]
     public override void Setup() { (_a, _ta) = Pair(N, N); (_b, _tb) = Pair(N, N); }
 
-    [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
 
     internal override TT TorchOp() => _ta.matmul(_tb);
 
@@ -170,8 +159,6 @@ public class Softmax : PairBench
     [GlobalSetup]
     public override void Setup() => (_a, _ta) = Pair(256, 1024);
 
-    [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
 
     internal override TT TorchOp() => _ta.softmax(-1);
 
@@ -192,8 +179,6 @@ public class IndexRows : PairBench
         _tidx = Own(ToTorch(_idx));
     }
 
-    [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
 
     internal override TT TorchOp() => _tx[_tidx];
 
@@ -209,8 +194,6 @@ public class TransposeContiguous : PairBench
     [GlobalSetup]
     public override void Setup() => (_a, _ta) = Pair(1000, 1000);
 
-    [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
 
     internal override TT TorchOp() => _ta.transpose(0, 1).contiguous();
 
@@ -227,8 +210,6 @@ public class TinyAdd : PairBench
     [GlobalSetup]
     public override void Setup() { (_a, _ta) = Pair(4); (_b, _tb) = Pair(4); }
 
-    [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
 
     internal override TT TorchOp() => _ta + _tb;
 
@@ -254,8 +235,6 @@ public class MlpForwardBackward : PairBench
         _tw2 = Own(ToTorch(_w2)).requires_grad_();
     }
 
-    [Benchmark(Baseline = true)]
-    public void Torch() { using var scope = TorchApi.NewDisposeScope(); TorchOp(); }
 
     internal override TT TorchOp()
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -28,9 +29,10 @@ internal static class Softmax
                 TensorPrimitives.Subtract(input, max, output);
                 if (log)
                 {
-                    var exps = new T[k];
-                    TensorPrimitives.Exp(output, exps);
-                    TensorPrimitives.Subtract(output, T.Log(Sum<T>(exps)), output);
+                    var exps = ArrayPool<T>.Shared.Rent(k); // scratch per row: the shifted values stay in output
+                    TensorPrimitives.Exp(output, exps.AsSpan(0, k));
+                    TensorPrimitives.Subtract(output, T.Log(Sum<T>(exps.AsSpan(0, k))), output);
+                    ArrayPool<T>.Shared.Return(exps);
                 }
                 else
                 {

@@ -2,9 +2,24 @@ using Nabla.NN;
 
 namespace Nabla.Tests;
 
+/// <summary>The ragged-mean seed: its slices and the gradient of the sum of the slice means.</summary>
+internal static class RaggedSeed
+{
+    public static readonly long[,] Slices = { { 3, 5 }, { 1, 8 }, { 4, 8 }, { 6, 9 } };
+
+    /// <summary>Per row of the (10, 4) sample: the sum of 1/len over the slices covering it.</summary>
+    public static double[] RowGradient()
+    {
+        var expected = new double[10];
+        for (int i = 0; i < Slices.GetLength(0); i++)
+            for (long r = Slices[i, 0]; r < Slices[i, 1]; r++) expected[r] += 1.0 / (Slices[i, 1] - Slices[i, 0]);
+        return expected;
+    }
+}
+
 public class RaggedMeanTests
 {
-    private static readonly long[,] SlicesData = { { 3, 5 }, { 1, 8 }, { 4, 8 }, { 6, 9 } };
+    private static readonly long[,] SlicesData = RaggedSeed.Slices;
 
     [Fact]
     public void MeansOfRowSlicesViaCumsumPadIndexDiff()
@@ -27,9 +42,7 @@ public class RaggedMeanTests
         var pools = padded[slices].Diff(dim: 1).Squeeze() / slices.Diff(dim: 1);
         pools.Sum().Backward();
         var grad = sample.Grad!.ToArray<float>();
-        var expected = new double[10];
-        foreach (var (s, e) in new[] { (3, 5), (1, 8), (4, 8), (6, 9) })
-            for (int r = s; r < e; r++) expected[r] += 1.0 / (e - s);
+        var expected = RaggedSeed.RowGradient();
         // The cumsum route cancels +1/len and -1/len in float32, so rows outside every slice get rounding
         // noise (row 0 collects the whole cancellation); the direct segment reduction avoids that.
         for (int r = 0; r < 10; r++)

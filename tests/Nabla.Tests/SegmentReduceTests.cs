@@ -332,7 +332,7 @@ public class SegmentReduceTests
 /// <summary>Tensor.RaggedSliceReduce: direct reductions of arbitrary [start, end) row slices.</summary>
 public class RaggedSliceReduceTests
 {
-    private static readonly long[,] SeedSlices = { { 3, 5 }, { 1, 8 }, { 4, 8 }, { 6, 9 } };
+    private static readonly long[,] SeedSlices = RaggedSeed.Slices;
 
     [Fact]
     public void SeedMeansAndExactGradient()
@@ -346,9 +346,7 @@ public class RaggedSliceReduceTests
 
         pools.Sum().Backward();
         var grad = sample.Grad!.ToArray<float>();
-        var expected = new double[10];
-        foreach (var (s, e) in new[] { (3, 5), (1, 8), (4, 8), (6, 9) })
-            for (int r = s; r < e; r++) expected[r] += 1.0 / (e - s);
+        var expected = RaggedSeed.RowGradient();
         for (int r = 0; r < 10; r++)
             for (int c = 0; c < 4; c++)
                 Assert.Equal((float)expected[r], grad[r * 4 + c]);

@@ -1,36 +1,62 @@
 namespace Nabla;
 
-/// <summary>A derivative formula: output gradient, saved tensors and the needs-input-grad mask in, input gradients out.</summary>
+/// <summary>
+/// A derivative formula: output gradient, saved tensors and the needs-input-grad mask in, input gradients out.
+/// Formulas are static (a static lambda or a named static method): a tensor they captured would escape the
+/// version check and the release of saved tensors. Tensors go through <c>saved</c>, plain values through
+/// <see cref="BackwardFormula{TArgs}"/>'s arguments.
+/// </summary>
 internal delegate Tensor?[] BackwardFormula(Tensor grad, Tensor[] saved, bool[] needsInputGrad);
 
+/// <summary>A derivative formula that also reads plain (non-tensor) arguments of the forward call.</summary>
+internal delegate Tensor?[] BackwardFormula<TArgs>(Tensor grad, Tensor[] saved, bool[] needsInputGrad, TArgs args);
+
 /// <summary>The backward node of a built-in op with one differentiable output.</summary>
-internal sealed class OpNode : Node
+internal abstract class OpNode : Node
 {
-    private readonly BackwardFormula _formula;
     private readonly bool[] _needs;
     private SavedTensor[] _saved = [];
 
-    public OpNode(string name, Edge?[] next, InputMetadata[] inputs, BackwardFormula formula)
-        : base(name, next, inputs)
+    protected OpNode(string name, Edge?[] next, InputMetadata[] inputs) : base(name, next, inputs)
     {
-        _formula = formula;
         _needs = Array.ConvertAll(next, e => e is not null);
     }
 
+    /// <summary>The formula this node runs, for checks that formulas capture no tensors.</summary>
+    internal abstract Delegate Formula { get; }
+
     internal void Save(SavedTensor[] saved) => _saved = saved;
+
+    protected abstract Tensor?[] Compute(Tensor grad, Tensor[] saved, bool[] needs);
 
     internal override Tensor?[] Apply(Tensor?[] gradOutputs)
     {
         var grad = gradOutputs[0];
         if (grad is null) return new Tensor?[NextEdges.Length];
         var saved = Array.ConvertAll(_saved, s => s.Unpack());
-        return _formula(grad, saved, _needs);
+        return Compute(grad, saved, _needs);
     }
 
     internal override void Release()
     {
         foreach (var s in _saved) s.Release();
     }
+}
+
+/// <summary>An <see cref="OpNode"/> whose formula reads only saved tensors.</summary>
+internal sealed class PlainOpNode(string name, Edge?[] next, InputMetadata[] inputs, BackwardFormula formula) : OpNode(name, next, inputs)
+{
+    internal override Delegate Formula => formula;
+    protected override Tensor?[] Compute(Tensor grad, Tensor[] saved, bool[] needs) => formula(grad, saved, needs);
+}
+
+/// <summary>An <see cref="OpNode"/> whose formula also reads plain arguments of the forward call.</summary>
+internal sealed class ArgsOpNode<TArgs>(string name, Edge?[] next, InputMetadata[] inputs, BackwardFormula<TArgs> formula, TArgs args)
+    : OpNode(name, next, inputs)
+{
+    internal override Delegate Formula => formula;
+    internal TArgs Args => args;
+    protected override Tensor?[] Compute(Tensor grad, Tensor[] saved, bool[] needs) => formula(grad, saved, needs, args);
 }
 
 /// <summary>The sink of a leaf tensor: adds incoming gradients into its <see cref="Tensor.Grad"/>.</summary>
@@ -78,10 +104,32 @@ internal static class Graph
     public static Tensor Record(Tensor result, string name, Tensor?[] inputs, BackwardFormula formula, params Tensor[] saved)
     {
         if (!ShouldRecord(inputs) || !result.IsFloatingPoint) return result; // integer outputs are never differentiable
-        var node = new OpNode(name, Array.ConvertAll(inputs, t => t?.GradientEdge()),
-            Array.ConvertAll(inputs, t => t is null ? new InputMetadata([], DType.Float32) : InputMetadata.Of(t)), formula);
+        return Attach(result, new PlainOpNode(name, Edges(inputs), Metadata(inputs), formula), saved);
+    }
+
+    /// <summary>
+    /// As <see cref="Record(Tensor, string, Tensor?[], BackwardFormula, Tensor[])"/>, for a formula that also reads
+    /// <paramref name="args"/>: plain values of the forward call (dims, sizes, flags), never tensors.
+    /// </summary>
+    public static Tensor Record<TArgs>(Tensor result, string name, Tensor?[] inputs, TArgs args, BackwardFormula<TArgs> formula, params Tensor[] saved)
+    {
+        if (!ShouldRecord(inputs) || !result.IsFloatingPoint) return result;
+        return Attach(result, new ArgsOpNode<TArgs>(name, Edges(inputs), Metadata(inputs), formula, args), saved);
+    }
+
+    /// <summary>Observes every recorded node (tests check that no formula captures a tensor).</summary>
+    internal static Action<OpNode>? Recorded;
+
+    private static Edge?[] Edges(Tensor?[] inputs) => Array.ConvertAll(inputs, t => t?.GradientEdge());
+
+    private static InputMetadata[] Metadata(Tensor?[] inputs) =>
+        Array.ConvertAll(inputs, t => t is null ? new InputMetadata([], DType.Float32) : InputMetadata.Of(t));
+
+    private static Tensor Attach(Tensor result, OpNode node, Tensor[] saved)
+    {
         result.SetHistory(node, 0);
         node.Save(Array.ConvertAll(saved, t => ReferenceEquals(t, result) ? new SavedTensor(t, node, 0) : new SavedTensor(t)));
+        Recorded?.Invoke(node);
         return result;
     }
 }

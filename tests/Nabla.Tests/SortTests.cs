@@ -118,9 +118,9 @@ public class SortTests
     public void SortRejectsBadDims()
     {
         var x = Tensor.Zeros(2, 3);
-        var err = Assert.Throws<IndexOutOfRangeException>(() => x.Sort(2));
+        var err = Assert.Throws<IndexException>(() => x.Sort(2));
         Assert.Equal("Dimension out of range (expected to be in range of [-2, 1], but got 2)", err.Message);
-        var scalar = Assert.Throws<IndexOutOfRangeException>(() => Tensor.From(1.0).Argsort(1));
+        var scalar = Assert.Throws<IndexException>(() => Tensor.From(1.0).Argsort(1));
         Assert.Equal("Dimension out of range (expected to be in range of [-1, 0], but got 1)", scalar.Message);
     }
 
@@ -243,7 +243,7 @@ public class SortTests
         Assert.Equal("selected index k out of range", Assert.Throws<ArgumentException>(() => x.Topk(4)).Message);
         Assert.Equal("selected index k out of range", Assert.Throws<ArgumentException>(() => x.Topk(-1)).Message);
         Assert.Equal("selected index k out of range", Assert.Throws<ArgumentException>(() => Tensor.From(1.0).Topk(2)).Message);
-        Assert.Throws<IndexOutOfRangeException>(() => x.Topk(1, dim: -3));
+        Assert.Throws<IndexException>(() => x.Topk(1, dim: -3));
         Assert.Equal("topk does not support bool dtypes on CPU",
             Assert.Throws<ArgumentException>(() => Tensor.Ones([3], DType.Bool).Topk(1)).Message);
         Assert.Equal("topk does not support bool dtypes on CPU",
@@ -272,7 +272,7 @@ public class SortTests
         Assert.Equal("kthvalue(): selected number k out of range for dimension 0",
             Assert.Throws<ArgumentException>(() => m.Kthvalue(0, -2)).Message);
         Assert.Equal("kthvalue(): Expected reduction dim 1 to have non-zero size.",
-            Assert.Throws<IndexOutOfRangeException>(() => Tensor.Zeros(2, 0).Kthvalue(1)).Message);
+            Assert.Throws<IndexException>(() => Tensor.Zeros(2, 0).Kthvalue(1)).Message);
         Assert.Equal(new[] { 0 }, Tensor.Zeros(0, 3).Kthvalue(1).Values.Shape);
         Assert.Equal("\"kthvalue_cpu\" not implemented for 'Bool'",
             Assert.Throws<NotSupportedException>(() => Tensor.Ones([3], DType.Bool).Kthvalue(1)).Message);

@@ -2,13 +2,13 @@ namespace Nabla.Core;
 
 /// <summary>
 /// How PyTorch's error classes map to .NET exceptions: RuntimeError, ValueError and TypeError on inputs become
-/// ArgumentException; IndexError becomes IndexOutOfRangeException; errors about autograd state become
+/// ArgumentException; IndexError becomes <see cref="IndexException"/>; errors about autograd state become
 /// InvalidOperationException; NotImplementedError becomes NotSupportedException. Messages keep PyTorch's wording.
 /// </summary>
 internal static class Errors
 {
     public static ArgumentException Runtime(string message) => new(message);
-    public static IndexOutOfRangeException Index(string message) => new(message);
+    public static IndexException Index(string message) => new(message);
     public static InvalidOperationException State(string message) => new(message);
     public static NotSupportedException NotImplemented(string message) => new(message);
 

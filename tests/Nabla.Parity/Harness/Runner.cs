@@ -38,7 +38,7 @@ public static class Runner
 
     public static string FirstLine(Exception e) => e.Message.Split('\n')[0].Trim();
 
-    /// <summary>libtorch messages of c10::IndexError (Python IndexError), which Nabla maps to IndexOutOfRangeException.</summary>
+    /// <summary>libtorch messages of c10::IndexError (Python IndexError), which Nabla maps to IndexException.</summary>
     public static bool IsIndexError(string m) =>
         m.StartsWith("Dimension out of range") || m.Contains("out of bounds") || m.Contains("out of range for tensor")
         || (m.Contains("to have non-zero size") && !m.Contains("non-zero size for non-batch dimensions")) || m.Contains("for scalar but got") || m.StartsWith("too many indices")
@@ -91,7 +91,7 @@ public static class Runner
                 string nm = FirstLine(nErr), tm = FirstLine(tErr);
                 if (nm != tm) Fail("error-message", $"Nabla: \"{nm}\"  torch: \"{tm}\"");
                 var expected = op.RuntimeBoundsErrors && tm.Contains(" is out of bounds for dimension ") ? typeof(ArgumentException)
-                    : IsIndexError(tm) ? typeof(IndexOutOfRangeException)
+                    : IsIndexError(tm) ? typeof(IndexException)
                     : tm.Contains("not implemented for '") ? typeof(NotSupportedException) // c10::NotImplementedError
                     : tm.StartsWith("Padding size ") && tm.Contains(" is not supported for ") ? typeof(NotSupportedException) // PadNd.cpp TORCH_CHECK_NOT_IMPLEMENTED
                     : typeof(ArgumentException);

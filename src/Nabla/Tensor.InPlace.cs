@@ -67,15 +67,9 @@ public sealed partial class Tensor
             SetHistory(result.GradFn!, result.OutputNr);
             return;
         }
-        var baseShape = root.Shape;
         var alias = new Tensor(root.Storage, root.Layout, root.DType, root.VersionCounter);
         alias.AdoptHistory(root);
-        Graph.Record(alias, "CopySlices", [alias.GradFn is null && !alias.RequiresGrad ? null : root, result], (g, _, needs) =>
-        {
-            var outside = OnesLike(g, DType.Bool);
-            using (GradMode.NoGrad()) region(outside).Detach().FillRaw(false);
-            return [needs[0] ? Where(outside, g, 0.0) : null, region(g)];
-        });
+        Graph.Record(alias, Derivatives.CopySlices, [alias.GradFn is null && !alias.RequiresGrad ? null : root, result], region, Derivatives.CopySlicesBackward);
         root.SetHistory(alias.GradFn!, 0);
         var fresh = region(root);
         SetHistory(fresh.GradFn!, fresh.OutputNr);

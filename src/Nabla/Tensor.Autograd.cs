@@ -92,7 +92,8 @@ public sealed partial class Tensor
                 "This behavior is forbidden. You can fix this by cloning the output of the custom Function.");
         if (GradFn is not null) return new Edge(GradFn, OutputNr);
         if (!_leafRequiresGrad) return null;
-        return new Edge(_accumulator ??= new AccumulateGrad(this), 0);
+        if (_accumulator is null) Interlocked.CompareExchange(ref _accumulator, new AccumulateGrad(this), null); // one per leaf, also across threads
+        return new Edge(_accumulator, 0);
     }
 
     /// <summary>

@@ -135,7 +135,8 @@ public sealed partial class Tensor
         var g = generator ?? Generator.Default;
         var t = Allocate(CheckSizes(shape), DType.Float64);
         var data = t.Data<double>();
-        for (int i = 0; i < data.Length; i++) data[i] = g.Uniform(dtype == DType.Float64);
+        lock (g.Mutex) // one tensor, consecutive draws
+            for (int i = 0; i < data.Length; i++) data[i] = g.Uniform(dtype == DType.Float64);
         return t.To(dtype).RequiresGrad_(requiresGrad);
     }
 
@@ -148,7 +149,12 @@ public sealed partial class Tensor
         var g = generator ?? Generator.Default;
         var t = Allocate(CheckSizes(shape), DType.Float64);
         var data = t.Data<double>();
-        bool dbl = dtype == DType.Float64;
+        lock (g.Mutex) FillNormal(data, g, dtype == DType.Float64); // one tensor, consecutive draws
+        return t.To(dtype).RequiresGrad_(requiresGrad);
+    }
+
+    private static void FillNormal(double[] data, Generator g, bool dbl)
+    {
         if (data.Length >= 16)
         {
             for (int i = 0; i < data.Length; i++) data[i] = g.Uniform(dbl);
@@ -165,7 +171,6 @@ public sealed partial class Tensor
             // Short tensors draw one value at a time from the double-precision distribution, for float32 too.
             for (int i = 0; i < data.Length; i++) data[i] = g.Normal();
         }
-        return t.To(dtype).RequiresGrad_(requiresGrad);
     }
 
     private static void BoxMuller16(Span<double> data, bool dbl)
@@ -188,8 +193,9 @@ public sealed partial class Tensor
         var t = Allocate(CheckSizes(shape), DType.Int64);
         var data = t.Data<long>();
         ulong range = (ulong)(high - low);
-        for (int i = 0; i < data.Length; i++)
-            data[i] = low + (long)(range >= 1UL << 32 ? g.Random64() % range : g.Random() % range);
+        lock (g.Mutex) // one tensor, consecutive draws
+            for (int i = 0; i < data.Length; i++)
+                data[i] = low + (long)(range >= 1UL << 32 ? g.Random64() % range : g.Random() % range);
         return t.To(dtype);
     }
 
@@ -203,6 +209,7 @@ public sealed partial class Tensor
         var g = generator ?? Generator.Default;
         var t = Arange(n);
         var data = t.Data<long>();
+        lock (g.Mutex) // one tensor, consecutive draws
         for (int i = 0; i < n - 1; i++)
         {
             int z = (int)(g.Random() % (uint)(n - i));

@@ -69,7 +69,7 @@ public class GradCheckAllOpsTests
 
     public static TheoryData<string> Names => new(Ops.Select(o => o.Name));
 
-    internal static Tensor[] Inputs(Op op, bool transposed)
+    private static Tensor[] Inputs(Op op, bool transposed)
     {
         Tensor.ManualSeed(7);
         return op.Shapes.Select(shape =>

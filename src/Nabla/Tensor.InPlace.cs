@@ -35,6 +35,10 @@ public sealed partial class Tensor
     private Tensor InPlace(Tensor? other, Func<Tensor, Tensor> op, bool castAny = false, Tensor? operand = null)
     {
         bool record = Graph.ShouldRecord([this, other, operand]);
+        // check_inplace: a view also counts as requiring grad when its base does.
+        bool tracked = record || (GradMode.IsEnabled && IsFloatingPoint && ViewBase is { RequiresGrad: true });
+        if (tracked && ViewBase is not null && Creation != ViewCreation.Default)
+            throw Errors.Runtime(UntrackableViewMessage());
         if (record && ViewBase is { IsLeaf: true, RequiresGrad: true })
             throw Errors.Runtime("a view of a leaf Variable that requires grad is being used in an in-place operation.");
         if (record && ViewBase is null && IsLeaf && RequiresGrad)
@@ -73,6 +77,19 @@ public sealed partial class Tensor
         root.SetHistory(alias.GradFn!, 0);
         var fresh = region(root);
         SetHistory(fresh.GradFn!, fresh.OutputNr);
+    }
+
+    /// <summary>PyTorch's refusal (handle_view_on_rebase) of an in-place write into a no_grad or multi-output view.</summary>
+    private string UntrackableViewMessage()
+    {
+        string what = GradFn is { } fn
+            ? $"Output {MultiOutput?.Output ?? OutputNr} of {MultiOutput?.Node ?? fn.Name} is a view and is being modified inplace. "
+            : "A view was created in no_grad mode and is being modified inplace with grad mode enabled. ";
+        return what + (Creation == ViewCreation.MultiOutputNode
+            ? "This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. " +
+              "You should replace the inplace operation by an out-of-place one."
+            : "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the " +
+              "inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).");
     }
 
     private void AdoptHistory(Tensor other)

@@ -218,7 +218,7 @@ public sealed partial class Tensor
     public Tensor[] Unbind(int dim = 0)
     {
         int d = Errors.WrapDim(dim, Dim);
-        return Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray();
+        return MultiOutputViews(Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray(), Derivatives.UnbindBackward0);
     }
 
     /// <summary>torch.split with one chunk size.</summary>
@@ -229,7 +229,8 @@ public sealed partial class Tensor
         int size = Layout.Sizes[d];
         if (splitSize == 0) return size == 0 ? [this] : throw Errors.Runtime($"split_size can only be 0 if dimension size is 0, but got dimension size of {size}");
         int n = Math.Max((size + splitSize - 1) / splitSize, 1);
-        return Enumerable.Range(0, n).Select(i => Narrow(d, i * splitSize, Math.Min(splitSize, size - i * splitSize))).ToArray();
+        return MultiOutputViews(Enumerable.Range(0, n).Select(i => Narrow(d, i * splitSize, Math.Min(splitSize, size - i * splitSize))).ToArray(),
+            Derivatives.SplitBackward0);
     }
 
     /// <summary>torch.split with explicit sizes.</summary>
@@ -241,7 +242,21 @@ public sealed partial class Tensor
         var result = new Tensor[splitSizes.Length];
         int start = 0;
         for (int i = 0; i < splitSizes.Length; i++) { result[i] = Narrow(d, start, splitSizes[i]); start += splitSizes[i]; }
-        return result;
+        return MultiOutputViews(result, Derivatives.SplitWithSizesBackward0);
+    }
+
+    /// <summary>
+    /// Marks the outputs of a view op that returns several views (PyTorch records one node for all of them, named
+    /// <paramref name="node"/>): with grad mode on, in-place writes into them are refused when autograd would track them.
+    /// </summary>
+    private static Tensor[] MultiOutputViews(Tensor[] views, string node)
+    {
+        for (int i = 0; i < views.Length; i++)
+        {
+            views[i].MultiOutput = (node, i);
+            if (GradMode.IsEnabled) views[i].Creation = ViewCreation.MultiOutputNode;
+        }
+        return views;
     }
 
     /// <summary>torch.chunk: at most <paramref name="chunks"/> pieces of equal size (the last may be smaller).</summary>

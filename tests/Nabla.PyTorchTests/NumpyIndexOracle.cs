@@ -21,6 +21,9 @@ internal sealed class NumpyIndexOracle
 
     public int[] ResultShape { get; }
 
+    /// <summary>False when an array holds an index outside [-size, size) of the dim it indexes (NumPy: IndexError).</summary>
+    public bool InBounds => _advancedDims.All(d => _key[d]!.Values.All(v => v >= -_shape[d] && v < _shape[d]));
+
     public NumpyIndexOracle(int[] shape, Item?[] key)
     {
         _shape = shape;

@@ -5,11 +5,17 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace Nabla.Tests.Docs;
 
 /// <summary>
-/// Every C# block of the README compiles as shown, as a whole program with its own using lines; the porting
+/// Every C# block of the README compiles as shown, as a whole program with its own using lines in a new console
+/// project (which has implicit usings); the porting
 /// guide's blocks compile after one shared preamble of using lines (they sit beside Python, line for line).
 /// </summary>
 public partial class DocSnippetTests
 {
+    // What `dotnet new console` projects import implicitly (ImplicitUsings), where users paste the README's program.
+    private const string ImplicitUsings =
+        "global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; " +
+        "global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;";
+
     private const string PortingPreamble = "using Nabla;\nusing Nabla.NN;\n";
 
     public static TheoryData<string, int> Snippets()
@@ -27,7 +33,7 @@ public partial class DocSnippetTests
         string code = Blocks(doc)[index];
         if (doc != "README.md") code = PortingPreamble + code;
         var compilation = CSharpCompilation.Create($"Snippet{index}",
-            [CSharpSyntaxTree.ParseText(code, new CSharpParseOptions(LanguageVersion.Latest))],
+            [CSharpSyntaxTree.ParseText(code, new CSharpParseOptions(LanguageVersion.Latest)), CSharpSyntaxTree.ParseText(ImplicitUsings)],
             References.Value,
             new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();

@@ -439,19 +439,10 @@ public sealed partial class Tensor
 
     // ---- shared checks and helpers ----------------------------------------------------------------------------
 
-    /// <summary>
-    /// assert_no_overlap for in-place writes: <paramref name="input"/> may not be this tensor, nor a dense range of
-    /// memory that meets this one (layouts too hard to compare pass, as in PyTorch). Returns the input.
-    /// </summary>
+    /// <summary>assert_no_overlap for in-place writes: <paramref name="input"/> may not share memory with this tensor. Returns the input.</summary>
     private Tensor NotOverlapping(Tensor input)
     {
-        if (!ReferenceEquals(Storage, input.Storage) || Numel == 0 || input.Numel == 0) return input;
-        bool same = Layout.Offset == input.Layout.Offset && Sizes.SequenceEqual(input.Sizes)
-            && Layout.Strides.AsSpan().SequenceEqual(input.Layout.Strides);
-        bool meet = IsContiguous() && input.IsContiguous()
-            && Layout.Offset < input.Layout.Offset + input.Numel && input.Layout.Offset < Layout.Offset + Numel;
-        if (same || meet)
-            throw Errors.Runtime("unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.");
+        Overlaps.RefuseAny(this, input);
         return input;
     }
 

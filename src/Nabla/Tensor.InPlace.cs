@@ -51,6 +51,7 @@ public sealed partial class Tensor
         }
         if (Layout.Strides.Where((s, i) => s == 0 && Layout.Sizes[i] > 1).Any())
             throw Errors.Runtime("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
+        if (other is not null) Overlaps.RefusePartial(this, other);
 
         var result = op(record ? Clone() : Detach());
         if (!castAny && !CanCast(result.DType, DType))

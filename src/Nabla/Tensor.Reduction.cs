@@ -182,13 +182,14 @@ public sealed partial class Tensor
     private (Tensor X, int Dim) SoftmaxInput(int dim, DType? dtype, string op)
     {
         int d = Errors.WrapDim(dim, Dim);
-        if (dtype is { } t) return (To(t), d);
-        if (!IsFloatingPoint && Numel > 0) // no kernel runs on an empty input, so no dtype check either
+        // An explicit dtype converts first; the kernel then runs on (and rejects) the converted dtype.
+        var x = dtype is { } t ? To(t) : this;
+        if (!x.IsFloatingPoint && x.Numel > 0) // no kernel runs on an empty input, so no dtype check either
         {
             string kernel = d == Math.Max(Dim, 1) - 1 ? $"{op}_lastdim_kernel_impl" : "softmax_kernel_impl";
-            throw Errors.NotImplemented($"\"{kernel}\" not implemented for '{DType.ScalarTypeName()}'");
+            throw Errors.NotImplemented($"\"{kernel}\" not implemented for '{x.DType.ScalarTypeName()}'");
         }
-        return (this, d);
+        return (x, d);
     }
 
     /// <summary>The maximum along a dim kept as size 1 (an empty dim stays empty rather than failing like amax).</summary>

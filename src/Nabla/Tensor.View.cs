@@ -192,7 +192,7 @@ public sealed partial class Tensor
 
     private Tensor SliceView(int d, int start, int stop, int step)
     {
-        int length = (stop - start + step - 1) / step;
+        int length = (int)(((long)stop - start + step - 1) / step); // in long: a step near int.MaxValue must not wrap
         var y = MakeView(Layout.Slice(d, start, length, step), b => b.SliceView(d, start, stop, step));
         var inputShape = Shape;
         return Graph.Record(y, Derivatives.SliceBackward0, [this], (inputShape, d, start, stop, step), static (g, _, _, a) =>
@@ -217,18 +217,19 @@ public sealed partial class Tensor
     /// <summary>torch.unbind: the slices along a dim.</summary>
     public Tensor[] Unbind(int dim = 0)
     {
-        int d = Errors.WrapDim(dim, Dim);
+        int d = Errors.WrapDim(dim, Dim, scalarWraps: false);
         return MultiOutputViews(Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray(), Derivatives.UnbindBackward0);
     }
 
     /// <summary>torch.split with one chunk size.</summary>
     public Tensor[] Split(int splitSize, int dim = 0)
     {
+        Errors.Check(Dim > 0, "split expects at least a 1-dimensional tensor");
         int d = Errors.WrapDim(dim, Dim);
         Errors.Check(splitSize >= 0, $"split expects split_size be non-negative, but got split_size={splitSize}");
         int size = Layout.Sizes[d];
         if (splitSize == 0) return size == 0 ? [this] : throw Errors.Runtime($"split_size can only be 0 if dimension size is 0, but got dimension size of {size}");
-        int n = Math.Max((size + splitSize - 1) / splitSize, 1);
+        int n = (int)Math.Max(((long)size + splitSize - 1) / splitSize, 1);
         return MultiOutputViews(Enumerable.Range(0, n).Select(i => Narrow(d, i * splitSize, Math.Min(splitSize, size - i * splitSize))).ToArray(),
             Derivatives.SplitBackward0);
     }
@@ -236,8 +237,10 @@ public sealed partial class Tensor
     /// <summary>torch.split with explicit sizes.</summary>
     public Tensor[] Split(int[] splitSizes, int dim = 0)
     {
+        ArgumentNullException.ThrowIfNull(splitSizes);
+        Errors.Check(Dim > 0, "split expects at least a 1-dimensional tensor");
         int d = Errors.WrapDim(dim, Dim);
-        Errors.Check(splitSizes.Sum() == Layout.Sizes[d],
+        Errors.Check(splitSizes.Sum(s => (long)s) == Layout.Sizes[d],
             $"split_with_sizes expects split_sizes to sum exactly to {Layout.Sizes[d]} (input tensor's size at dimension {d}), but got split_sizes={Errors.Shape(splitSizes)}");
         var result = new Tensor[splitSizes.Length];
         int start = 0;
@@ -262,9 +265,10 @@ public sealed partial class Tensor
     /// <summary>torch.chunk: at most <paramref name="chunks"/> pieces of equal size (the last may be smaller).</summary>
     public Tensor[] Chunk(int chunks, int dim = 0)
     {
+        Errors.Check(Dim > 0, "chunk expects at least a 1-dimensional tensor");
         Errors.Check(chunks > 0, $"chunk expects `chunks` to be greater than 0, got: {chunks}");
         int size = Size(dim);
-        return Split((size + chunks - 1) / chunks, dim);
+        return Split((int)(((long)size + chunks - 1) / chunks), dim);
     }
 
     /// <summary>torch.cat: tensors joined along an existing dim (1-d empty tensors are skipped, as in PyTorch).</summary>
@@ -287,7 +291,10 @@ public sealed partial class Tensor
                     throw Errors.Runtime($"Sizes of tensors must match except in dimension {d}. Expected size {first.Layout.Sizes[k]} but got size {t.Layout.Sizes[k]} for tensor number {i} in the list.");
         }
         var shape = first.Shape;
-        shape[d] = parts.Sum(t => t.Layout.Sizes[d]);
+        long joined = parts.Sum(t => (long)t.Layout.Sizes[d]);
+        if (joined > int.MaxValue)
+            throw Errors.Runtime($"cat(): the result would have size {joined} at dimension {d}, more than a Nabla dim holds ({int.MaxValue})");
+        shape[d] = (int)joined;
         var y = Allocate(shape, type);
         int offset = 0;
         var sizes = parts.Select(t => t.Layout.Sizes[d]).ToArray();

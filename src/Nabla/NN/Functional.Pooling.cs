@@ -275,6 +275,7 @@ public static partial class F
         shape[^2] = size[0];
         shape[^1] = size[1];
         Tensor.CheckSizes(shape);
+        Layout.CheckStorageSize(shape, input.DType); // before the per-cell window tables are built
         return new PoolPlan(AxisWindows.Adaptive(input.Size(-2), size[0]), AxisWindows.Adaptive(input.Size(-1), size[1]));
     }
 
@@ -392,7 +393,10 @@ public static partial class F
     internal static Tensor GatherPlanes(Tensor source, Tensor indices)
     {
         var y = Tensor.Allocate(indices.Shape, source.DType);
-        Pool.Gather(Dense(source), Dense(indices), y, PlaneSize(source.Shape), PlaneSize(indices.Shape));
+        int plane = PlaneSize(source.Shape);
+        // This is a gather over the flattened planes (max_pool_double_backward), so a bad index fails as gather does.
+        if (Pool.Gather(Dense(source), Dense(indices), y, plane, PlaneSize(indices.Shape)) is { } bad)
+            throw Errors.Runtime($"index {bad} is out of bounds for dimension {source.Dim - 2} with size {plane}");
         var sourceShape = source.Shape;
         return Graph.Record(y, Derivatives.GatherBackward0, [source], (sourceShape, Derivatives.ScatterAddBackward0), Derivatives.ScatterAddPlanes, indices);
     }

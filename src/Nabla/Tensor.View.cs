@@ -131,7 +131,8 @@ public sealed partial class Tensor
             int j = i - lead;
             if (j < 0)
             {
-                Errors.Check(sizes[i] >= 0, $"The expanded size of the tensor ({sizes[i]}) isn't allowed in a leading, non-existing dimension {i}");
+                // -1 cannot be kept in a new dim; any other negative size is left to the layout's numel check, as in libtorch.
+                Errors.Check(sizes[i] != -1, $"The expanded size of the tensor ({sizes[i]}) isn't allowed in a leading, non-existing dimension {i}");
                 target[i] = sizes[i];
                 continue;
             }
@@ -217,7 +218,8 @@ public sealed partial class Tensor
     /// <summary>torch.unbind: the slices along a dim.</summary>
     public Tensor[] Unbind(int dim = 0)
     {
-        int d = Errors.WrapDim(dim, Dim, scalarWraps: false);
+        if (Dim == 0) throw Errors.Index("Dimension specified as 0 but tensor has no dimensions"); // libtorch names dim 0 whatever was asked
+        int d = Errors.WrapDim(dim, Dim);
         return MultiOutputViews(Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray(), Derivatives.UnbindBackward0);
     }
 

@@ -111,7 +111,7 @@ public sealed partial class Tensor
         var target = DTypes.ForClrType(typeof(T));
         if (target != DType.Bool)
         {
-            Scalar value = IsFloatingPoint ? ToArray<double>()[0] : ToArray<long>()[0];
+            Scalar value = IsFloatingPoint ? (Scalar)ToArray<double>()[0] : (Scalar)ToArray<long>()[0];
             value.CheckFits(target);
         }
         return ToArray<T>()[0];

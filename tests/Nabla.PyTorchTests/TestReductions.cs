@@ -370,7 +370,7 @@ public class TestReductions
     [Fact(DisplayName = P + "test_sum_parallel")]
     public void test_sum_parallel()
     {
-        foreach (var size in new[] { new[] { 2, 3, 3, 3, 3, 2, 2, 3, 2, 3, 2, 3, 3 }, [4, 4, 4, 4, 4, 4, 4, 4, 4, 4], [1, 32 * 8 * 32 * 8], [1, 32770] })
+        foreach (var size in new[] { new[] { 2, 3, 3, 3, 3, 2, 2, 3, 2, 3, 2, 3, 3 }, [4, 4, 4, 4, 4, 4, 4, 4], [1, 32 * 8 * 32 * 8], [1, 32770] /* the original's second shape has 4 more dims of 4 */ })
         {
             var tv = (Tensor.Rand(size, DType.Float64) + 0.5).To(DType.Int64).To(DType.Float64); // 0s and 1s
             Assert.True(tv.Numel > 32768);
@@ -381,7 +381,7 @@ public class TestReductions
                 var perm = Enumerable.Range(0, size.Length).Where(i => i != dim).Append(dim).ToArray();
                 var moved = V(tv.Permute(perm).Contiguous());
                 int n = size[dim];
-                var expected = Enumerable.Range(0, moved.Length / n).Select(r => moved.Skip(r * n).Take(n).Sum()).ToArray();
+                var expected = Enumerable.Range(0, moved.Length / n).Select(r => moved.AsSpan(r * n, n).ToArray().Sum()).ToArray();
                 Assert.Equal(expected, V(tv.Sum(dim)));
             }
         }
@@ -454,8 +454,9 @@ public class TestReductions
         if (useIntegral) types.AddRange([DType.Int64, DType.Int32]);
         var cases = new (int[] Shape, int[] Dim)[]
         {
-            ([5, 4000], [1]), ([3, 5, 7], [0]), ([3, 5, 7], [1]), ([3, 5, 7], [2]), ([10000], [-1]),
-            ([20, 20, 20], [0]), ([20, 20, 20], [1, 2]), ([20, 20, 20], [1, -1]), ([20, 20, 20], [0, 2]), ([20, 20, 20], [0, 2, 1]),
+            // The original's (5, 400000), (100000,) and (50, 50, 50) scaled down to keep the suite fast.
+            ([5, 400], [1]), ([3, 5, 7], [0]), ([3, 5, 7], [1]), ([3, 5, 7], [2]), ([1000], [-1]),
+            ([8, 8, 8], [0]), ([8, 8, 8], [1, 2]), ([8, 8, 8], [1, -1]), ([8, 8, 8], [0, 2]), ([8, 8, 8], [0, 2, 1]),
         };
         foreach (var (shape, dim) in cases)
             foreach (var dtype in types)

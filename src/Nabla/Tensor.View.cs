@@ -277,13 +277,14 @@ public sealed partial class Tensor
     public static Tensor Cat(Tensor[] tensors, int dim = 0)
     {
         Errors.Check(tensors.Length > 0, "torch.cat(): expected a non-empty list of Tensors");
+        // Skipped empty tensors still take part in type promotion, as in PyTorch.
+        var type = TypePromotion.ResultType(tensors);
         var parts = tensors.Where(t => !(t.Dim == 1 && t.Numel == 0)).ToArray();
         if (parts.Length == 0)
-            return Graph.Record(tensors[0].CloneRaw(), Derivatives.CatBackward0, tensors, tensors.Length, static (g, _, _, n) => Enumerable.Repeat<Tensor?>(g, n).ToArray());
+            return Graph.Record(tensors[0].CloneRaw().CastRaw(type), Derivatives.CatBackward0, tensors, tensors.Length, static (g, _, _, n) => Enumerable.Repeat<Tensor?>(g, n).ToArray());
         var first = parts[0];
         Errors.Check(first.Dim > 0, "zero-dimensional tensor (at position 0) cannot be concatenated");
         int d = Errors.WrapDim(dim, first.Dim);
-        var type = TypePromotion.ResultType(parts);
         for (int i = 0; i < parts.Length; i++)
         {
             var t = parts[i];

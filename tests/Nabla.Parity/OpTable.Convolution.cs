@@ -175,3 +175,59 @@ public static partial class OpTable
         }
     }
 }
+
+/// <summary>Unfold and fold samples: P.Shape = [kH, kW, dH, dW, pH, pW, sH, sW]; fold's output size in P.Dims.</summary>
+public static partial class OpTable
+{
+    private static IEnumerable<Sample> UnfoldSamples(Gen g, DType dt)
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            var k = new[] { g.Int(1, 4), g.Int(1, 4) };
+            var d = new[] { g.Coin(0.3) ? 2 : 1, g.Coin(0.3) ? 2 : 1 };
+            var p = new[] { g.Int(0, 2), g.Int(0, 2) };
+            var s = new[] { g.Int(1, 3), g.Int(1, 3) };
+            var sp = k.Select((kk, j) => Math.Max(d[j] * (kk - 1) + 1 - 2 * p[j], 1) + g.Int(0, 3)).ToArray();
+            var layout = g.Layout();
+            yield return new Sample($"{layout}", [g.Input(dt, [g.Int(1, 3), g.Int(1, 4), .. sp], layout)], new P { Shape = [.. k, .. d, .. p, .. s] });
+        }
+        yield return new Sample("empty-batch", [g.Input(dt, [0, 2, 3, 3])], new P { Shape = [2, 2, 1, 1, 0, 0, 1, 1] });
+        yield return new Sample("error:too-small", [g.Input(dt, [1, 2, 3, 3])], new P { Shape = [4, 2, 1, 1, 0, 0, 1, 1] });
+        yield return new Sample("error:kernel", [g.Input(dt, [1, 2, 3, 3])], new P { Shape = [0, 2, 1, 1, 0, 0, 1, 1] });
+        yield return new Sample("error:dilation", [g.Input(dt, [1, 2, 3, 3])], new P { Shape = [1, 2, 0, 1, 0, 0, 1, 1] });
+        yield return new Sample("error:padding", [g.Input(dt, [1, 2, 3, 3])], new P { Shape = [1, 2, 1, 1, -1, 0, 1, 1] });
+        yield return new Sample("error:stride", [g.Input(dt, [1, 2, 3, 3])], new P { Shape = [1, 2, 1, 1, 0, 0, 1, 0] });
+        yield return new Sample("error:empty", [g.Input(dt, [1, 0, 3, 3])], new P { Shape = [1, 2, 1, 1, 0, 0, 1, 1] });
+    }
+
+    private static IEnumerable<Sample> FoldSamples(Gen g, DType dt)
+    {
+        foreach (var u in UnfoldSamples(g, dt).Where(u => !u.Kind.StartsWith("error") && u.Kind != "empty-batch"))
+        {
+            var x = u.Inputs[0].Shape;
+            var a = u.Args.Shape!;
+            var blocks = Enumerable.Range(0, 2).Select(j => (x[2 + j] + 2 * a[4 + j] - a[2 + j] * (a[j] - 1) - 1) / a[6 + j] + 1).ToArray();
+            var layout = g.Layout();
+            yield return new Sample($"{layout}", [g.Input(dt, [x[0], x[1] * a[0] * a[1], blocks[0] * blocks[1]], layout)], u.Args with { Dims = [x[2], x[3]] });
+        }
+        P Args(int[] shape, int[] size) => new() { Shape = shape, Dims = size };
+        yield return new Sample("unbatched", [g.Input(dt, [4, 4])], Args([2, 2, 1, 1, 0, 0, 1, 1], [3, 3]));
+        yield return new Sample("error:divisible", [g.Input(dt, [1, 3, 4])], Args([2, 2, 1, 1, 0, 0, 1, 1], [3, 3]));
+        yield return new Sample("error:blocks", [g.Input(dt, [1, 4, 5])], Args([2, 2, 1, 1, 0, 0, 1, 1], [3, 3]));
+        yield return new Sample("error:too-small", [g.Input(dt, [1, 4, 0])], Args([2, 2, 1, 1, 0, 0, 1, 1], [1, 1]));
+        yield return new Sample("error:kernel", [g.Input(dt, [1, 4, 4])], Args([0, 2, 1, 1, 0, 0, 1, 1], [3, 3]));
+    }
+
+    private static (long, long) T2(int[] v, int at) => (v[at], v[at + 1]);
+
+    private static IEnumerable<OpInfo> BuildFold()
+    {
+        DType[] dts = [DType.Float32, DType.Float64, DType.Int64, DType.Bool];
+        yield return new("nn.functional.unfold",
+            (x, p) => A(F.Unfold(x[0], p.Shape![0..2], p.Shape[2..4], p.Shape[4..6], p.Shape[6..8])),
+            (x, p) => A(TF.unfold(x[0], T2(p.Shape!, 0), T2(p.Shape!, 2), T2(p.Shape!, 4), T2(p.Shape!, 6))), dts, UnfoldSamples);
+        yield return new("nn.functional.fold",
+            (x, p) => A(F.Fold(x[0], p.Dims!, p.Shape![0..2], p.Shape[2..4], p.Shape[4..6], p.Shape[6..8])),
+            (x, p) => A(TF.fold(x[0], T2(p.Dims!, 0), T2(p.Shape!, 0), T2(p.Shape!, 2), T2(p.Shape!, 4), T2(p.Shape!, 6))), dts, FoldSamples);
+    }
+}

@@ -128,6 +128,24 @@ public class ConvolutionTests
     }
 
     [Fact]
+    public void UnfoldAndFoldGradients()
+    {
+        Check(x => F.Unfold(x[0], [2, 3], [1, 2], [1], [2, 1]), [2, 3, 4, 5]);
+        Check(x => F.Unfold(x[0], [2]), [3, 4, 4]); // unbatched
+        Check(x => F.Fold(x[0], [4, 5], [2, 2], null, [1], [2]), [2, 8, 9]);
+        var u = F.Unfold(Leaf([1, 2, 3, 3], false, 1), [2]);
+        Assert.Equal("Im2ColBackward0", u.GradFn!.Name);
+        Assert.Equal("Col2ImBackward0", F.Fold(u, [3], [2]).GradFn!.Name);
+    }
+
+    [Fact]
+    public void FoldOfUnfoldCountsTheBlocksCoveringEachCell()
+    {
+        var ones = Tensor.Ones([1, 1, 3, 3]);
+        Assert.Equal(new float[] { 1, 2, 1, 2, 4, 2, 1, 2, 1 }, F.Fold(F.Unfold(ones, [2]), [3], [2]).ToArray<float>());
+    }
+
+    [Fact]
     public void ConvDoubleBackward()
     {
         var inputs = new[] { Leaf([1, 2, 4, 4], false, 1), Leaf([2, 2, 2, 2], false, 2), Leaf([2], false, 3) };

@@ -59,19 +59,23 @@ internal static class Convolution
     /// <summary>Weight (C_out, C_in/g, *k) viewed as (groups, C_out/g, C_in/g·K); transposed weights read the same way.</summary>
     public static Tensor GroupedWeight(Tensor weight, int groups) => weight.Reshape(groups, weight.Size(0) / groups, weight.Numel / Math.Max(weight.Size(0), 1));
 
-    /// <summary>im2col as a differentiable op: (N, C, *input) to (N, C·K, L); its gradient is <see cref="Col2Im"/>.</summary>
+    /// <summary>im2col as a differentiable op: ([N,] C, *input) to ([N,] C·K, L); its gradient is <see cref="Col2Im"/>.</summary>
     public static Tensor Im2Col(Tensor input, ConvGeometry g)
     {
-        var cols = Tensor.Allocate([input.Size(0), input.Size(1) * g.KernelNumel, g.BlockNumel], input.DType);
+        // (N, C, *input) or unbatched (C, *input): every leading dim but the channels is a batch dim
+        int lead = input.Dim - g.Dims - 1;
+        var cols = Tensor.Allocate([.. input.Sizes[..lead], input.Size(lead) * g.KernelNumel, g.BlockNumel], input.DType);
         if (cols.Numel > 0) Kernels.Im2Col.Unfold(Dense(input), g, cols);
         return Graph.Record(cols, "Im2ColBackward0", [input], g, static (grad, _, _, geo) => [Col2Im(grad, geo)]);
     }
 
-    /// <summary>col2im as a differentiable op: (N, C·K, L) summed back to (N, C, *input); its gradient is <see cref="Im2Col"/>.</summary>
+    /// <summary>col2im as a differentiable op: ([N,] C·K, L) summed back to ([N,] C, *input); its gradient is <see cref="Im2Col"/>.</summary>
     public static Tensor Col2Im(Tensor columns, ConvGeometry g)
     {
-        var image = Tensor.Allocate([columns.Size(0), columns.Size(1) / g.KernelNumel, .. g.Input], columns.DType);
+        int lead = columns.Dim - 2;
+        var image = Tensor.Allocate([.. columns.Sizes[..lead], columns.Size(lead) / g.KernelNumel, .. g.Input], columns.DType);
         if (image.Numel > 0) Kernels.Im2Col.Fold(Dense(columns), g, image);
+        if (image.DType == DType.Bool) image = image.CastRaw(DType.UInt8).Ne(0); // overlapping trues sum as a logical or
         return Graph.Record(image, "Col2ImBackward0", [columns], g, static (grad, _, _, geo) => [Im2Col(grad, geo)]);
     }
 

@@ -148,7 +148,8 @@ public static partial class OpTable
 
     // ----- the table -----
 
-    public static readonly OpInfo[] Ops = Build().Concat(BuildIndexing()).Concat(BuildPooling()).Concat(BuildRandom()).ToArray();
+    public static readonly OpInfo[] Ops = Build().Concat(BuildIndexing()).Concat(BuildPooling()).Concat(BuildRandom())
+        .Concat(BuildLoss()).Concat(BuildNormalization()).Concat(BuildDropout()).ToArray();
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);
 

@@ -157,6 +157,9 @@ public static partial class OpTable
         .. BuildFold(),
         .. BuildRandom(),
         .. BuildBadInput(),
+        .. BuildLoss(),
+        .. BuildNormalization(),
+        .. BuildDropout(),
     ];
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);

@@ -154,6 +154,19 @@ public sealed partial class Tensor
     public static Tensor Randint(long low, long high, int[] shape, DType dtype = DType.Int64, Generator? generator = null)
     {
         Errors.Check(low < high, $"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}");
+        if (!dtype.IsFloatingPoint())
+        {
+            // Draws are made as Int64 and converted: a bound the dtype cannot hold would wrap (uint8) or be all true (bool).
+            var (min, max) = dtype switch
+            {
+                DType.Bool => (0L, 1L),
+                DType.UInt8 => (byte.MinValue, byte.MaxValue),
+                DType.Int32 => (int.MinValue, int.MaxValue),
+                _ => (long.MinValue, long.MaxValue),
+            };
+            Errors.Check(low >= min && low <= max, $"from is out of bounds for {dtype.TypeMetaName()}");
+            Errors.Check(high - 1 >= min && high - 1 <= max, $"to - 1 is out of bounds for {dtype.TypeMetaName()}");
+        }
         var g = generator ?? Generator.Default;
         var t = Allocate(CheckSizes(shape), DType.Int64);
         var data = t.Data<long>();

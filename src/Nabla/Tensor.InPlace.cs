@@ -47,6 +47,7 @@ public sealed partial class Tensor
         }
         if (Layout.Strides.Where((s, i) => s == 0 && Layout.Sizes[i] > 1).Any())
             throw Errors.Runtime("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
+        if (other is not null) Overlaps.RefusePartial(this, other);
 
         var result = op(record ? Clone() : Detach());
         if (!castAny && !CanCast(result.DType, DType))
@@ -67,15 +68,9 @@ public sealed partial class Tensor
             SetHistory(result.GradFn!, result.OutputNr);
             return;
         }
-        var baseShape = root.Shape;
         var alias = new Tensor(root.Storage, root.Layout, root.DType, root.VersionCounter);
         alias.AdoptHistory(root);
-        Graph.Record(alias, "CopySlices", [alias.GradFn is null && !alias.RequiresGrad ? null : root, result], (g, _, needs) =>
-        {
-            var outside = OnesLike(g, DType.Bool);
-            using (GradMode.NoGrad()) region(outside).Detach().FillRaw(false);
-            return [needs[0] ? Where(outside, g, 0.0) : null, region(g)];
-        });
+        Graph.Record(alias, Derivatives.CopySlices, [alias.GradFn is null && !alias.RequiresGrad ? null : root, result], region, Derivatives.CopySlicesBackward);
         root.SetHistory(alias.GradFn!, 0);
         var fresh = region(root);
         SetHistory(fresh.GradFn!, fresh.OutputNr);

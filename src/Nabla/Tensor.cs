@@ -36,6 +36,7 @@ public sealed partial class Tensor
     /// <summary>A fresh, contiguous, zero-filled tensor.</summary>
     internal static Tensor Allocate(int[] sizes, DType dtype)
     {
+        Layout.CheckStorageSize(sizes, dtype);
         var layout = Layout.Contiguous(sizes);
         return new Tensor(Storage.Allocate(dtype, layout.Numel), layout, dtype);
     }
@@ -43,6 +44,7 @@ public sealed partial class Tensor
     /// <summary>A fresh, contiguous tensor with arbitrary contents, for kernels that write every element.</summary>
     internal static Tensor AllocateForOutput(int[] sizes, DType dtype)
     {
+        Layout.CheckStorageSize(sizes, dtype);
         var layout = Layout.Contiguous(sizes);
         return new Tensor(Storage.Allocate(dtype, layout.Numel, zeroed: false), layout, dtype);
     }
@@ -72,7 +74,8 @@ public sealed partial class Tensor
     public int Numel => Layout.Numel;
 
     /// <summary>torch.Tensor.size(dim), with negative dims.</summary>
-    public int Size(int dim) => Layout.Sizes[Errors.WrapDim(dim, Dim)];
+    /// <exception cref="IndexException">the dim is out of range (a 0-d tensor has no dims to ask for)</exception>
+    public int Size(int dim) => Layout.Sizes[Errors.WrapDim(dim, Dim, scalarWraps: false)];
 
     /// <summary>torch.Tensor.stride(): element strides, as PyTorch reports them.</summary>
     public int[] Stride() => (int[])Layout.Strides.Clone();
@@ -88,11 +91,22 @@ public sealed partial class Tensor
 
     internal T[] Data<T>() => Storage.As<T>();
 
-    /// <summary>The value of a one-element tensor, converted to <typeparamref name="T"/> (torch.Tensor.item()).</summary>
+    /// <summary>
+    /// The value of a one-element tensor, converted to <typeparamref name="T"/> (torch.Tensor.item&lt;T&gt;() in C++).
+    /// Like c10's checked_convert, a value <typeparamref name="T"/> cannot hold (1e20 or NaN as an int) is refused,
+    /// never saturated or wrapped; any value converts to bool.
+    /// </summary>
+    /// <exception cref="ArgumentException">the tensor has more or fewer than one element, or the value overflows <typeparamref name="T"/></exception>
     public T Item<T>() where T : unmanaged
     {
         if (Numel != 1)
             throw Errors.Runtime($"a Tensor with {Numel} elements cannot be converted to Scalar");
+        var target = DTypes.ForClrType(typeof(T));
+        if (target != DType.Bool)
+        {
+            Scalar value = IsFloatingPoint ? ToArray<double>()[0] : ToArray<long>()[0];
+            value.CheckFits(target);
+        }
         return ToArray<T>()[0];
     }
 

@@ -82,7 +82,7 @@ public sealed class Generator
                 return cached;
             }
             double u1 = Uniform(true), u2 = Uniform(true);
-            double radius = Math.Sqrt(-2.0 * Math.Log(1 - u2)), theta = 2 * Math.PI * u1;
+            double radius = Math.Sqrt(-2.0 * Core.Log1pFdlibm.Log1p(-u2)), theta = 2 * Math.PI * u1;
             _nextNormal = radius * Math.Sin(theta);
             return radius * Math.Cos(theta);
         }

@@ -94,4 +94,15 @@ public class SeedScenarioParityTests
         var (to, ti) = TF.max_pool2d_with_indices(tx, new long[] { k, k }, new long[] { s, s }, new long[] { p, p });
         Check($"max_pool2d k={k} s={s} p={p}", [no, ni], [to, ti], [x], [tx]);
     }
+
+    [Fact]
+    public void MaxPoolBackwardScenarioThroughTheModule()
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor.ManualSeed(0);
+        var x = Tensor.Randint(0, 3, [2, 3, 5, 5]).To(DType.Float32).Detach().RequiresGrad_();
+        var tx = TLeaf(x);
+        var pool = new MaxPool2d(3, stride: 2);
+        Check("MaxPool2d(3, stride=2) module", [pool.Call(x)], [TF.max_pool2d(tx, new long[] { 3, 3 }, new long[] { 2, 2 })], [x], [tx]);
+    }
 }

@@ -171,8 +171,9 @@ public sealed partial class Tensor
         var t = Allocate(CheckSizes(shape), DType.Int64);
         var data = t.Data<long>();
         ulong range = (ulong)(high - low);
-        for (int i = 0; i < data.Length; i++)
-            data[i] = low + (long)(range >= 1UL << 32 ? g.Random64() % range : g.Random() % range);
+        lock (g.Mutex) // one tensor, consecutive draws
+            for (int i = 0; i < data.Length; i++)
+                data[i] = low + (long)(range >= 1UL << 32 ? g.Random64() % range : g.Random() % range);
         return t.To(dtype);
     }
 
@@ -186,6 +187,7 @@ public sealed partial class Tensor
         var g = generator ?? Generator.Default;
         var t = Arange(n);
         var data = t.Data<long>();
+        lock (g.Mutex) // one tensor, consecutive draws
         for (int i = 0; i < n - 1; i++)
         {
             int z = (int)(g.Random() % (uint)(n - i));

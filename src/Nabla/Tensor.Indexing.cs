@@ -108,7 +108,7 @@ public sealed partial class Tensor
 
     /// <summary>at::alias: a new view of the same data with the same layout.</summary>
     private Tensor Alias() =>
-        Graph.Record(MakeView(Layout, static b => b.Alias()), "AliasBackward0", [this], static (g, _, _) => [g]);
+        Graph.Record(MakeView(Layout, static b => b.Alias()), Derivatives.AliasBackward0, [this], static (g, _, _) => [g]);
 
     /// <summary>
     /// torch.Tensor.index (aten::index): one optional index tensor per leading dim; Bool masks cover as many dims

@@ -131,7 +131,8 @@ public sealed partial class Tensor
             int j = i - lead;
             if (j < 0)
             {
-                Errors.Check(sizes[i] >= 0, $"The expanded size of the tensor ({sizes[i]}) isn't allowed in a leading, non-existing dimension {i}");
+                // -1 cannot be kept in a new dim; any other negative size is left to the layout's numel check, as in libtorch.
+                Errors.Check(sizes[i] != -1, $"The expanded size of the tensor ({sizes[i]}) isn't allowed in a leading, non-existing dimension {i}");
                 target[i] = sizes[i];
                 continue;
             }
@@ -217,8 +218,9 @@ public sealed partial class Tensor
     /// <summary>torch.unbind: the slices along a dim.</summary>
     public Tensor[] Unbind(int dim = 0)
     {
-        int d = Errors.WrapDim(dim, Dim, scalarWraps: false);
-        return Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray();
+        if (Dim == 0) throw Errors.Index("Dimension specified as 0 but tensor has no dimensions"); // libtorch names dim 0 whatever was asked
+        int d = Errors.WrapDim(dim, Dim);
+        return MultiOutputViews(Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray(), Derivatives.UnbindBackward0);
     }
 
     /// <summary>torch.split with one chunk size.</summary>
@@ -230,7 +232,8 @@ public sealed partial class Tensor
         int size = Layout.Sizes[d];
         if (splitSize == 0) return size == 0 ? [this] : throw Errors.Runtime($"split_size can only be 0 if dimension size is 0, but got dimension size of {size}");
         int n = (int)Math.Max(((long)size + splitSize - 1) / splitSize, 1);
-        return Enumerable.Range(0, n).Select(i => Narrow(d, i * splitSize, Math.Min(splitSize, size - i * splitSize))).ToArray();
+        return MultiOutputViews(Enumerable.Range(0, n).Select(i => Narrow(d, i * splitSize, Math.Min(splitSize, size - i * splitSize))).ToArray(),
+            Derivatives.SplitBackward0);
     }
 
     /// <summary>torch.split with explicit sizes.</summary>
@@ -244,7 +247,21 @@ public sealed partial class Tensor
         var result = new Tensor[splitSizes.Length];
         int start = 0;
         for (int i = 0; i < splitSizes.Length; i++) { result[i] = Narrow(d, start, splitSizes[i]); start += splitSizes[i]; }
-        return result;
+        return MultiOutputViews(result, Derivatives.SplitWithSizesBackward0);
+    }
+
+    /// <summary>
+    /// Marks the outputs of a view op that returns several views (PyTorch records one node for all of them, named
+    /// <paramref name="node"/>): with grad mode on, in-place writes into them are refused when autograd would track them.
+    /// </summary>
+    private static Tensor[] MultiOutputViews(Tensor[] views, string node)
+    {
+        for (int i = 0; i < views.Length; i++)
+        {
+            views[i].MultiOutput = (node, i);
+            if (GradMode.IsEnabled) views[i].Creation = ViewCreation.MultiOutputNode;
+        }
+        return views;
     }
 
     /// <summary>torch.chunk: at most <paramref name="chunks"/> pieces of equal size (the last may be smaller).</summary>
@@ -260,13 +277,14 @@ public sealed partial class Tensor
     public static Tensor Cat(Tensor[] tensors, int dim = 0)
     {
         Errors.Check(tensors.Length > 0, "torch.cat(): expected a non-empty list of Tensors");
+        // Skipped empty tensors still take part in type promotion, as in PyTorch.
+        var type = TypePromotion.ResultType(tensors);
         var parts = tensors.Where(t => !(t.Dim == 1 && t.Numel == 0)).ToArray();
         if (parts.Length == 0)
-            return Graph.Record(tensors[0].CloneRaw(), Derivatives.CatBackward0, tensors, tensors.Length, static (g, _, _, n) => Enumerable.Repeat<Tensor?>(g, n).ToArray());
+            return Graph.Record(tensors[0].CloneRaw().CastRaw(type), Derivatives.CatBackward0, tensors, tensors.Length, static (g, _, _, n) => Enumerable.Repeat<Tensor?>(g, n).ToArray());
         var first = parts[0];
         Errors.Check(first.Dim > 0, "zero-dimensional tensor (at position 0) cannot be concatenated");
         int d = Errors.WrapDim(dim, first.Dim);
-        var type = TypePromotion.ResultType(parts);
         for (int i = 0; i < parts.Length; i++)
         {
             var t = parts[i];

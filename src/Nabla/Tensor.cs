@@ -20,6 +20,12 @@ public sealed partial class Tensor
     /// <summary>Recreates this view from <see cref="ViewBase"/>; used to rebase history after an in-place write.</summary>
     internal Func<Tensor, Tensor>? ViewReplay { get; private init; }
 
+    /// <summary>How this view was made; decides whether in-place writes into it may be tracked.</summary>
+    internal ViewCreation Creation { get; private set; }
+
+    /// <summary>For an output of unbind / split / chunk: PyTorch's node name and output number, for refusal messages.</summary>
+    internal (string Node, int Output)? MultiOutput { get; private set; }
+
     /// <summary>A .NET number turned into a 0-d tensor; it only raises the category in type promotion.</summary>
     internal bool IsWrappedNumber { get; private init; }
 
@@ -61,6 +67,8 @@ public sealed partial class Tensor
         {
             ViewBase = root,
             ViewReplay = parentReplay is null ? replay : b => replay(parentReplay(b)),
+            // A view of a no_grad or multi-output view keeps that kind (propagate_creation_meta).
+            Creation = GradMode.IsEnabled ? (ViewBase is null ? ViewCreation.Default : Creation) : ViewCreation.NoGradMode,
         };
     }
 
@@ -104,7 +112,7 @@ public sealed partial class Tensor
         var target = DTypes.ForClrType(typeof(T));
         if (target != DType.Bool)
         {
-            Scalar value = IsFloatingPoint ? ToArray<double>()[0] : ToArray<long>()[0];
+            Scalar value = IsFloatingPoint ? (Scalar)ToArray<double>()[0] : (Scalar)ToArray<long>()[0];
             value.CheckFits(target);
         }
         return ToArray<T>()[0];

@@ -21,6 +21,11 @@ internal static class RandomFills
     /// <summary>uniform_real_distribution(from, to): x·(to − from) + from in the target precision.</summary>
     public static double[] Uniform(int n, bool dbl, double from, double to, Generator g)
     {
+        lock (g.Mutex) return UniformLocked(n, dbl, from, to, g); // one tensor, consecutive draws
+    }
+
+    private static double[] UniformLocked(int n, bool dbl, double from, double to, Generator g)
+    {
         var values = new double[n];
         if (dbl)
             for (int i = 0; i < n; i++) values[i] = MulAdd(Unit64(g), to - from, from);
@@ -38,6 +43,11 @@ internal static class RandomFills
     /// double-precision normal at a time, caching Box–Muller's second value in the generator.
     /// </summary>
     public static double[] Normal(int n, bool dbl, bool contiguous, double mean, double std, Generator g)
+    {
+        lock (g.Mutex) return NormalLocked(n, dbl, contiguous, mean, std, g); // one tensor, consecutive draws
+    }
+
+    private static double[] NormalLocked(int n, bool dbl, bool contiguous, double mean, double std, Generator g)
     {
         var values = new double[n];
         if (n >= 16 && contiguous)

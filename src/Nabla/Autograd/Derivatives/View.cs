@@ -22,6 +22,10 @@ internal static partial class Derivatives
     internal const string CatBackward0 = nameof(CatBackward0);
     internal const string FlipBackward0 = nameof(FlipBackward0);
     internal const string CopySlices = nameof(CopySlices);
+    internal const string AliasBackward0 = nameof(AliasBackward0);
+    internal const string UnbindBackward0 = nameof(UnbindBackward0);
+    internal const string SplitBackward0 = nameof(SplitBackward0);
+    internal const string SplitWithSizesBackward0 = nameof(SplitWithSizesBackward0);
 
     // ---- formulas ------------------------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 using Nabla.NN;
 
-namespace Nabla.Derivatives;
+namespace Nabla;
 
 /// <summary>Backward formulas of the fused losses.</summary>
 internal static class LossDerivatives

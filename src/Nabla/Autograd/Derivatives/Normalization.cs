@@ -1,4 +1,4 @@
-namespace Nabla.Derivatives;
+namespace Nabla;
 
 /// <summary>
 /// Backward formulas of the fused normalisations, written with differentiable ops so that double backward works.

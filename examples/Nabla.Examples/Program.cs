@@ -9,6 +9,7 @@ var scenarios = new Dictionary<string, Action>
     ["mae-masking"] = MaeMasking.Run,
     ["maxpool-by-indexing"] = MaxPoolByIndexing.Run,
     ["maxpool-backward"] = MaxPoolBackward.Run,
+    ["adaptive-pool"] = AdaptivePool.Run,
 };
 
 var chosen = args.Length == 0 || args[0] == "all" ? scenarios.Keys.ToArray() : args;

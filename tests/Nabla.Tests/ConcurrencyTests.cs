@@ -18,6 +18,20 @@ public class ConcurrencyTests
         Assert.Equal(1.0, Autograd.Functional.Jacobian(t => Chain(t, 50_000), x).Item<double>());
     }
 
+    [Fact]
+    public void InPlaceWriteThroughA20000DeepViewChainWithoutRecursion()
+    {
+        var x = Tensor.Zeros([2], DType.Float64).RequiresGrad_();
+        var w = Tensor.Ones([2], DType.Float64).RequiresGrad_();
+        var y = x * 1;
+        var v = y;
+        for (int i = 0; i < 10_000; i++) v = v.Unsqueeze(0).Squeeze(0);
+        v.Mul_(w); // rebases y's history through all 20,000 views (CopySlices)
+        (y * 3).Sum().Backward();
+        Assert.Equal([3.0, 3.0], x.Grad!.ToArray<double>());
+        Assert.Equal([0.0, 0.0], w.Grad!.ToArray<double>());
+    }
+
     private static Tensor Chain(Tensor t, int n)
     {
         for (int i = 0; i < n; i++) t = t * 1.0;

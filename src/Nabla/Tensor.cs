@@ -25,9 +25,6 @@ public sealed partial class Tensor
     /// <summary>How this view was made; decides whether in-place writes into it may be tracked.</summary>
     internal ViewCreation Creation { get; private set; }
 
-    /// <summary>For an output of unbind / split / chunk: PyTorch's node name and output number, for refusal messages.</summary>
-    internal (string Node, int Output)? MultiOutput { get; private set; }
-
     /// <summary>A .NET number turned into a 0-d tensor; it only raises the category in type promotion.</summary>
     internal bool IsWrappedNumber { get; private init; }
 

@@ -131,7 +131,8 @@ public sealed partial class Tensor
             int j = i - lead;
             if (j < 0)
             {
-                Errors.Check(sizes[i] >= 0, $"The expanded size of the tensor ({sizes[i]}) isn't allowed in a leading, non-existing dimension {i}");
+                // -1 cannot be kept in a new dim; any other negative size is left to the layout's numel check, as in libtorch.
+                Errors.Check(sizes[i] != -1, $"The expanded size of the tensor ({sizes[i]}) isn't allowed in a leading, non-existing dimension {i}");
                 target[i] = sizes[i];
                 continue;
             }
@@ -217,7 +218,8 @@ public sealed partial class Tensor
     /// <summary>torch.unbind: the slices along a dim.</summary>
     public Tensor[] Unbind(int dim = 0)
     {
-        int d = Errors.WrapDim(dim, Dim, scalarWraps: false);
+        if (Dim == 0) throw Errors.Index("Dimension specified as 0 but tensor has no dimensions"); // libtorch names dim 0 whatever was asked
+        int d = Errors.WrapDim(dim, Dim);
         bool grad = GradMode.IsEnabled;
         Tensor[] views;
         using (GradMode.NoGrad()) views = Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray();
@@ -285,13 +287,14 @@ public sealed partial class Tensor
     public static Tensor Cat(Tensor[] tensors, int dim = 0)
     {
         Errors.Check(tensors.Length > 0, "torch.cat(): expected a non-empty list of Tensors");
+        // Skipped empty tensors still take part in type promotion, as in PyTorch.
+        var type = TypePromotion.ResultType(tensors);
         var parts = tensors.Where(t => !(t.Dim == 1 && t.Numel == 0)).ToArray();
         if (parts.Length == 0)
-            return Graph.Record(tensors[0].CloneRaw(), Derivatives.CatBackward0, tensors, tensors.Length, static (g, _, _, n) => Enumerable.Repeat<Tensor?>(g, n).ToArray());
+            return Graph.Record(tensors[0].CloneRaw().CastRaw(type), Derivatives.CatBackward0, tensors, tensors.Length, static (g, _, _, n) => Enumerable.Repeat<Tensor?>(g, n).ToArray());
         var first = parts[0];
         Errors.Check(first.Dim > 0, "zero-dimensional tensor (at position 0) cannot be concatenated");
         int d = Errors.WrapDim(dim, first.Dim);
-        var type = TypePromotion.ResultType(parts);
         for (int i = 0; i < parts.Length; i++)
         {
             var t = parts[i];

@@ -9,8 +9,9 @@ namespace Nabla;
 /// </summary>
 public sealed partial class Tensor
 {
-    internal readonly Storage Storage;
-    internal readonly Layout Layout;
+    // Not readonly: a module parameter keeps its identity when Module.To(dtype) swaps its data (SetData).
+    internal Storage Storage;
+    internal Layout Layout;
     internal readonly VersionCounter VersionCounter;
 
     /// <summary>The tensor this one is a view of (null for a tensor that owns its storage).</summary>
@@ -28,7 +29,7 @@ public sealed partial class Tensor
     /// <summary>A .NET number turned into a 0-d tensor; it only raises the category in type promotion.</summary>
     internal bool IsWrappedNumber { get; private init; }
 
-    public DType DType { get; }
+    public DType DType { get; private set; }
 
     internal Tensor(Storage storage, Layout layout, DType dtype, VersionCounter? version = null)
     {
@@ -111,7 +112,7 @@ public sealed partial class Tensor
         var target = DTypes.ForClrType(typeof(T));
         if (target != DType.Bool)
         {
-            Scalar value = IsFloatingPoint ? ToArray<double>()[0] : ToArray<long>()[0];
+            Scalar value = IsFloatingPoint ? (Scalar)ToArray<double>()[0] : (Scalar)ToArray<long>()[0];
             value.CheckFits(target);
         }
         return ToArray<T>()[0];
@@ -148,5 +149,6 @@ public sealed partial class Tensor
         return new Tensor(Storage, Layout.Contiguous([], Layout.OffsetOf(index)), DType);
     }
 
-    public override string ToString() => TensorFormatter.Format(this);
+    /// <summary>What PyTorch's repr prints: the tensor, under "Parameter containing:" for a module parameter.</summary>
+    public override string ToString() => IsParameter ? "Parameter containing:\n" + TensorFormatter.Format(this) : TensorFormatter.Format(this);
 }

@@ -127,7 +127,7 @@ public sealed partial class Tensor
     private string UntrackableViewMessage()
     {
         string what = GradFn is { } fn
-            ? $"Output {MultiOutput?.Output ?? OutputNr} of {MultiOutput?.Node ?? fn.Name} is a view and is being modified inplace. "
+            ? $"Output {OutputNr} of {fn.Name} is a view and is being modified inplace. "
             : "A view was created in no_grad mode and is being modified inplace with grad mode enabled. ";
         return what + (Creation == ViewCreation.MultiOutputNode
             ? "This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. " +

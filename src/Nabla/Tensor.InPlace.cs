@@ -6,13 +6,29 @@ namespace Nabla;
 public sealed partial class Tensor
 {
     /// <summary>In-place torch.add_; bumps the version counter.</summary>
-    public Tensor Add_(Tensor other) => InPlace(other, x => x.Add(other));
+    public Tensor Add_(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return InPlace(other, x => x.Add(other));
+    }
     public Tensor Add_(Scalar other) => InPlace(null, x => x.Add(other));
-    public Tensor Sub_(Tensor other) => InPlace(other, x => x.Sub(other));
+    public Tensor Sub_(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return InPlace(other, x => x.Sub(other));
+    }
     public Tensor Sub_(Scalar other) => InPlace(null, x => x.Sub(other));
-    public Tensor Mul_(Tensor other) => InPlace(other, x => x.Mul(other));
+    public Tensor Mul_(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return InPlace(other, x => x.Mul(other));
+    }
     public Tensor Mul_(Scalar other) => InPlace(null, x => x.Mul(other));
-    public Tensor Div_(Tensor other, string? roundingMode = null) => InPlace(other, x => x.Div(other, roundingMode));
+    public Tensor Div_(Tensor other, string? roundingMode = null)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return InPlace(other, x => x.Div(other, roundingMode));
+    }
     public Tensor Div_(Scalar other, string? roundingMode = null) => InPlace(null, x => x.Div(other, roundingMode));
     public Tensor Clamp_(Scalar? min = null, Scalar? max = null) => InPlace(null, x => x.Clamp(min, max));
 
@@ -23,7 +39,11 @@ public sealed partial class Tensor
     public Tensor Fill_(Scalar value) => InPlace(null, x => x * 0 + FullLike(x, value, x.DType), castAny: true);
 
     /// <summary>torch.Tensor.copy_: copies (broadcast, converted) <paramref name="src"/> into this tensor.</summary>
-    public Tensor Copy_(Tensor src) => InPlace(src, x => src.To(x.DType).Expand(x.Shape), castAny: true);
+    public Tensor Copy_(Tensor src)
+    {
+        ArgumentNullException.ThrowIfNull(src);
+        return InPlace(src, x => src.To(x.DType).Expand(x.Shape), castAny: true);
+    }
 
     /// <summary>
     /// The one path of every in-place op: checks leaves and shapes, computes the result out of place

@@ -144,6 +144,7 @@ public sealed partial class Tensor
     /// <summary>torch.logsumexp, computed stably around the maximum.</summary>
     public Tensor Logsumexp(int[] dim, bool keepdim = false)
     {
+        ArgumentNullException.ThrowIfNull(dim);
         var x = IsFloatingPoint ? this : CastRaw(DTypes.Default);
         var dims = ReductionDims(dim);
         Tensor y;

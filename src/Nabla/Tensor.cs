@@ -127,6 +127,47 @@ public sealed partial class Tensor
         return data.AsSpan(dense.Layout.Offset, dense.Numel).ToArray();
     }
 
+    /// <summary>Element <paramref name="flatIndex"/> (row-major) read straight from storage as a double, without copying anything.</summary>
+    internal double ReadFlatDouble(int flatIndex)
+    {
+        int o = StorageIndexOf(flatIndex);
+        return DType switch
+        {
+            DType.Bool or DType.UInt8 => Data<byte>()[o],
+            DType.Int32 => Data<int>()[o],
+            DType.Int64 => Data<long>()[o],
+            DType.Float32 => Data<float>()[o],
+            _ => Data<double>()[o],
+        };
+    }
+
+    /// <summary>Element <paramref name="flatIndex"/> of an integer or Bool tensor read straight from storage, exactly.</summary>
+    internal long ReadFlatInt64(int flatIndex)
+    {
+        int o = StorageIndexOf(flatIndex);
+        return DType switch
+        {
+            DType.Bool or DType.UInt8 => Data<byte>()[o],
+            DType.Int32 => Data<int>()[o],
+            DType.Int64 => Data<long>()[o],
+            DType.Float32 => (long)Data<float>()[o],
+            _ => (long)Data<double>()[o],
+        };
+    }
+
+    /// <summary>The storage position of row-major element <paramref name="flatIndex"/>.</summary>
+    private int StorageIndexOf(int flatIndex)
+    {
+        long o = Layout.Offset;
+        for (int d = Dim - 1; d >= 0; d--)
+        {
+            int size = Layout.Sizes[d];
+            o += (long)(flatIndex % size) * Layout.Strides[d];
+            flatIndex /= size;
+        }
+        return (int)o;
+    }
+
     /// <summary>Reads element <paramref name="flatIndex"/> (row-major) straight from storage, as a double.</summary>
     internal double GetFlat(int flatIndex) => Narrowed(flatIndex).Item<double>();
 

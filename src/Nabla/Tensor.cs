@@ -101,7 +101,7 @@ public sealed partial class Tensor
         if (Numel != 1)
             throw Errors.Runtime($"a Tensor with {Numel} elements cannot be converted to Scalar");
         var target = DTypes.ForClrType(typeof(T));
-        if (target != DType.Bool)
+        if (target is not (DType.Bool or DType.Float64) && target != DType) // only a narrowing can overflow
         {
             Scalar value = IsFloatingPoint ? (Scalar)ToArray<double>()[0] : (Scalar)ToArray<long>()[0];
             value.CheckFits(target);

@@ -67,7 +67,7 @@ public class FuzzTests(ITestOutputHelper output)
                 int seed = CallSeed(baseSeed, it, op.Name);
                 var g = new FuzzGen(seed);
                 counts.Calls++;
-                if (!string.IsNullOrEmpty(trace)) File.WriteAllText(trace, $"{op.Name} iteration {it} seed {seed}\n");
+                if (!string.IsNullOrEmpty(trace)) File.WriteAllText(trace, $"NABLA_FUZZ_SEED={baseSeed} iteration {it}: {op.Name} (call seed {seed})\n");
                 string stage = "call";
                 long started = Stopwatch.GetTimestamp();
                 try

@@ -33,6 +33,7 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.copy_: copies (broadcast, converted) <paramref name="src"/> into this tensor.</summary>
     public Tensor Copy_(Tensor src)
     {
+        ArgumentNullException.ThrowIfNull(src);
         if (!WritesDirectly(src)) return InPlace(src, x => src.To(x.DType).Expand(x.Shape), castAny: true);
         Copy.Into(src, this);
         VersionCounter.Bump();
@@ -47,6 +48,7 @@ public sealed partial class Tensor
     /// </summary>
     private bool DirectZip<TOp>(Tensor other) where TOp : IBinaryOp
     {
+        ArgumentNullException.ThrowIfNull(other);
         if (DType == DType.Bool || TypePromotion.ResultType(this, other) != DType || !WritesDirectly(other)) return false;
         Pointwise.Binary<TOp>(this, other.DType == DType ? other : other.CastRaw(DType), this);
         VersionCounter.Bump();

@@ -74,8 +74,15 @@ public sealed partial class Tensor
     {
         var type = TypePromotion.ResultType(this, other);
         var y = type == DType.Bool ? Zip<LogicalAndOp>(this, other, type) : Zip<MulOp>(this, other, type);
-        return Graph.Record(y, Derivatives.MulBackward0, [this, other], Derivatives.Mul, this, other);
+        return Graph.Record(y, Derivatives.MulBackward0, [this, other], Derivatives.Mul,
+            other.RequiresGrad ? this : NotSaved, RequiresGrad ? other : NotSaved);
     }
+
+    /// <summary>
+    /// Stands in a saved slot whose tensor the formula will not read, as PyTorch saves mul's self only when other
+    /// needs a gradient (and the other way round): an in-place change to an unread input must not fail the version check.
+    /// </summary>
+    private static readonly Tensor NotSaved = Zeros(0);
 
     public Tensor Mul(Scalar other) => Mul(WrapNumber(other));
 
@@ -98,7 +105,7 @@ public sealed partial class Tensor
         }
         if (!type.IsFloatingPoint()) type = DTypes.Default;
         var q = Zip<DivOp>(this, other, type);
-        return Graph.Record(q, Derivatives.DivBackward0, [this, other], Derivatives.Div, this, other);
+        return Graph.Record(q, Derivatives.DivBackward0, [this, other], Derivatives.Div, other.RequiresGrad ? this : NotSaved, other);
     }
 
     public Tensor Div(Scalar other, string? roundingMode = null) => Div(WrapNumber(other), roundingMode);

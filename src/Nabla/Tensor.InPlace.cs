@@ -57,6 +57,7 @@ public sealed partial class Tensor
     private bool WritesDirectly(Tensor? other)
     {
         if (Graph.ShouldRecord([this, other])) return false;
+        if (GradMode.IsEnabled && ViewBase is { RequiresGrad: true }) return false; // InPlace's view checks apply
         for (int d = 0; d < Dim; d++)
             if (Layout.Strides[d] == 0 && Layout.Sizes[d] > 1) return false;
         if (other is null) return true;
@@ -81,7 +82,7 @@ public sealed partial class Tensor
         bool tracked = record || (GradMode.IsEnabled && IsFloatingPoint && ViewBase is { RequiresGrad: true });
         if (tracked && ViewBase is not null && Creation != ViewCreation.Default)
             throw Errors.Runtime(UntrackableViewMessage());
-        if (record && ViewBase is { IsLeaf: true, RequiresGrad: true })
+        if (tracked && ViewBase is { IsLeaf: true, RequiresGrad: true }) // also a view taken before its base required grad
             throw Errors.Runtime("a view of a leaf Variable that requires grad is being used in an in-place operation.");
         if (record && ViewBase is null && IsLeaf && RequiresGrad)
             throw Errors.Runtime("a leaf Variable that requires grad is being used in an in-place operation.");

@@ -346,6 +346,21 @@ public class TestAutograd
         GC.Collect();
     }
 
+    [Fact(DisplayName = P + "test_free_deep_graph_complicated")]
+    public void test_free_deep_graph_complicated()
+    {
+        // The original's skip-connection branch needs two earlier values but only ever holds one, so it never runs;
+        // what remains is an in-place chain on a non-leaf (100000 deep there, 20000 here for suite time).
+        static void Scope()
+        {
+            var x = Tensor.Randn([1], requiresGrad: true);
+            var y = x.Clone();
+            for (int i = 0; i < 20000; i++) y.Add_(y * 0.000001);
+        }
+        Scope();
+        GC.Collect();
+    }
+
     [Fact(DisplayName = P + "test_free_deep_graph_pyfunction")]
     public void test_free_deep_graph_pyfunction()
     {

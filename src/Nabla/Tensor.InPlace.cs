@@ -79,9 +79,10 @@ public sealed partial class Tensor
     private Tensor InPlace(Tensor? other, Func<Tensor, Tensor> op, bool castAny = false, Tensor? operand = null)
     {
         bool record = Graph.ShouldRecord([this, other, operand]);
-        if (IsTracked(record) && ViewBase is not null && Creation != ViewCreation.Default)
+        bool tracked = IsTracked(record);
+        if (tracked && ViewBase is not null && Creation != ViewCreation.Default)
             throw Errors.Runtime(UntrackableViewMessage());
-        if (record && ViewBase is { IsLeaf: true, RequiresGrad: true })
+        if (tracked && ViewBase is { IsLeaf: true, RequiresGrad: true }) // also a view taken before its base required grad
             throw Errors.Runtime("a view of a leaf Variable that requires grad is being used in an in-place operation.");
         if (record && ViewBase is null && IsLeaf && RequiresGrad)
             throw Errors.Runtime("a leaf Variable that requires grad is being used in an in-place operation.");

@@ -88,8 +88,27 @@ public static partial class F
         var indices = Tensor.Allocate(shape, DType.Int64);
         Pool.Max(Dense(input), plan, y, indices);
         var inputShape = input.Shape;
-        Graph.Record(y, node, [input], (inputShape, backwardNode), Derivatives.ScatterAddPlanes, indices);
+        Graph.Record(y, node, [input], (inputShape, backwardNode),
+            node == "AdaptiveMaxPool2DBackward0" ? Derivatives.AdaptiveMaxPoolScatterAddPlanes : Derivatives.ScatterAddPlanes, indices);
         return (y, indices);
+    }
+
+    /// <summary>
+    /// The adaptive pools' backward kernels refuse an empty grad_output plane (an output_size of 0), as PyTorch's do;
+    /// the forward accepts it.
+    /// </summary>
+    internal static void CheckAdaptiveGradOutput(Tensor grad, string forwardNode)
+    {
+        string? op = forwardNode switch
+        {
+            "AdaptiveAvgPool2DBackward0" => "adaptive_avg_pool2d_backward",
+            "AdaptiveMaxPool2DBackward0" => "adaptive_max_pool2d_backward",
+            _ => null,
+        };
+        if (op is null) return;
+        for (int d = 1; d < grad.Dim; d++)
+            Errors.Check(grad.Size(d) > 0,
+                $"{op}(): Expected grad_output to have non-zero size for non-batch dimensions, but grad_output has sizes {Errors.Shape(grad.Sizes)} with dimension {d} being empty");
     }
 
     // ---- max unpooling ---------------------------------------------------------------------------------------
@@ -213,6 +232,7 @@ public static partial class F
 
     private static Tensor WindowAvgBackward(Tensor grad, PoolPlan plan, int[] inputShape, string node, string forwardNode)
     {
+        CheckAdaptiveGradOutput(grad, forwardNode);
         var gradInput = Tensor.Zeros(inputShape, grad.DType);
         Pool.AvgBackward(Dense(grad), plan, gradInput);
         return Graph.Record(gradInput, node, [grad], (plan, forwardNode, node), static (gg, _, _, a) => [WindowAvg(gg, a.plan, a.forwardNode, a.node)]);

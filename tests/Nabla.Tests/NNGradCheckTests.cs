@@ -31,6 +31,33 @@ public class NNGradCheckTests
         new("group_norm", [[2, 4, 3], [4], [4]], x => F.GroupNorm(x[0], 2, x[1], x[2])),
         new("group_norm_plain", [[2, 6, 2, 2]], x => F.GroupNorm(x[0], 3)),
         new("dropout", [[3, 4]], x => F.Dropout(x[0], 0.4, generator: new Generator(3))),
+        // Pointwise math
+        new("floor", [[3, 4]], x => x[0].Floor() * x[0]),
+        new("round_decimals", [[3, 4]], x => x[0].Round(1) + x[0].Ceil() + x[0].Trunc()),
+        new("frac", [[3, 4]], x => x[0].Frac()),
+        new("sgn", [[3, 4]], x => x[0].Sgn() * x[0]),
+        new("log1p", [[3, 4]], x => x[0].Log1p(), Positive: true),
+        new("expm1", [[3, 4]], x => x[0].Expm1()),
+        new("log2_log10", [[3, 4]], x => x[0].Log2() + x[0].Log10(), Positive: true),
+        new("exp2", [[3, 4]], x => x[0].Exp2()),
+        new("erf_erfc", [[3, 4]], x => x[0].Erf() * x[0].Erfc()),
+        new("erfinv", [[3, 4]], x => (x[0] * 0.9).Erfinv()),
+        new("reciprocal", [[3, 4]], x => x[0].Reciprocal(), Positive: true),
+        new("square", [[3, 4]], x => x[0].Square()),
+        new("logit", [[3, 4]], x => (x[0] * 0.4 + 0.5).Logit() + (x[0] * 0.4 + 0.5).Logit(0.2)),
+        new("trig", [[3, 4]], x => x[0].Tan() + (x[0] * 0.9).Asin() + (x[0] * 0.9).Acos() + x[0].Atan()),
+        new("hyperbolic", [[3, 4]], x => x[0].Sinh() + x[0].Cosh() + x[0].Asinh() + (x[0] * 0.9).Atanh() + (x[0] + 2.5).Acosh()),
+        new("atan2", [[3, 4], [4]], x => x[0].Atan2(x[1])),
+        new("hypot", [[3, 4], [3, 4]], x => x[0].Hypot(x[1])),
+        new("copysign", [[3, 4], [3, 4]], x => x[0].Copysign(x[1])),
+        new("xlogy", [[3, 4], [3, 4]], x => x[0].Xlogy(x[1]), Positive: true),
+        new("fmod", [[3, 4], [3, 4]], x => x[0].Fmod(x[1]), Positive: true),
+        new("fmax_fmin", [[3, 4], [3, 4]], x => x[0].Fmax(x[1]) + x[0].Fmin(x[1] * 0.5)),
+        new("lerp", [[3, 4], [3, 4], [4]], x => x[0].Lerp(x[1], x[2]) + x[0].Lerp(x[1], 0.7)),
+        new("addcmul", [[3, 4], [3, 4], [4]], x => x[0].Addcmul(x[1], x[2], 0.5)),
+        new("addcdiv", [[3, 4], [3, 4], [4]], x => x[0].Addcdiv(x[1], x[2], -2), Positive: true),
+        new("nansum_nanmean", [[3, 4]], x => x[0].Nansum([1]) + x[0].Nanmean(1)),
+        new("clamp_tensor", [[3, 4], [3, 4], [4]], x => x[0].Clamp(x[1] * 0.5, x[2] * 0.5 + 0.5) + x[0].ClampMin(x[1]) + x[0].ClampMax(0.2)),
     ];
 
     public static TheoryData<string> Names => new(Ops.Select(o => o.Name));
@@ -53,6 +80,19 @@ public class NNGradCheckTests
         var op = Ops.Single(o => o.Name == name);
         if (!op.Second) return;
         Assert.True(GradCheck.GradGradCheck(xs => [op.Apply(xs)], Inputs(op, transposed: false)));
+    }
+
+    [Fact]
+    public void SpecialFunctionsMatchKnownValues()
+    {
+        var x = Tensor.From(new[] { -3.0, -0.5, 1e-10, 0.5, 2.0, 4.0 });
+        double[] erf = [-0.9999779095030014, -0.5204998778130465, 1.1283791670955126e-10, 0.5204998778130465, 0.9953222650189527, 0.9999999845827421];
+        double[] erfc = [1.9999779095030015, 1.5204998778130465, 0.9999999998871621, 0.4795001221869535, 0.004677734981047266, 1.541725790028002e-08];
+        Assert.All(x.Erf().ToArray<double>().Zip(erf), p => Assert.Equal(p.Second, p.First, 1e-15));
+        Assert.All(x.Erfc().ToArray<double>().Zip(erfc), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-13 * Math.Abs(p.Second), $"{p.First:R} vs {p.Second:R}"));
+        Assert.All(x.Erf().Erfinv().ToArray<double>().Zip(x.ToArray<double>()).Take(4), p => Assert.Equal(p.Second, p.First, 1e-12));
+        Assert.Equal(9.9999999995e-11, Tensor.From(new[] { 1e-10 }).Log1p().Item<double>(), 1e-24);
+        Assert.Equal(1.00000000005e-10, Tensor.From(new[] { 1e-10 }).Expm1().Item<double>(), 1e-24);
     }
 
     [Fact]

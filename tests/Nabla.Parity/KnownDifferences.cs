@@ -53,6 +53,15 @@ public static class KnownDifferences
         new("nn.functional.group_norm", "", "values", "B60: (same) float32 group_norm of an expanded input whose groups hold equal values: libtorch's float32 mean differs from the values by an ulp, so its output is that ulp times rstd = 1/sqrt(eps); Nabla's mean is exact, its output exactly the bias (NABLA_PARITY_SEED=5 NABLA_PARITY_ITERATIONS=6)", [DType.Float32]),
         new("nn.functional.layer_norm", "", "grad", "B60: (same) float32 layer_norm gradients over two-element rows: cancellation, libtorch's float32 sums vs Nabla's (NABLA_PARITY_SEED=5 NABLA_PARITY_ITERATIONS=6)", [DType.Float32]),
 
+        // Activations on infinities and NaN, where libtorch's vectorised and scalar kernel paths disagree with each other
+        new("nn.functional.elu", "", "grad", "B61: elu / selu / celu backward at x = ±inf (Edge samples): libtorch's vectorised kernel gives NaN, Nabla the limit of the formula (0 or g * scale), as libtorch's own scalar path does (NABLA_PARITY_SEED=20261126)"),
+        new("nn.functional.selu", "", "grad", "B61: (same) selu backward at x = ±inf"),
+        new("nn.functional.celu", "", "grad", "B61: (same) celu backward at x = ±inf"),
+        new("nn.functional.mish", "", "values", "B61: mish(+inf): libtorch NaN, Nabla +inf (x * tanh(softplus(x)) = inf * 1)"),
+        new("nn.functional.hardshrink", "", "grad", "B61: hardshrink backward at NaN: libtorch's vectorised path gives 0, its scalar tail path the gradient; Nabla always 0"),
+        new("nn.functional.softshrink", "", "grad", "B61: (same) softshrink backward at NaN"),
+        new("nn.functional.relu6", "", "grad", "B61: (same) relu6 (hardtanh) backward at NaN: libtorch gives 0 on its vectorised path and the gradient on its scalar tail, depending on the element's position; Nabla always 0"),
+
         // Seeded random draws (torch.manual_seed(s); torch.randn(n) vs Tensor.ManualSeed(s); Tensor.Randn([n]))
         new("randn(seeded)", "", "values", "B48: randn float32 with n >= 16 (libtorch's AVX2 path, approximate log/sin/cos from avx_mathfun) differs in the last float bit for about half the draws; n < 16 and float64 match. Tensor.ManualSeed(0); Tensor.Randn(16)", [DType.Float32]),
     ];

@@ -149,7 +149,7 @@ public static partial class OpTable
     // ----- the table -----
 
     public static readonly OpInfo[] Ops = Build().Concat(BuildIndexing()).Concat(BuildPooling()).Concat(BuildRandom())
-        .Concat(BuildLoss()).Concat(BuildNormalization()).Concat(BuildDropout()).Concat(BuildPointwiseMath()).ToArray();
+        .Concat(BuildLoss()).Concat(BuildNormalization()).Concat(BuildDropout()).Concat(BuildPointwiseMath()).Concat(BuildActivation()).ToArray();
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);
 

@@ -31,6 +31,21 @@ public class NNGradCheckTests
         new("group_norm", [[2, 4, 3], [4], [4]], x => F.GroupNorm(x[0], 2, x[1], x[2])),
         new("group_norm_plain", [[2, 6, 2, 2]], x => F.GroupNorm(x[0], 3)),
         new("dropout", [[3, 4]], x => F.Dropout(x[0], 0.4, generator: new Generator(3))),
+        // Activations
+        new("relu6_hardtanh", [[3, 4]], x => F.Relu6(x[0] * 8) + F.Hardtanh(x[0], -0.5, 0.5)),
+        new("leaky_relu", [[3, 4]], x => F.LeakyRelu(x[0], 0.2)),
+        new("prelu", [[2, 3, 4], [3]], x => F.Prelu(x[0], x[1])),
+        new("elu_selu_celu", [[3, 4]], x => F.Elu(x[0], 0.7) + F.Selu(x[0]) + F.Celu(x[0], 2)),
+        new("gelu", [[3, 4]], x => F.Gelu(x[0]) + F.Gelu(x[0], GeluApproximate.Tanh)),
+        new("silu_mish", [[3, 4]], x => F.Silu(x[0]) + F.Mish(x[0])),
+        new("softplus", [[3, 4]], x => F.Softplus(x[0], 2, 1)),
+        new("softsign_tanhshrink", [[3, 4]], x => F.Softsign(x[0]) + F.Tanhshrink(x[0])),
+        new("hardsigmoid_hardswish", [[3, 4]], x => F.Hardsigmoid(x[0] * 4) + F.Hardswish(x[0] * 4)),
+        new("threshold", [[3, 4]], x => F.Threshold(x[0], 0.1, -2)),
+        new("logsigmoid", [[3, 4]], x => F.Logsigmoid(x[0])),
+        new("shrink", [[3, 4]], x => F.Hardshrink(x[0], 0.3) + F.Softshrink(x[0], 0.3)),
+        new("glu", [[3, 4]], x => F.Glu(x[0], 1) + F.Glu(x[0].T, 0).T),
+        new("softmin", [[3, 4]], x => F.Softmin(x[0], 1)),
         // Pointwise math
         new("floor", [[3, 4]], x => x[0].Floor() * x[0]),
         new("round_decimals", [[3, 4]], x => x[0].Round(1) + x[0].Ceil() + x[0].Trunc()),
@@ -106,6 +121,15 @@ public class NNGradCheckTests
         Assert.Equal("NativeLayerNormBackward0", F.LayerNorm(x, [4]).GradFn!.Name);
         Assert.Equal("NativeGroupNormBackward0", F.GroupNorm(x, 1).GradFn!.Name);
         Assert.Equal("MulBackward0", F.Dropout(x).GradFn!.Name);
+        Assert.Equal("EluBackward0", F.Selu(x).GradFn!.Name);
+        Assert.Equal("CeluBackward0", F.Celu(x).GradFn!.Name);
+        Assert.Equal("GeluBackward0", F.Gelu(x, GeluApproximate.Tanh).GradFn!.Name);
+        Assert.Equal("HardtanhBackward0", F.Relu6(x).GradFn!.Name);
+        Assert.Equal("PreluKernelBackward0", F.Prelu(x, Tensor.Ones([1], DType.Float64)).GradFn!.Name);
+        Assert.Equal("SoftmaxBackward0", F.Softmin(x, 1).GradFn!.Name);
+        Assert.Equal("Log1PBackward0", x.Log1p().GradFn!.Name);
+        Assert.Equal("RoundBackward1", x.Round(2).GradFn!.Name);
+        Assert.Equal("LerpBackward0", x.Lerp(x, 0.3).GradFn!.Name);
     }
 
     [Fact]

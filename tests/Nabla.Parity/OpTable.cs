@@ -163,6 +163,8 @@ public static partial class OpTable
         .. BuildLoss(),
         .. BuildNormalization(),
         .. BuildDropout(),
+        .. BuildPointwiseMath(),
+        .. BuildActivation(),
     ];
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);

@@ -13,12 +13,19 @@ public static partial class F
     // ---- max pooling -----------------------------------------------------------------------------------------
 
     /// <summary>torch.nn.functional.max_pool2d over (C, H, W) or (N, C, H, W); <paramref name="stride"/> defaults to the kernel.</summary>
-    public static Tensor MaxPool2d(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false) =>
-        MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    public static Tensor MaxPool2d(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    }
 
     /// <summary>torch.nn.functional.max_pool2d with per-axis (H, W) arguments; each list has one or two entries.</summary>
-    public static Tensor MaxPool2d(Tensor input, int[] kernelSize, int[]? stride = null, int[]? padding = null, int[]? dilation = null, bool ceilMode = false) =>
-        MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    public static Tensor MaxPool2d(Tensor input, int[] kernelSize, int[]? stride = null, int[]? padding = null, int[]? dilation = null, bool ceilMode = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
+        return MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    }
 
     /// <summary>
     /// torch.nn.functional.max_pool2d(return_indices=True): values and int64 indices into each flattened input plane.
@@ -45,6 +52,7 @@ public static partial class F
     /// <summary>torch.nn.functional.max_pool1d over (C, L) or (N, C, L), with max_pool1d's own argument checks.</summary>
     public static Tensor MaxPool1d(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false)
     {
+        ArgumentNullException.ThrowIfNull(input);
         CheckMaxPool1d(input, kernelSize, stride ?? kernelSize, padding, dilation, ceilMode);
         return MaxPool1dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
     }
@@ -87,8 +95,12 @@ public static partial class F
     // ---- max unpooling ---------------------------------------------------------------------------------------
 
     /// <summary>torch.nn.functional.max_unpool2d with square arguments.</summary>
-    public static Tensor MaxUnpool2d(Tensor input, Tensor indices, int kernelSize, int? stride = null, int padding = 0, int[]? outputSize = null) =>
-        MaxUnpool2d(input, indices, [kernelSize], stride is { } s ? [s] : null, [padding], outputSize);
+    public static Tensor MaxUnpool2d(Tensor input, Tensor indices, int kernelSize, int? stride = null, int padding = 0, int[]? outputSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        return MaxUnpool2d(input, indices, [kernelSize], stride is { } s ? [s] : null, [padding], outputSize);
+    }
 
     /// <summary>
     /// torch.nn.functional.max_unpool2d: a zero tensor with <c>out[plane][indices[i]] = input[i]</c>. The output size defaults to
@@ -96,6 +108,9 @@ public static partial class F
     /// </summary>
     public static Tensor MaxUnpool2d(Tensor input, Tensor indices, int[] kernelSize, int[]? stride = null, int[]? padding = null, int[]? outputSize = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(kernelSize);
         var k = Pair(kernelSize, "max_unpool2d: kernel_size must either be a single int, or a tuple of two ints");
         var s = stride is null ? k : Pair(stride, "max_unpool2d: stride must either be omitted, a single int, or a tuple of two ints");
         var p = Pair(padding ?? [0], "max_unpool2d: padding must either be a single int, or a tuple of two ints");
@@ -146,8 +161,11 @@ public static partial class F
 
     /// <summary>torch.nn.functional.avg_pool2d with square arguments.</summary>
     public static Tensor AvgPool2d(Tensor input, int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false,
-        bool countIncludePad = true, int? divisorOverride = null) =>
-        AvgPool2d(input, [kernelSize], stride is { } s ? [s] : null, [padding], ceilMode, countIncludePad, divisorOverride);
+        bool countIncludePad = true, int? divisorOverride = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AvgPool2d(input, [kernelSize], stride is { } s ? [s] : null, [padding], ceilMode, countIncludePad, divisorOverride);
+    }
 
     /// <summary>
     /// torch.nn.functional.avg_pool2d: window sums divided by the padded window size (clipped at the right padding),
@@ -157,6 +175,8 @@ public static partial class F
     public static Tensor AvgPool2d(Tensor input, int[] kernelSize, int[]? stride = null, int[]? padding = null, bool ceilMode = false,
         bool countIncludePad = true, int? divisorOverride = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
         var k = Pair(kernelSize, "avg_pool2d: kernel_size must either be a single int, or a tuple of two ints");
         var s = stride is null || stride.Length == 0 ? k : Pair(stride, "avg_pool2d: stride must either be omitted, a single int, or a tuple of two ints");
         var p = Pair(padding ?? [0], "avg_pool2d: padding must either be a single int, or a tuple of two ints");
@@ -176,6 +196,7 @@ public static partial class F
     /// <summary>torch.nn.functional.avg_pool1d over (C, L) or (N, C, L): avg_pool2d on a height-1 view.</summary>
     public static Tensor AvgPool1d(Tensor input, int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false, bool countIncludePad = true)
     {
+        ArgumentNullException.ThrowIfNull(input);
         CheckDimRange("avg_pool1d", input, 2, 4);
         return AvgPool2d(input.Unsqueeze(-2), [1, kernelSize], [1, stride ?? kernelSize], [0, padding], ceilMode, countIncludePad).Squeeze(-2);
     }
@@ -200,7 +221,11 @@ public static partial class F
     // ---- adaptive pooling ------------------------------------------------------------------------------------
 
     /// <summary>torch.nn.functional.adaptive_avg_pool2d to a square output.</summary>
-    public static Tensor AdaptiveAvgPool2d(Tensor input, int outputSize) => AdaptiveAvgPool2d(input, [outputSize, outputSize]);
+    public static Tensor AdaptiveAvgPool2d(Tensor input, int outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveAvgPool2d(input, [outputSize, outputSize]);
+    }
 
     /// <summary>
     /// torch.nn.functional.adaptive_avg_pool2d: output cell i averages input [floor(i*in/out), ceil((i+1)*in/out)) on each axis;
@@ -208,6 +233,8 @@ public static partial class F
     /// </summary>
     public static Tensor AdaptiveAvgPool2d(Tensor input, int?[] outputSize)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputSize);
         var size = ResolveOutputSize(input, outputSize);
         Errors.Check(size.Length == 2, "adaptive_avg_pool2d: output_size must be 2");
         Errors.Check(size[0] >= 0 && size[1] >= 0,
@@ -218,6 +245,8 @@ public static partial class F
             Errors.Check(input.Size(d) > 0,
                 $"adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {Errors.Shape(input.Sizes)} with dimension {d} being empty");
         CheckDType(input, "adaptive_avg_pool2d", t => t.IsFloatingPoint());
+        if (EmptyAdaptiveOutput(input, size) is { } empty)
+            return Graph.Record(empty, Derivatives.AdaptiveAvgPool2DBackward0, [input], static (_, s, _) => [Tensor.ZerosLike(s[0])], input);
         var plan = AdaptivePlan(input, size);
         plan = plan with
         {
@@ -230,15 +259,25 @@ public static partial class F
     /// <summary>torch.nn.functional.adaptive_avg_pool1d: adaptive_avg_pool2d to (1, out) on a height-1 view.</summary>
     public static Tensor AdaptiveAvgPool1d(Tensor input, int outputSize)
     {
+        ArgumentNullException.ThrowIfNull(input);
         CheckDimRange("adaptive_avg_pool1d", input, 2, 4);
         return AdaptiveAvgPool2d(input.Unsqueeze(-2), [1, outputSize]).Squeeze(-2);
     }
 
     /// <summary>torch.nn.functional.adaptive_max_pool2d to a square output.</summary>
-    public static Tensor AdaptiveMaxPool2d(Tensor input, int outputSize) => AdaptiveMaxPool2dWithIndices(input, [outputSize, outputSize]).Output;
+    public static Tensor AdaptiveMaxPool2d(Tensor input, int outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMaxPool2dWithIndices(input, [outputSize, outputSize]).Output;
+    }
 
     /// <summary>torch.nn.functional.adaptive_max_pool2d; a null entry keeps that input size.</summary>
-    public static Tensor AdaptiveMaxPool2d(Tensor input, int?[] outputSize) => AdaptiveMaxPool2dWithIndices(input, outputSize).Output;
+    public static Tensor AdaptiveMaxPool2d(Tensor input, int?[] outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputSize);
+        return AdaptiveMaxPool2dWithIndices(input, outputSize).Output;
+    }
 
     public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, int outputSize) =>
         AdaptiveMaxPool2dWithIndices(input, [outputSize, outputSize]);
@@ -254,11 +293,18 @@ public static partial class F
         CheckNonBatchDimsNonEmpty("adaptive_max_pool2d", input);
         Errors.Check(size.Length == 2, "adaptive_max_pool2d(): internal error: output_size.size() must be 2");
         CheckDType(input, "adaptive_max_pool2d", t => t.IsFloatingPoint());
+        if (EmptyAdaptiveOutput(input, size) is { } empty)
+            return (Graph.Record(empty, Derivatives.AdaptiveMaxPool2DBackward0, [input], static (_, s, _) => [Tensor.ZerosLike(s[0])], input),
+                Tensor.Zeros(empty.Shape, DType.Int64));
         return WindowMax(input, AdaptivePlan(input, size), Derivatives.AdaptiveMaxPool2DBackward0, Derivatives.AdaptiveMaxPool2DBackwardBackward0);
     }
 
     /// <summary>torch.nn.functional.adaptive_max_pool1d.</summary>
-    public static Tensor AdaptiveMaxPool1d(Tensor input, int outputSize) => AdaptiveMaxPool1dWithIndices(input, outputSize).Output;
+    public static Tensor AdaptiveMaxPool1d(Tensor input, int outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMaxPool1dWithIndices(input, outputSize).Output;
+    }
 
     /// <summary>torch.nn.functional.adaptive_max_pool1d(return_indices=True): adaptive_max_pool2d on a height-1 view.</summary>
     public static (Tensor Output, Tensor Indices) AdaptiveMaxPool1dWithIndices(Tensor input, int outputSize)
@@ -267,6 +313,19 @@ public static partial class F
         CheckNonBatchDimsNonEmpty("adaptive_max_pool1d", input);
         var (y, indices) = AdaptiveMaxPool2dWithIndices(input.Unsqueeze(-2), [1, outputSize]);
         return (y.Squeeze(-2), indices.Squeeze(-2));
+    }
+
+    /// <summary>
+    /// The (empty) output when the batch is empty: no window is computed, so output sizes far past what the window
+    /// tables could hold (int.MaxValue per axis) still give PyTorch's empty result. Null when there is work to do.
+    /// </summary>
+    private static Tensor? EmptyAdaptiveOutput(Tensor input, int[] size)
+    {
+        var shape = input.Shape;
+        shape[^2] = size[0];
+        shape[^1] = size[1];
+        Tensor.CheckSizes(shape);
+        return shape.Contains(0) ? Tensor.Zeros(shape, input.DType) : null;
     }
 
     private static PoolPlan AdaptivePlan(Tensor input, int[] size)

@@ -5,6 +5,9 @@ namespace Nabla;
 /// <summary>Backward formulas of the fused losses.</summary>
 internal static class LossDerivatives
 {
+    internal const string NllLossBackward0 = nameof(NllLossBackward0);
+    internal const string NllLoss2DBackward0 = nameof(NllLoss2DBackward0);
+
     /// <summary>
     /// nll_loss / nll_loss2d: each kept target's input element gets <c>-weight[target] * grad</c> (grad divided by the
     /// total weight for 'mean'); everything else, ignored targets included, gets zero.

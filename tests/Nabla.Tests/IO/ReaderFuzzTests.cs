@@ -57,4 +57,17 @@ public class ReaderFuzzTests
         int header = 8 + (int)BitConverter.ToUInt64(valid, 0);
         AssertOnlyDocumentedFailures(valid, header, m => Nabla.IO.SafeTensors.Deserialize(m));
     }
+
+    [Fact]
+    public void PyTorchCheckpoint()
+    {
+        var ms = new MemoryStream();
+        Nabla.IO.PyTorchCheckpoint.Save(new Dictionary<object, object?>
+        {
+            ["w"] = Tensor.Randn(3, 4), ["b"] = Tensor.From(new long[] { 1, 2 }), ["groups"] = new List<object?> { 0.5, (1L, "x"), null, true },
+        }, ms);
+        var valid = ms.ToArray();
+        // Every byte matters here: the zip headers, the pickle (stored uncompressed) and the storages.
+        AssertOnlyDocumentedFailures(valid, valid.Length, m => Nabla.IO.PyTorchCheckpoint.Load(new MemoryStream(m)));
+    }
 }

@@ -139,8 +139,7 @@ public static class PyTorchCheckpoint
         switch (g.Name)
         {
             case "OrderedDict":
-                if (a.Length != 0) throw Bad("expected no arguments");
-                return new Dictionary<object, object?>();
+                return OrderedDict(a, Bad);
             case "_rebuild_parameter":
                 if (a.Length < 2 || a[0] is not Tensor data || a[1] is not bool requiresGrad) throw Bad("expected (tensor, requires_grad, hooks)");
                 return requiresGrad && data.IsFloatingPoint ? data.RequiresGrad_() : data;
@@ -152,6 +151,20 @@ public static class PyTorchCheckpoint
             default:
                 throw Bad("is not callable here");
         }
+    }
+
+    /// <summary>OrderedDict() or OrderedDict(pairs), the second as other picklers (not Python's) write it.</summary>
+    private static Dictionary<object, object?> OrderedDict(object?[] a, Func<string, TensorFileException> bad)
+    {
+        var dict = new Dictionary<object, object?>();
+        if (a.Length == 0) return dict;
+        if (a.Length != 1 || a[0] is not System.Collections.IList pairs) throw bad("expected no arguments or a list of pairs");
+        foreach (var p in pairs)
+        {
+            if (p is not System.Collections.IList { Count: 2 } kv || kv[0] is not (string or long)) throw bad("expected (key, value) pairs with string or int keys");
+            dict[kv[0]!] = kv[1];
+        }
+        return dict;
     }
 
     /// <summary>A tensor over a loaded storage, after checking that every element it addresses lies inside the storage.</summary>

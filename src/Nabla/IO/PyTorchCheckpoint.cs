@@ -15,9 +15,6 @@ namespace Nabla.IO;
 /// </summary>
 public static class PyTorchCheckpoint
 {
-    /// <summary>Deflate cannot expand data more than about 1032 times; a zip entry that claims more is refused.</summary>
-    private const long MaxDeflateRatio = 1032;
-
     private static readonly (DType DType, string Storage)[] Storages =
         [(DType.Float32, "FloatStorage"), (DType.Float64, "DoubleStorage"), (DType.Int64, "LongStorage"), (DType.Int32, "IntStorage"),
          (DType.UInt8, "ByteStorage"), (DType.Bool, "BoolStorage")];
@@ -67,15 +64,15 @@ public static class PyTorchCheckpoint
     {
         try
         {
-            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            using var zip = BoundedZip.Open(stream, source);
             var pkl = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.IndexOf('/') == e.FullName.Length - 9)
                 ?? throw new TensorFileException(source, "no <archive>/data.pkl entry: not a PyTorch zip checkpoint");
             string prefix = pkl.FullName[..^"data.pkl".Length];
-            if (zip.GetEntry(prefix + "byteorder") is { } bo && Encoding.ASCII.GetString(Read(bo, 16, source)).Trim() != "little")
+            if (zip.GetEntry(prefix + "byteorder") is { } bo && Encoding.ASCII.GetString(BoundedZip.Read(bo, 16, source)).Trim() != "little")
                 throw new TensorFileException(source, "big-endian checkpoints are not supported");
             var storages = new Dictionary<string, (DType, Storage, int)>();
             object? LoadStorage(object? pid) => PersistentLoad(pid, zip, prefix, storages, source);
-            var reader = new PickleReader(Read(pkl, int.MaxValue, source), source, RefuseGlobal, (g, a) => Reduce(g, a, source), LoadStorage);
+            var reader = new PickleReader(BoundedZip.Read(pkl, int.MaxValue, source), source, RefuseGlobal, (g, a) => Reduce(g, a, source), LoadStorage);
             return reader.Load();
         }
         catch (InvalidDataException e) { throw new TensorFileException(source, $"corrupt zip archive ({e.Message})", e); }
@@ -107,30 +104,10 @@ public static class PyTorchCheckpoint
         var entry = zip.GetEntry($"{prefix}data/{key}") ?? throw Bad($"storage {key} has no entry {prefix}data/{key}");
         long bytes = numel * dtype.ElementSize();
         if (entry.Length != bytes) throw Bad($"storage {key} should hold {bytes} bytes ({numel} elements of {dtype.TorchName()}) but its entry holds {entry.Length}");
-        var data = Read(entry, bytes, source);
+        var data = BoundedZip.Read(entry, bytes, source);
         var tensor = TensorBytes.ToTensor(data, dtype, [(int)numel]);
         cache[key] = (dtype, tensor.Storage, (int)numel);
         return new StorageRef(dtype, tensor.Storage, (int)numel);
-    }
-
-    /// <summary>An entry's bytes, refusing declared sizes above <paramref name="limit"/> or beyond what deflate can produce, and never reading past the declared size.</summary>
-    private static byte[] Read(ZipArchiveEntry entry, long limit, string source)
-    {
-        long declared = entry.Length;
-        if (declared > limit || declared > Array.MaxLength) throw new TensorFileException(source, $"entry {entry.FullName} declares {declared} bytes, more than expected ({limit})");
-        if (declared > entry.CompressedLength * MaxDeflateRatio + 1024)
-            throw new TensorFileException(source, $"entry {entry.FullName} claims {declared} bytes from {entry.CompressedLength} compressed: a zip bomb or a lie");
-        var buffer = new byte[declared];
-        using var s = entry.Open();
-        int read = 0;
-        while (read < buffer.Length)
-        {
-            int n = s.Read(buffer, read, buffer.Length - read);
-            if (n == 0) throw new TensorFileException(source, $"entry {entry.FullName} is truncated: {read} of {declared} bytes");
-            read += n;
-        }
-        if (s.ReadByte() >= 0) throw new TensorFileException(source, $"entry {entry.FullName} holds more than its declared {declared} bytes");
-        return buffer;
     }
 
     private static object? Reduce(PyGlobal g, object?[] a, string source)
@@ -242,11 +219,7 @@ public static class PyTorchCheckpoint
         var writer = new PickleWriter(WriteTensor);
         var pickle = writer.Finish(obj);
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-        void Entry(string name, ReadOnlySpan<byte> bytes)
-        {
-            using var s = zip.CreateEntry("archive/" + name, CompressionLevel.NoCompression).Open();
-            s.Write(bytes);
-        }
+        void Entry(string name, ReadOnlySpan<byte> bytes) => BoundedZip.Write(zip, "archive/" + name, bytes);
         Entry("data.pkl", pickle);
         Entry("byteorder", "little"u8);
         for (int i = 0; i < storages.Count; i++)

@@ -59,6 +59,24 @@ public class ReaderFuzzTests
     }
 
     [Fact]
+    public void Npy()
+    {
+        var valid = NumPy.WriteNpy(Tensor.Randn(3, 5), fortranOrder: true);
+        AssertOnlyDocumentedFailures(valid, 128, m => NumPy.ReadNpy(m));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Npz(bool compressed)
+    {
+        var ms = new MemoryStream();
+        NumPy.WriteNpz(ms, new Dictionary<string, Tensor> { ["a"] = Tensor.Randn(4, 4), ["b"] = Tensor.Arange(6) }, compressed);
+        var valid = ms.ToArray();
+        AssertOnlyDocumentedFailures(valid, valid.Length, m => NumPy.ReadNpz(new MemoryStream(m)));
+    }
+
+    [Fact]
     public void PyTorchCheckpoint()
     {
         var ms = new MemoryStream();

@@ -11,7 +11,7 @@ public sealed partial class Tensor
     public Tensor Gather(int dim, Tensor index)
     {
         int d = Errors.WrapDim(dim, Dim);
-        var y = Allocate(index.Shape, DType);
+        var y = AllocateForOutput(index.Shape, DType); // the kernel writes every element
         // An empty index skips every check (even its dtype) and gives an empty result.
         if (index.Numel > 0)
         {
@@ -403,7 +403,7 @@ public sealed partial class Tensor
         Errors.Check(mask.DType == DType.Bool, "masked_select: expected BoolTensor for mask");
         var shape = Shapes.Broadcast(mask.Sizes, Sizes);
         var positions = MaskPositions(mask, shape);
-        var y = Allocate([positions.Numel], DType);
+        var y = AllocateForOutput([positions.Numel], DType);
         IndexAlongDim.Gather(Detach().Expand(shape).Flat(), 0, positions, y);
         return Graph.Record(y, "MaskedSelectBackward0", [this], (g, s, _) => [Zeros(shape, g.DType).MaskedScatter(s[0], g)], mask);
     }

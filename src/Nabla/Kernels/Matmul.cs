@@ -56,7 +56,7 @@ internal static class Matmul
         int nr = 2 * (Wide ? Vector512<T>.Count : Vector256<T>.Count);
         int kc = Math.Min(k, KC);
         int nc = Math.Min((n + nr - 1) / nr * nr, Math.Max(nr, PackedBytes / Unsafe.SizeOf<T>() / kc / nr * nr));
-        var packed = GC.AllocateUninitializedArray<T>(kc * nc);
+        var packed = Core.CachingAllocator.Rent<T>(kc * nc, zeroed: false); // warm memory, reused call after call
         int tiles = (m + MR - 1) / MR;
         for (int bi = 0; bi < batch; bi++)
         {

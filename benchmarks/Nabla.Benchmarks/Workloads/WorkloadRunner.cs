@@ -8,7 +8,7 @@ namespace Nabla.Benchmarks.Workloads;
 /// Runs the workloads of issue 12 side by side: `--workloads [name filter]` starts this program twice as a child,
 /// once with glibc told to keep freed memory (libtorch at its best; the variable must be in the environment
 /// before the process starts) and once with the default environment, then prints one table. In each child, per
-/// workload: one warm-up call per side, then three alternating rounds (Nabla, libtorch) of at least
+/// workload: a warm-up round per side (at least three calls), then three alternating rounds (Nabla, libtorch) of at least
 /// <see cref="RoundSeconds"/> each; the time is the median of the rounds' per-call means. Nabla's rounds also
 /// count minor page faults and managed bytes allocated per call (steady state, after the warm-up).
 /// </summary>
@@ -77,11 +77,13 @@ public static class WorkloadRunner
     public static int Child(string filter)
     {
         TorchSetup.Init();
-        foreach (var w in All().Where(w => Matches(w, filter)))
+        var pending = new Queue<Workload>(All().Where(w => Matches(w, filter)));
+        // Dequeued one at a time so that a finished workload's tensors die before the next one starts.
+        while (pending.TryDequeue(out var w))
         {
             w.Setup();
-            w.Nabla();
-            TorchCall(w);
+            Measure(w.Nabla, minCalls: 3); // warm-up: JIT, and the caching allocator reaching its steady state
+            Measure(() => TorchCall(w), minCalls: 3);
             var nabla = new List<double>();
             var torchTimes = new List<double>();
             var nablaCpu = new List<double>();
@@ -118,13 +120,13 @@ public static class WorkloadRunner
     }
 
     /// <summary>Wall-clock and process CPU time (user + system, all threads) per call over one round.</summary>
-    private static (double PerCall, double CpuPerCall, int Calls) Measure(Action call)
+    private static (double PerCall, double CpuPerCall, int Calls) Measure(Action call, int minCalls = 1)
     {
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         int calls = 0;
-        do { call(); calls++; } while (sw.Elapsed.TotalSeconds < RoundSeconds);
+        do { call(); calls++; } while (sw.Elapsed.TotalSeconds < RoundSeconds || calls < minCalls);
         double wall = sw.Elapsed.TotalSeconds;
         process.Refresh();
         return (wall / calls, (process.TotalProcessorTime - cpu0).TotalSeconds / calls, calls);

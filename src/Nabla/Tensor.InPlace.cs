@@ -56,7 +56,7 @@ public sealed partial class Tensor
     /// <summary>True when a write into this tensor from <paramref name="other"/> (broadcast) may skip the general in-place path.</summary>
     private bool WritesDirectly(Tensor? other)
     {
-        if (Graph.ShouldRecord([this, other])) return false;
+        if (IsTracked(Graph.ShouldRecord([this, other]))) return false; // the general path records or refuses
         for (int d = 0; d < Dim; d++)
             if (Layout.Strides[d] == 0 && Layout.Sizes[d] > 1) return false;
         if (other is null) return true;
@@ -77,6 +77,8 @@ public sealed partial class Tensor
     private Tensor InPlace(Tensor? other, Func<Tensor, Tensor> op, bool castAny = false, Tensor? operand = null)
     {
         bool record = Graph.ShouldRecord([this, other, operand]);
+        if (IsTracked(record) && ViewBase is not null && Creation != ViewCreation.Default)
+            throw Errors.Runtime(UntrackableViewMessage());
         if (record && ViewBase is { IsLeaf: true, RequiresGrad: true })
             throw Errors.Runtime("a view of a leaf Variable that requires grad is being used in an in-place operation.");
         if (record && ViewBase is null && IsLeaf && RequiresGrad)
@@ -89,6 +91,7 @@ public sealed partial class Tensor
         }
         if (Layout.Strides.Where((s, i) => s == 0 && Layout.Sizes[i] > 1).Any())
             throw Errors.Runtime("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
+        if (other is not null) Overlaps.RefusePartial(this, other);
 
         var result = op(record ? Clone() : Detach());
         if (!castAny && !CanCast(result.DType, DType))
@@ -101,6 +104,9 @@ public sealed partial class Tensor
         return this;
     }
 
+    /// <summary>check_inplace: whether autograd watches this write; a view also counts as requiring grad when its base does.</summary>
+    private bool IsTracked(bool record) => record || (GradMode.IsEnabled && IsFloatingPoint && ViewBase is { RequiresGrad: true });
+
     /// <summary>Makes this tensor the output of <paramref name="result"/>'s node; for a view, rewrites its base's history (CopySlices).</summary>
     private void Rebase(Tensor result)
     {
@@ -109,18 +115,25 @@ public sealed partial class Tensor
             SetHistory(result.GradFn!, result.OutputNr);
             return;
         }
-        var baseShape = root.Shape;
         var alias = new Tensor(root.Storage, root.Layout, root.DType, root.VersionCounter);
         alias.AdoptHistory(root);
-        Graph.Record(alias, "CopySlices", [alias.GradFn is null && !alias.RequiresGrad ? null : root, result], (g, _, needs) =>
-        {
-            var outside = OnesLike(g, DType.Bool);
-            using (GradMode.NoGrad()) region(outside).Detach().FillRaw(false);
-            return [needs[0] ? Where(outside, g, 0.0) : null, region(g)];
-        });
+        Graph.Record(alias, Derivatives.CopySlices, [alias.GradFn is null && !alias.RequiresGrad ? null : root, result], region, Derivatives.CopySlicesBackward);
         root.SetHistory(alias.GradFn!, 0);
         var fresh = region(root);
         SetHistory(fresh.GradFn!, fresh.OutputNr);
+    }
+
+    /// <summary>PyTorch's refusal (handle_view_on_rebase) of an in-place write into a no_grad or multi-output view.</summary>
+    private string UntrackableViewMessage()
+    {
+        string what = GradFn is { } fn
+            ? $"Output {MultiOutput?.Output ?? OutputNr} of {MultiOutput?.Node ?? fn.Name} is a view and is being modified inplace. "
+            : "A view was created in no_grad mode and is being modified inplace with grad mode enabled. ";
+        return what + (Creation == ViewCreation.MultiOutputNode
+            ? "This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. " +
+              "You should replace the inplace operation by an out-of-place one."
+            : "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the " +
+              "inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).");
     }
 
     private void AdoptHistory(Tensor other)

@@ -9,8 +9,9 @@ namespace Nabla;
 /// </summary>
 public sealed partial class Tensor
 {
-    internal readonly Storage Storage;
-    internal readonly Layout Layout;
+    // Not readonly: a module parameter keeps its identity when Module.To(dtype) swaps its data (SetData).
+    internal Storage Storage;
+    internal Layout Layout;
     internal readonly VersionCounter VersionCounter;
 
     /// <summary>The tensor this one is a view of (null for a tensor that owns its storage).</summary>
@@ -19,10 +20,16 @@ public sealed partial class Tensor
     /// <summary>Recreates this view from <see cref="ViewBase"/>; used to rebase history after an in-place write.</summary>
     internal Func<Tensor, Tensor>? ViewReplay { get; private init; }
 
+    /// <summary>How this view was made; decides whether in-place writes into it may be tracked.</summary>
+    internal ViewCreation Creation { get; private set; }
+
+    /// <summary>For an output of unbind / split / chunk: PyTorch's node name and output number, for refusal messages.</summary>
+    internal (string Node, int Output)? MultiOutput { get; private set; }
+
     /// <summary>A .NET number turned into a 0-d tensor; it only raises the category in type promotion.</summary>
     internal bool IsWrappedNumber { get; private init; }
 
-    public DType DType { get; }
+    public DType DType { get; private set; }
 
     internal Tensor(Storage storage, Layout layout, DType dtype, VersionCounter? version = null)
     {
@@ -35,6 +42,7 @@ public sealed partial class Tensor
     /// <summary>A fresh, contiguous, zero-filled tensor.</summary>
     internal static Tensor Allocate(int[] sizes, DType dtype)
     {
+        Layout.CheckStorageSize(sizes, dtype);
         var layout = Layout.Contiguous(sizes);
         return new Tensor(Storage.Allocate(dtype, layout.Numel), layout, dtype);
     }
@@ -42,6 +50,7 @@ public sealed partial class Tensor
     /// <summary>A fresh, contiguous tensor with arbitrary contents, for kernels that write every element.</summary>
     internal static Tensor AllocateForOutput(int[] sizes, DType dtype)
     {
+        Layout.CheckStorageSize(sizes, dtype);
         var layout = Layout.Contiguous(sizes);
         return new Tensor(Storage.Allocate(dtype, layout.Numel, zeroed: false), layout, dtype);
     }
@@ -58,6 +67,8 @@ public sealed partial class Tensor
         {
             ViewBase = root,
             ViewReplay = parentReplay is null ? replay : b => replay(parentReplay(b)),
+            // A view of a no_grad or multi-output view keeps that kind (propagate_creation_meta).
+            Creation = GradMode.IsEnabled ? (ViewBase is null ? ViewCreation.Default : Creation) : ViewCreation.NoGradMode,
         };
     }
 
@@ -71,7 +82,8 @@ public sealed partial class Tensor
     public int Numel => Layout.Numel;
 
     /// <summary>torch.Tensor.size(dim), with negative dims.</summary>
-    public int Size(int dim) => Layout.Sizes[Errors.WrapDim(dim, Dim)];
+    /// <exception cref="IndexException">the dim is out of range (a 0-d tensor has no dims to ask for)</exception>
+    public int Size(int dim) => Layout.Sizes[Errors.WrapDim(dim, Dim, scalarWraps: false)];
 
     /// <summary>torch.Tensor.stride(): element strides, as PyTorch reports them.</summary>
     public int[] Stride() => (int[])Layout.Strides.Clone();
@@ -87,11 +99,22 @@ public sealed partial class Tensor
 
     internal T[] Data<T>() => Storage.As<T>();
 
-    /// <summary>The value of a one-element tensor, converted to <typeparamref name="T"/> (torch.Tensor.item()).</summary>
+    /// <summary>
+    /// The value of a one-element tensor, converted to <typeparamref name="T"/> (torch.Tensor.item&lt;T&gt;() in C++).
+    /// Like c10's checked_convert, a value <typeparamref name="T"/> cannot hold (1e20 or NaN as an int) is refused,
+    /// never saturated or wrapped; any value converts to bool.
+    /// </summary>
+    /// <exception cref="ArgumentException">the tensor has more or fewer than one element, or the value overflows <typeparamref name="T"/></exception>
     public T Item<T>() where T : unmanaged
     {
         if (Numel != 1)
             throw Errors.Runtime($"a Tensor with {Numel} elements cannot be converted to Scalar");
+        var target = DTypes.ForClrType(typeof(T));
+        if (target != DType.Bool)
+        {
+            Scalar value = IsFloatingPoint ? (Scalar)ToArray<double>()[0] : (Scalar)ToArray<long>()[0];
+            value.CheckFits(target);
+        }
         return ToArray<T>()[0];
     }
 
@@ -126,5 +149,6 @@ public sealed partial class Tensor
         return new Tensor(Storage, Layout.Contiguous([], Layout.OffsetOf(index)), DType);
     }
 
-    public override string ToString() => TensorFormatter.Format(this);
+    /// <summary>What PyTorch's repr prints: the tensor, under "Parameter containing:" for a module parameter.</summary>
+    public override string ToString() => IsParameter ? "Parameter containing:\n" + TensorFormatter.Format(this) : TensorFormatter.Format(this);
 }

@@ -57,7 +57,8 @@ public static partial class Autograd
                 g = Tensor.OnesLike(t);
             }
             else if (!g.Sizes.SequenceEqual(t.Sizes))
-                throw Errors.Runtime($"Mismatch in shape: grad_output[{i}] has a shape of {Errors.Shape(g.Sizes)} and output[{i}] has a shape of {Errors.Shape(t.Sizes)}.");
+                // This check lives in Python (torch.autograd's _make_grads), so it prints shapes as torch.Size.
+                throw Errors.Runtime($"Mismatch in shape: grad_output[{i}] has a shape of torch.Size({Errors.Shape(g.Sizes)}) and output[{i}] has a shape of torch.Size({Errors.Shape(t.Sizes)}).");
             rootGrads[i] = g;
         }
         return (roots, rootGrads);

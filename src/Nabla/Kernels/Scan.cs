@@ -52,7 +52,7 @@ internal static class Scan
             // Work units: one outer slice times one block of columns.
             int blockCols = inner;
             long work = (long)outer * k * inner;
-            int threads = Environment.ProcessorCount;
+            int threads = Parallelism.NumThreads;
             if (work >= StridedLoop.ParallelGrain && threads > 1 && outer < threads * 2 && inner >= 64)
                 blockCols = Math.Max(32, (inner / (threads * 2) + 31) / 32 * 32);
             int blocks = (inner + blockCols - 1) / blockCols;

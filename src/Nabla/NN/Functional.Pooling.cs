@@ -39,7 +39,7 @@ public static partial class F
         Errors.Check(input.Dim is 3 or 4, "non-empty 3D or 4D (batch mode) tensor expected for input");
         var plan = WindowPlan(input, k, s, p, d, ceilMode, AxisWindows.Max);
         CheckDType(input, "max_pool2d", t => t != DType.Bool);
-        return WindowMax(input, plan, "MaxPool2DWithIndicesBackward0", "MaxPool2DWithIndicesBackwardBackward0");
+        return WindowMax(input, plan, Derivatives.MaxPool2DWithIndicesBackward0, Derivatives.MaxPool2DWithIndicesBackwardBackward0);
     }
 
     /// <summary>torch.nn.functional.max_pool1d over (C, L) or (N, C, L), with max_pool1d's own argument checks.</summary>
@@ -80,7 +80,7 @@ public static partial class F
         var indices = Tensor.Allocate(shape, DType.Int64);
         Pool.Max(Dense(input), plan, y, indices);
         var inputShape = input.Shape;
-        Graph.Record(y, node, [input], (g, s, _) => [ScatterAddPlanes(g, s[0], inputShape, backwardNode)], indices);
+        Graph.Record(y, node, [input], (inputShape, backwardNode), Derivatives.ScatterAddPlanes, indices);
         return (y, indices);
     }
 
@@ -109,7 +109,7 @@ public static partial class F
         var invalid = y.Numel == 0 ? null : Pool.Scatter<Assign>(Dense(input), Dense(indices), y, PlaneSize(input.Shape), size[0] * size[1]);
         if (invalid is { } v)
             throw Errors.Runtime($"Found an invalid max index: {v} (output volumes are of size {size[0]}x{size[1]})");
-        return Graph.Record(y, "MaxUnpool2DBackward0", [input], (g, saved, _) => [GatherPlanes(g, saved[0])], indices);
+        return Graph.Record(y, Derivatives.MaxUnpool2DBackward0, [input], Derivatives.GatherPlanes, indices);
     }
 
     /// <summary>torch.nn.functional._unpool_output_size (Python-level, raises ValueError).</summary>
@@ -170,7 +170,7 @@ public static partial class F
                 : (long)(plan.H.End[h] - plan.H.First[h]) * (plan.W.End[w] - plan.W.First[w]))),
             DivisorB = CellValues(plan, (_, _) => 1),
         };
-        return WindowAvg(input, plan, "AvgPool2DBackward0", "AvgPool2DBackwardBackward0");
+        return WindowAvg(input, plan, Derivatives.AvgPool2DBackward0, Derivatives.AvgPool2DBackwardBackward0);
     }
 
     /// <summary>torch.nn.functional.avg_pool1d over (C, L) or (N, C, L): avg_pool2d on a height-1 view.</summary>
@@ -186,14 +186,15 @@ public static partial class F
         var y = Tensor.Allocate(PooledShape(input, plan), input.DType);
         Pool.Avg(Dense(input), plan, y);
         var inputShape = input.Shape;
-        return Graph.Record(y, node, [input], (g, _, _) => [WindowAvgBackward(g, plan, inputShape, backwardNode, node)]);
+        return Graph.Record(y, node, [input], new Derivatives.WindowAvgArgs(plan, inputShape, node, backwardNode),
+            static (g, _, _, a) => [WindowAvgBackward(g, a.Plan, a.InputShape, a.BackwardNode, a.Node)]);
     }
 
     private static Tensor WindowAvgBackward(Tensor grad, PoolPlan plan, int[] inputShape, string node, string forwardNode)
     {
         var gradInput = Tensor.Zeros(inputShape, grad.DType);
         Pool.AvgBackward(Dense(grad), plan, gradInput);
-        return Graph.Record(gradInput, node, [grad], (gg, _, _) => [WindowAvg(gg, plan, forwardNode, node)]);
+        return Graph.Record(gradInput, node, [grad], (plan, forwardNode, node), static (gg, _, _, a) => [WindowAvg(gg, a.plan, a.forwardNode, a.node)]);
     }
 
     // ---- adaptive pooling ------------------------------------------------------------------------------------
@@ -223,7 +224,7 @@ public static partial class F
             DivisorA = CellValues(plan, (h, _) => plan.H.End[h] - plan.H.First[h]),
             DivisorB = CellValues(plan, (_, w) => plan.W.End[w] - plan.W.First[w]),
         };
-        return WindowAvg(input, plan, "AdaptiveAvgPool2DBackward0", "AdaptiveAvgPool2DBackwardBackward0");
+        return WindowAvg(input, plan, Derivatives.AdaptiveAvgPool2DBackward0, Derivatives.AdaptiveAvgPool2DBackwardBackward0);
     }
 
     /// <summary>torch.nn.functional.adaptive_avg_pool1d: adaptive_avg_pool2d to (1, out) on a height-1 view.</summary>
@@ -253,7 +254,7 @@ public static partial class F
         CheckNonBatchDimsNonEmpty("adaptive_max_pool2d", input);
         Errors.Check(size.Length == 2, "adaptive_max_pool2d(): internal error: output_size.size() must be 2");
         CheckDType(input, "adaptive_max_pool2d", t => t.IsFloatingPoint());
-        return WindowMax(input, AdaptivePlan(input, size), "AdaptiveMaxPool2DBackward0", "AdaptiveMaxPool2DBackwardBackward0");
+        return WindowMax(input, AdaptivePlan(input, size), Derivatives.AdaptiveMaxPool2DBackward0, Derivatives.AdaptiveMaxPool2DBackwardBackward0);
     }
 
     /// <summary>torch.nn.functional.adaptive_max_pool1d.</summary>
@@ -274,6 +275,7 @@ public static partial class F
         shape[^2] = size[0];
         shape[^1] = size[1];
         Tensor.CheckSizes(shape);
+        Layout.CheckStorageSize(shape, input.DType); // before the per-cell window tables are built
         return new PoolPlan(AxisWindows.Adaptive(input.Size(-2), size[0]), AxisWindows.Adaptive(input.Size(-1), size[1]));
     }
 
@@ -384,15 +386,18 @@ public static partial class F
     {
         var y = Tensor.Zeros(shape, values.DType);
         Pool.Scatter<AddInto>(Dense(values), Dense(indices), y, PlaneSize(values.Shape), PlaneSize(shape));
-        return Graph.Record(y, node, [values], (g, s, _) => [GatherPlanes(g, s[0])], indices);
+        return Graph.Record(y, node, [values], Derivatives.GatherPlanes, indices);
     }
 
     /// <summary>Reads each (n, c) plane of <paramref name="source"/> at <paramref name="indices"/>; its gradient scatter-adds back.</summary>
     internal static Tensor GatherPlanes(Tensor source, Tensor indices)
     {
         var y = Tensor.Allocate(indices.Shape, source.DType);
-        Pool.Gather(Dense(source), Dense(indices), y, PlaneSize(source.Shape), PlaneSize(indices.Shape));
+        int plane = PlaneSize(source.Shape);
+        // This is a gather over the flattened planes (max_pool_double_backward), so a bad index fails as gather does.
+        if (Pool.Gather(Dense(source), Dense(indices), y, plane, PlaneSize(indices.Shape)) is { } bad)
+            throw Errors.Runtime($"index {bad} is out of bounds for dimension {source.Dim - 2} with size {plane}");
         var sourceShape = source.Shape;
-        return Graph.Record(y, "GatherBackward0", [source], (g, s, _) => [ScatterAddPlanes(g, s[0], sourceShape, "ScatterAddBackward0")], indices);
+        return Graph.Record(y, Derivatives.GatherBackward0, [source], (sourceShape, Derivatives.ScatterAddBackward0), Derivatives.ScatterAddPlanes, indices);
     }
 }

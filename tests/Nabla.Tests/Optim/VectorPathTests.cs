@@ -8,7 +8,7 @@ namespace Nabla.Tests.Optim;
 /// </summary>
 public class VectorPathTests
 {
-    public static TheoryData<string> Configs() => new() { "adam", "adam-ams-wd", "adamw-max", "adam-small-beta1", "adam-f64" };
+    public static TheoryData<string> Configs() => new() { "adam", "adam-ams-wd", "adamw-max", "adam-small-beta1", "adam-f64", "sgd", "sgd-momentum-wd", "sgd-nesterov-max", "sgd-damp-f64" };
 
     private static Optimizer Make(string config, IEnumerable<Tensor> ps) => config switch
     {
@@ -16,6 +16,10 @@ public class VectorPathTests
         "adam-ams-wd" => new Adam(ps, lr: 0.01, weightDecay: 0.1, amsgrad: true),
         "adamw-max" => new AdamW(ps, lr: 0.01, weightDecay: 0.05, maximize: true),
         "adam-small-beta1" => new Adam(ps, lr: 0.01, betas: (0.3, 0.9)),
+        "sgd" => new SGD(ps, lr: 0.1),
+        "sgd-momentum-wd" => new SGD(ps, lr: 0.1, momentum: 0.9, weightDecay: 0.01),
+        "sgd-nesterov-max" => new SGD(ps, lr: 0.1, momentum: 0.8, nesterov: true, maximize: true),
+        "sgd-damp-f64" => new SGD(ps, lr: 0.1, momentum: 0.7, dampening: 0.2),
         _ => new Adam(ps, lr: 0.01),
     };
 

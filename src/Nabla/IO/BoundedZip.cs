@@ -31,17 +31,18 @@ internal static class BoundedZip
             throw new TensorFileException(source, $"entry {entry.FullName} claims {declared} bytes from {entry.CompressedLength} compressed: a zip bomb or a lie");
         try
         {
-            var buffer = new byte[declared];
+            // Grown as data actually arrives, so a header that lies about the size cannot make us allocate it up front.
             using var s = entry.Open();
-            int read = 0;
-            while (read < buffer.Length)
+            using var output = new MemoryStream((int)Math.Min(declared, 1 << 20));
+            var chunk = new byte[64 * 1024];
+            while (output.Length < declared)
             {
-                int n = s.Read(buffer, read, buffer.Length - read);
-                if (n == 0) throw new TensorFileException(source, $"entry {entry.FullName} is truncated: {read} of {declared} bytes");
-                read += n;
+                int n = s.Read(chunk, 0, (int)Math.Min(chunk.Length, declared - output.Length));
+                if (n == 0) throw new TensorFileException(source, $"entry {entry.FullName} is truncated: {output.Length} of {declared} bytes");
+                output.Write(chunk, 0, n);
             }
             if (s.ReadByte() >= 0) throw new TensorFileException(source, $"entry {entry.FullName} holds more than its declared {declared} bytes");
-            return buffer;
+            return output.Length == output.Capacity ? output.GetBuffer() : output.ToArray();
         }
         catch (InvalidDataException e) { throw new TensorFileException(source, $"corrupt zip entry {entry.FullName} ({e.Message})", e); }
     }

@@ -87,6 +87,20 @@ public class NumPyTests
         Assert.Equal(arrays["labels"].ToArray<long>(), back["labels"].ToArray<long>());
     }
 
+    [Fact]
+    public void ZipEntryLyingAboutItsSizeIsRefusedWithoutAllocatingIt()
+    {
+        var ms = new MemoryStream();
+        NumPy.WriteNpz(ms, new Dictionary<string, Tensor> { ["a"] = Tensor.Ones(4) }, compressed: false);
+        var bytes = ms.ToArray();
+        int central = Enumerable.Range(0, bytes.Length - 4).Last(i => bytes[i] == 0x50 && bytes[i + 1] == 0x4b && bytes[i + 2] == 1 && bytes[i + 3] == 2);
+        BitConverter.GetBytes(0x70000000u).CopyTo(bytes, central + 20); // compressed size
+        BitConverter.GetBytes(0x70000000u).CopyTo(bytes, central + 24); // uncompressed size
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Throws<TensorFileException>(() => NumPy.ReadNpz(new MemoryStream(bytes), "lie.npz"));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20, "the reader allocated what the header claimed");
+    }
+
     [Theory]
     [InlineData("{'descr': '<f2', 'fortran_order': False, 'shape': (2,), }", 4, "dtype '<f2' is not supported")]
     [InlineData("{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", 16, "dtype '|O' is not supported")]

@@ -47,6 +47,10 @@ public class PyTorchCheckpointTests
     [Fact]
     public void ArchiveHasTorchSavesEntries()
     {
+        var bytes = StateDictBytes([new("x", Tensor.Ones(2))]);
+        // The first local header: stored (method 0), no data descriptor (flag bit 3), as PyTorch's writer produces.
+        Assert.Equal(0, BitConverter.ToUInt16(bytes, 8));
+        Assert.Equal(0, BitConverter.ToUInt16(bytes, 6) & 8);
         using var zip = new ZipArchive(new MemoryStream(StateDictBytes([new("x", Tensor.Ones(2))])));
         Assert.Equal(["archive/data.pkl", "archive/byteorder", "archive/data/0", "archive/version"], zip.Entries.Select(e => e.FullName));
         using var r = new StreamReader(zip.GetEntry("archive/byteorder")!.Open());

@@ -148,7 +148,7 @@ public static partial class OpTable
 
     // ----- the table -----
 
-    public static readonly OpInfo[] Ops = Build().Concat(BuildIndexing()).Concat(BuildPooling()).Concat(BuildConvolution()).Concat(BuildFold()).Concat(BuildPooling3d()).Concat(BuildEmbedding()).Concat(BuildUpsampling()).Concat(BuildRandom()).ToArray();
+    public static readonly OpInfo[] Ops = Build().Concat(BuildIndexing()).Concat(BuildPooling()).Concat(BuildConvolution()).Concat(BuildFold()).Concat(BuildPooling3d()).Concat(BuildEmbedding()).Concat(BuildEmbeddingBag()).Concat(BuildUpsampling()).Concat(BuildRandom()).ToArray();
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);
 

@@ -148,7 +148,23 @@ public static partial class OpTable
 
     // ----- the table -----
 
-    public static readonly OpInfo[] Ops = Build().Concat(BuildIndexing()).Concat(BuildPooling()).Concat(BuildConvolution()).Concat(BuildFold()).Concat(BuildPooling3d()).Concat(BuildEmbedding()).Concat(BuildEmbeddingBag()).Concat(BuildUpsampling()).Concat(BuildRandom()).ToArray();
+    public static readonly OpInfo[] Ops =
+    [
+        .. Build(),
+        .. BuildIndexing(),
+        .. BuildPooling(),
+        .. BuildConvolution(),
+        .. BuildFold(),
+        .. BuildPooling3d(),
+        .. BuildEmbedding(),
+        .. BuildEmbeddingBag(),
+        .. BuildUpsampling(),
+        .. BuildRandom(),
+        .. BuildBadInput(),
+        .. BuildLoss(),
+        .. BuildNormalization(),
+        .. BuildDropout(),
+    ];
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);
 

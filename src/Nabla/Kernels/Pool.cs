@@ -103,8 +103,16 @@ internal static class Pool
         DTypeDispatch.Run(grad.DType, new AvgBackwardKernel(grad, plan, gradInput));
 
     /// <summary><c>dst[p, i] = src[p, indices[p, i]]</c> with planes of <paramref name="srcPlane"/> and <paramref name="dstPlane"/> elements.</summary>
-    public static void Gather(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane) =>
-        DTypeDispatch.Run(src.DType, new GatherKernel(src, indices, dst, srcPlane, dstPlane));
+    /// <summary>
+    /// <c>dst[p, i] = src[p, indices[p, i]]</c> per plane. An index outside the source plane reads nothing; the first such
+    /// index (in plane order) is returned, else null.
+    /// </summary>
+    public static long? Gather(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane)
+    {
+        var invalid = new long?[Planes(dst, dstPlane)];
+        DTypeDispatch.Run(src.DType, new GatherKernel(src, indices, dst, srcPlane, dstPlane, invalid));
+        return invalid.FirstOrDefault(v => v is not null);
+    }
 
     /// <summary>
     /// <c>dst[p, indices[p, i]] = TC(dst[..], src[p, i])</c>, serially within a plane. Indices outside the plane are skipped;
@@ -229,16 +237,20 @@ internal static class Pool
 
     // ---- index kernels (max-pool backward, its double backward, max-unpool) ----------------------------------
 
-    private readonly struct GatherKernel(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane) : INumericKernel
+    private readonly struct GatherKernel(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane, long?[] invalid) : INumericKernel
     {
         public void Run<T>() where T : unmanaged, INumber<T>
         {
-            var (s, idx, d) = (src.Data<T>(), indices.Data<long>(), dst.Data<T>());
+            var (s, idx, d, bad) = (src.Data<T>(), indices.Data<long>(), dst.Data<T>(), invalid);
             int sOffset = src.StorageOffset, iOffset = indices.StorageOffset, sp = srcPlane, dp = dstPlane;
             ForPlanes(Planes(dst, dp), dp, c =>
             {
                 for (int i = 0; i < dp; i++)
-                    d[c * dp + i] = s[sOffset + c * sp + (int)idx[iOffset + c * dp + i]];
+                {
+                    long at = idx[iOffset + c * dp + i];
+                    if ((ulong)at >= (ulong)sp) { bad[c] ??= at; continue; }
+                    d[c * dp + i] = s[sOffset + c * sp + (int)at];
+                }
             });
         }
     }

@@ -16,6 +16,8 @@ public static partial class F
         bool scaleGradByFreq = false, EmbeddingBagMode mode = EmbeddingBagMode.Mean, Tensor? perSampleWeights = null,
         bool includeLastOffset = false, int? paddingIdx = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         if (perSampleWeights is not null && !input.Sizes.SequenceEqual(perSampleWeights.Sizes))
             throw Errors.Runtime($"embedding_bag: If per_sample_weights ({ShapeText(perSampleWeights)}) is not None, then it must have the same shape as the input ({ShapeText(input)})");
         Errors.Check(weight.Dim == 2, $"weight has to be a 2D Tensor, but got Tensor of dimension {weight.Dim}");

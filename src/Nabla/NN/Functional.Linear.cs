@@ -13,6 +13,8 @@ public static partial class F
     /// <exception cref="ArgumentException">0-d operands, mismatched features or dtypes, with libtorch's messages.</exception>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         Errors.Check(input.Dim != 0 && weight.Dim != 0,
             $"both arguments to linear need to be at least 1D, but they are {input.Dim}D and {weight.Dim}D");
         Errors.Check(input.DType == weight.DType,
@@ -61,7 +63,7 @@ public static partial class F
         Kernels.Copy.Into(self.Detach(), y);
         if (y.Numel > 0 && m > 0)
             Kernels.Matmul.Run(mat1.Detach().Contiguous(), mat2.Detach().Contiguous(), y, 1, n, m, p);
-        return Graph.Record(y, "AddmmBackward0", [self, mat1, mat2], ConvolutionDerivatives.Addmm, mat1, mat2);
+        return Graph.Record(y, ConvolutionDerivatives.AddmmBackward0, [self, mat1, mat2], ConvolutionDerivatives.Addmm, mat1, mat2);
     }
 
     /// <summary>expand's check: each size of <paramref name="t"/>, aligned from the right, is 1 or the target's.</summary>

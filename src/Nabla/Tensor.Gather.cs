@@ -12,7 +12,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(index);
         int d = Errors.WrapDim(dim, Dim);
-        var y = Allocate(index.Shape, DType);
+        var y = AllocateForOutput(index.Shape, DType); // the kernel writes every element
         // An empty index skips every check (even its dtype) and gives an empty result.
         if (index.Numel > 0)
         {
@@ -406,7 +406,7 @@ public sealed partial class Tensor
         Errors.Check(mask.DType == DType.Bool, "masked_select: expected BoolTensor for mask");
         var shape = Shapes.Broadcast(mask.Sizes, Sizes);
         var positions = MaskPositions(mask, shape);
-        var y = Allocate([positions.Numel], DType);
+        var y = AllocateForOutput([positions.Numel], DType);
         IndexAlongDim.Gather(Detach().Expand(shape).Flat(), 0, positions, y);
         return Graph.Record(y, Derivatives.MaskedSelectBackward0, [this], shape,
             static (g, s, _, shape) => [Zeros(shape, g.DType).MaskedScatter(s[0], g)], mask);

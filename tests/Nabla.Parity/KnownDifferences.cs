@@ -57,6 +57,15 @@ public static class KnownDifferences
         new("nn.functional.group_norm", "", "grad", "B60: float32 group_norm gradients over ill-conditioned groups (two elements, or all-equal values from an expanded input, so the variance is 0 or tiny next to eps) differ after cancellation: libtorch sums its statistics and per-channel sums in float32 in its own order, Nabla in float64 (float64 matches). E.g. F.GroupNorm(x[2,4], 2) on a sliced float32 x (NABLA_PARITY_SEED=20261126)", [DType.Float32]),
         new("nn.functional.group_norm", "", "values", "B60: (same) float32 group_norm of an expanded input whose groups hold equal values: libtorch's float32 mean differs from the values by an ulp, so its output is that ulp times rstd = 1/sqrt(eps); Nabla's mean is exact, its output exactly the bias (NABLA_PARITY_SEED=5 NABLA_PARITY_ITERATIONS=6)", [DType.Float32]),
         new("nn.functional.layer_norm", "", "grad", "B60: (same) float32 layer_norm gradients over two-element rows: cancellation, libtorch's float32 sums vs Nabla's (NABLA_PARITY_SEED=5 NABLA_PARITY_ITERATIONS=6)", [DType.Float32]),
+
+        // Activations on infinities and NaN, where libtorch's vectorised and scalar kernel paths disagree with each other
+        new("nn.functional.elu", "", "grad", "B61: elu / selu / celu backward at x = ±inf (Edge samples): libtorch's vectorised kernel gives NaN, Nabla the limit of the formula (0 or g * scale), as libtorch's own scalar path does (NABLA_PARITY_SEED=20261126)"),
+        new("nn.functional.selu", "", "grad", "B61: (same) selu backward at x = ±inf"),
+        new("nn.functional.celu", "", "grad", "B61: (same) celu backward at x = ±inf"),
+        new("nn.functional.mish", "", "values", "B61: mish(+inf): libtorch NaN, Nabla +inf (x * tanh(softplus(x)) = inf * 1)"),
+        new("nn.functional.hardshrink", "", "grad", "B61: hardshrink backward at NaN: libtorch's vectorised path gives 0, its scalar tail path the gradient; Nabla always 0"),
+        new("nn.functional.softshrink", "", "grad", "B61: (same) softshrink backward at NaN"),
+        new("nn.functional.relu6", "", "grad", "B61: (same) relu6 (hardtanh) backward at NaN: libtorch gives 0 on its vectorised path and the gradient on its scalar tail, depending on the element's position; Nabla always 0"),
     ];
 
     public static Entry? Match(Failure f) =>

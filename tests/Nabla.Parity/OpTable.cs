@@ -153,9 +153,9 @@ public static partial class OpTable
         .. Build(),
         .. BuildIndexing(),
         .. BuildPooling(),
+        .. BuildPooling3d(),
         .. BuildConvolution(),
         .. BuildFold(),
-        .. BuildPooling3d(),
         .. BuildEmbedding(),
         .. BuildEmbeddingBag(),
         .. BuildUpsampling(),
@@ -164,6 +164,8 @@ public static partial class OpTable
         .. BuildLoss(),
         .. BuildNormalization(),
         .. BuildDropout(),
+        .. BuildPointwiseMath(),
+        .. BuildActivation(),
     ];
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);

@@ -64,3 +64,62 @@ public static partial class OpTable
             Floats, BilinearSamples);
     }
 }
+
+/// <summary>
+/// embedding_bag through TorchScript's torch.embedding_bag. Inputs (weight, indices[, offsets][, per_sample_weights]);
+/// P.Mode = sum/mean/max, P.Flag = include_last_offset, P.N = padding_idx (-1 none), P.Dim = 1 when offsets are given,
+/// P.Keep = per_sample_weights given.
+/// </summary>
+public static partial class OpTable
+{
+    // torch.embedding_bag wraps a negative padding_idx (-1 is the last row): "no padding" must be None, hence the n* variants
+    private const string EmbeddingBagScript =
+        "def f(w: Tensor, i: Tensor, o: Tensor, mode: int, last: bool, pad: int):\n    return torch.embedding_bag(w, i, o, False, mode, False, None, last, pad)[0]\n"
+        + "def nf(w: Tensor, i: Tensor, o: Tensor, mode: int, last: bool):\n    return torch.embedding_bag(w, i, o, False, mode, False, None, last, None)[0]\n"
+        + "def fw(w: Tensor, i: Tensor, o: Tensor, psw: Tensor, last: bool, pad: int):\n    return torch.embedding_bag(w, i, o, False, 0, False, psw, last, pad)[0]\n"
+        + "def nfw(w: Tensor, i: Tensor, o: Tensor, psw: Tensor, last: bool):\n    return torch.embedding_bag(w, i, o, False, 0, False, psw, last, None)[0]\n";
+
+    private static IEnumerable<Sample> EmbeddingBagSamples(Gen g, DType dt)
+    {
+        foreach (var mode in new[] { "sum", "mean", "max" })
+            for (int k = 0; k < 4; k++)
+            {
+                int n = g.Int(1, 6), d = g.Int(1, 4), len = g.Int(0, 7);
+                bool flat = g.Coin(0.7), last = flat && g.Coin(0.4);
+                var values = Enumerable.Range(0, flat ? len : 2 * Math.Max(len / 2, 1)).Select(_ => (double)g.Int(0, n)).ToArray();
+                var inputs = new List<InputSpec> { g.Input(dt, [n, d], g.Pick("contiguous", "transposed")) };
+                if (flat)
+                {
+                    var cuts = Enumerable.Range(0, g.Int(1, 4)).Select(_ => (double)g.Int(0, values.Length + 1)).Append(0).OrderBy(v => v).ToList();
+                    if (last) cuts.Add(values.Length);
+                    inputs.Add(new InputSpec(DType.Int64, [values.Length], values, [], false));
+                    inputs.Add(new InputSpec(DType.Int64, [cuts.Count], [.. cuts], [], false));
+                }
+                else inputs.Add(new InputSpec(DType.Int64, [2, values.Length / 2], values, [], false));
+                bool weighted = mode == "sum" && g.Coin(0.4);
+                if (weighted) inputs.Add(g.Input(dt, inputs[1].Shape));
+                yield return new Sample($"{mode}/{(flat ? "offsets" : "2d")}{(last ? "/last" : "")}{(weighted ? "/weighted" : "")}", [.. inputs],
+                    new P { Mode = mode, Flag = last, N = g.Coin(0.3) ? g.Int(0, n) : -1, Dim = flat ? 1 : 0, Keep = weighted });
+            }
+    }
+
+    private static NN.EmbeddingBagMode BagMode(P p) => p.Mode switch { "sum" => NN.EmbeddingBagMode.Sum, "mean" => NN.EmbeddingBagMode.Mean, _ => NN.EmbeddingBagMode.Max };
+
+    private static IEnumerable<OpInfo> BuildEmbeddingBag()
+    {
+        yield return new("nn.functional.embedding_bag",
+            (x, p) => A(F.EmbeddingBag(x[1], x[0], p.Dim == 1 ? x[2] : null, mode: BagMode(p), perSampleWeights: p.Keep ? x[^1] : null,
+                includeLastOffset: p.Flag, paddingIdx: p.N >= 0 ? p.N : null)),
+            (x, p) =>
+            {
+                var offsets = p.Dim == 1 ? x[2] : torch.arange(0L, x[1].numel(), Math.Max(x[1].shape[1], 1L), torch.int64);
+                var input = x[1].reshape(-1);
+                long mode = p.Mode == "sum" ? 0 : p.Mode == "mean" ? 1 : 2;
+                object[] pad = p.N >= 0 ? [(long)p.N] : [];
+                string prefix = p.N >= 0 ? "" : "n";
+                return A(p.Keep ? Script(EmbeddingBagScript, prefix + "fw", [x[0], input, offsets, x[^1].reshape(-1), p.Flag, .. pad])
+                    : Script(EmbeddingBagScript, prefix + "f", [x[0], input, offsets, mode, p.Flag, .. pad]));
+            },
+            Floats, EmbeddingBagSamples);
+    }
+}

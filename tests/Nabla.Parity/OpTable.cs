@@ -157,6 +157,7 @@ public static partial class OpTable
         .. BuildConvolution(),
         .. BuildFold(),
         .. BuildEmbedding(),
+        .. BuildEmbeddingBag(),
         .. BuildUpsampling(),
         .. BuildRandom(),
         .. BuildBadInput(),

@@ -83,3 +83,50 @@ public class EmbeddingTests
         }
     }
 }
+
+/// <summary>embedding_bag: bag boundaries, modes, padding, per-sample weights, node name and GradCheck.</summary>
+public class EmbeddingBagTests
+{
+    private static readonly Tensor Table = Tensor.From(new double[,] { { 1, -1 }, { 2, 5 }, { 4, 0 } });
+
+    [Fact]
+    public void BagsFollowTheOffsets()
+    {
+        var input = Tensor.From(new long[] { 0, 1, 2, 1 });
+        var offsets = Tensor.From(new long[] { 0, 2, 2 });
+        Assert.Equal(new double[] { 3, 4, 0, 0, 6, 5 }, F.EmbeddingBag(input, Table, offsets, mode: EmbeddingBagMode.Sum).ToArray<double>());
+        Assert.Equal(new double[] { 1.5, 2, 0, 0, 3, 2.5 }, F.EmbeddingBag(input, Table, offsets).ToArray<double>());
+        Assert.Equal(new double[] { 2, 5, 0, 0, 4, 5 }, F.EmbeddingBag(input, Table, offsets, mode: EmbeddingBagMode.Max).ToArray<double>());
+        // include_last_offset: the last offset closes the last bag
+        Assert.Equal(new double[] { 3, 4, 4, 0 },
+            F.EmbeddingBag(input, Table, Tensor.From(new long[] { 0, 2, 3 }), mode: EmbeddingBagMode.Sum, includeLastOffset: true).ToArray<double>());
+        // 2-D input: each row is a bag; padding entries are left out of the mean
+        Assert.Equal(new double[] { 1, -1, 2, 5 }, F.EmbeddingBag(Tensor.From(new long[,] { { 0, 2 }, { 1, 2 } }), Table, paddingIdx: 2).ToArray<double>());
+        Assert.Equal(new double[] { 3, 2.5 }, F.EmbeddingBag(Tensor.From(new long[,] { { 1, 2 } }), Table).ToArray<double>());
+    }
+
+    [Fact]
+    public void ChecksAsPyTorch()
+    {
+        Assert.Equal("offsets has to be a 1D Tensor but got None",
+            Assert.Throws<ArgumentException>(() => F.EmbeddingBag(Tensor.From(new long[] { 0 }), Table)).Message);
+        Assert.StartsWith("embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='mean')",
+            Assert.Throws<NotSupportedException>(() => F.EmbeddingBag(Tensor.From(new long[,] { { 0 } }), Table, perSampleWeights: Tensor.Ones([1, 1], DType.Float64))).Message);
+        Assert.Equal("max mode does not support scaling the gradient by the frequency",
+            Assert.Throws<ArgumentException>(() => F.EmbeddingBag(Tensor.From(new long[,] { { 0 } }), Table, mode: EmbeddingBagMode.Max, scaleGradByFreq: true)).Message);
+    }
+
+    [Fact]
+    public void Gradients()
+    {
+        var input = Tensor.From(new long[] { 0, 2, 2, 3, 1 });
+        var offsets = Tensor.From(new long[] { 0, 1, 1, 3 });
+        foreach (var strided in new[] { false, true })
+            foreach (var mode in new[] { EmbeddingBagMode.Sum, EmbeddingBagMode.Mean, EmbeddingBagMode.Max })
+                Assert.True(GradCheck.Check(x => [F.EmbeddingBag(input, x[0], offsets, mode: mode)], [ConvolutionTests.Leaf([4, 3], strided, 1)]));
+        var psw = ConvolutionTests.Leaf([5], false, 2);
+        Assert.True(GradCheck.Check(x => [F.EmbeddingBag(input, x[0], offsets, mode: EmbeddingBagMode.Sum, perSampleWeights: x[1])],
+            [ConvolutionTests.Leaf([4, 3], false, 3), psw]));
+        Assert.Equal("EmbeddingBagBackward0", F.EmbeddingBag(input, psw.Detach().Reshape(5, 1).RequiresGrad_(), offsets).GradFn!.Name);
+    }
+}

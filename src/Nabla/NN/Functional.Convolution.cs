@@ -67,6 +67,7 @@ public static partial class F
     private static Tensor ConvNd(string op, int dims, Tensor input, Tensor weight, Tensor? bias, int[]? stride, int[]? padding,
         int[]? dilation, int groups)
     {
+        ArgumentNullException.ThrowIfNull(weight);
         var batched = Batchify(op, dims, input, bias);
         var y = ConvolutionChecked(batched, weight, bias, stride ?? [1], padding ?? [0], dilation ?? [1], false, [0], groups);
         return input.Dim == dims + 1 ? y.Squeeze(0) : y;
@@ -76,6 +77,7 @@ public static partial class F
     private static Tensor ConvNd(string op, int dims, Tensor input, Tensor weight, Tensor? bias, int[]? stride, ConvPadding padding,
         int[]? dilation, int groups)
     {
+        ArgumentNullException.ThrowIfNull(weight);
         if (padding == ConvPadding.Valid) return ConvNd(op, dims, input, weight, bias, stride, [0], dilation, groups);
         var batched = Batchify(op, dims, input, bias);
         stride ??= [1];
@@ -108,6 +110,8 @@ public static partial class F
     private static Tensor ConvTransposeNd(string op, int dims, Tensor input, Tensor weight, Tensor? bias, int[]? stride, int[]? padding,
         int[]? outputPadding, int groups, int[]? dilation)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         var batched = Batchify(op, dims, input, null); // no bias dtype check: the transposed kernels check or cast it
         var y = ConvolutionChecked(batched, weight, bias, stride ?? [1], padding ?? [0], dilation ?? [1], true, outputPadding ?? [0], groups);
         return input.Dim == dims + 1 ? y.Squeeze(0) : y;
@@ -116,6 +120,7 @@ public static partial class F
     /// <summary>The bias dtype check and batchify of ATen's conv entry points: an unbatched input gains a batch dim of 1.</summary>
     private static Tensor Batchify(string op, int dims, Tensor input, Tensor? bias)
     {
+        ArgumentNullException.ThrowIfNull(input);
         Errors.Check(bias is null || bias.DType == input.DType,
             $"Input type ({input.DType.TypeMetaName()}) and bias type ({bias?.DType.TypeMetaName()}) should be the same");
         Errors.Check(input.Dim == dims + 1 || input.Dim == dims + 2,

@@ -16,6 +16,8 @@ public static partial class F
     public static Tensor Embedding(Tensor input, Tensor weight, int? paddingIdx = null, double? maxNorm = null, double normType = 2.0,
         bool scaleGradByFreq = false)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         int pad = -1;
         if (paddingIdx is { } p)
         {
@@ -65,6 +67,9 @@ public static partial class F
     /// <exception cref="ArgumentException">Mismatched batch dims or feature sizes, with libtorch's messages.</exception>
     public static Tensor Bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias = null)
     {
+        ArgumentNullException.ThrowIfNull(input1);
+        ArgumentNullException.ThrowIfNull(input2);
+        ArgumentNullException.ThrowIfNull(weight);
         Errors.Check(input1.Dim == input2.Dim, $"bilinear(): input dimensions do not match: got {input1.Dim} and {input2.Dim}");
         for (int i = 0; i < input1.Dim - 1; i++)
             Errors.Check(input1.Size(i) == input2.Size(i), $"bilinear(): input batch dimensions do not match at dim {i}: got {input1.Size(i)} and {input2.Size(i)}");

@@ -13,6 +13,8 @@ public static partial class F
     /// <exception cref="ArgumentException">Bad sizes or arguments, with im2col's messages.</exception>
     public static Tensor Unfold(Tensor input, int[] kernelSize, int[]? dilation = null, int[]? padding = null, int[]? stride = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
         var k = Pair(kernelSize, "unfold: kernel_size must either be a single int, or a tuple of two ints");
         var d = Pair(dilation ?? [1], "unfold: dilation must either be a single int, or a tuple of two ints");
         var p = Pair(padding ?? [0], "unfold: padding must either be a single int, or a tuple of two ints");
@@ -36,6 +38,9 @@ public static partial class F
     /// <exception cref="ArgumentException">Bad sizes or arguments, with col2im's messages.</exception>
     public static Tensor Fold(Tensor input, int[] outputSize, int[] kernelSize, int[]? dilation = null, int[]? padding = null, int[]? stride = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputSize);
+        ArgumentNullException.ThrowIfNull(kernelSize);
         var o = Pair(outputSize, "fold: output_size must either be a single int, or a tuple of two ints");
         var k = Pair(kernelSize, "fold: kernel_size must either be a single int, or a tuple of two ints");
         var d = Pair(dilation ?? [1], "fold: dilation must either be a single int, or a tuple of two ints");

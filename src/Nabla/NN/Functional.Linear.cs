@@ -13,6 +13,8 @@ public static partial class F
     /// <exception cref="ArgumentException">0-d operands, mismatched features or dtypes, with libtorch's messages.</exception>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         Errors.Check(input.Dim != 0 && weight.Dim != 0,
             $"both arguments to linear need to be at least 1D, but they are {input.Dim}D and {weight.Dim}D");
         Errors.Check(input.DType == weight.DType,

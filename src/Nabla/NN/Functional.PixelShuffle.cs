@@ -11,6 +11,7 @@ public static partial class F
     /// <exception cref="ArgumentException">Fewer than 3 dims, a non-positive factor or channels not divisible by r², with libtorch's messages.</exception>
     public static Tensor PixelShuffle(Tensor input, int upscaleFactor)
     {
+        ArgumentNullException.ThrowIfNull(input);
         Errors.Check(input.Dim >= 3, $"pixel_shuffle expects input to have at least 3 dimensions, but got input with {input.Dim} dimension(s)");
         Errors.Check(upscaleFactor > 0, $"pixel_shuffle expects a positive upscale_factor, but got {upscaleFactor}");
         int r = upscaleFactor, c = input.Size(-3);
@@ -29,6 +30,7 @@ public static partial class F
     /// <exception cref="ArgumentException">Fewer than 3 dims, a non-positive factor or sizes not divisible by r, with libtorch's messages.</exception>
     public static Tensor PixelUnshuffle(Tensor input, int downscaleFactor)
     {
+        ArgumentNullException.ThrowIfNull(input);
         Errors.Check(input.Dim >= 3, $"pixel_unshuffle expects input to have at least 3 dimensions, but got input with {input.Dim} dimension(s)");
         Errors.Check(downscaleFactor > 0, $"pixel_unshuffle expects a positive downscale_factor, but got {downscaleFactor}");
         int r = downscaleFactor, h = input.Size(-2), w = input.Size(-1);

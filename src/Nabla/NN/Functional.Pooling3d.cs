@@ -22,6 +22,8 @@ public static partial class F
     public static (Tensor Output, Tensor Indices) MaxPool3dWithIndices(Tensor input, int[] kernelSize, int[]? stride = null, int[]? padding = null,
         int[]? dilation = null, bool ceilMode = false)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
         var k = Triple(kernelSize, "max_pool3d: kernel_size must either be a single int, or a tuple of three ints");
         var s = stride is null || stride.Length == 0 ? k : Triple(stride, "max_pool3d: stride must either be omitted, a single int, or a tuple of three ints");
         var p = Triple(padding ?? [0], "max_pool3d: padding must either be a single int, or a tuple of three ints");
@@ -40,6 +42,8 @@ public static partial class F
     public static Tensor AvgPool3d(Tensor input, int[] kernelSize, int[]? stride = null, int[]? padding = null, bool ceilMode = false,
         bool countIncludePad = true, int? divisorOverride = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
         var k = Triple(kernelSize, "avg_pool3d: kernel_size must be a single int, or a tuple of three ints");
         var s = stride is null || stride.Length == 0 ? k : Triple(stride, "avg_pool3d: stride must be omitted, a single int, or a tuple of three ints");
         var p = Triple(padding ?? [0], "avg_pool3d: padding must be a single int, or a tuple of three ints");
@@ -58,6 +62,8 @@ public static partial class F
     /// <exception cref="ArgumentException">Bad sizes, with libtorch's messages.</exception>
     public static Tensor AdaptiveAvgPool3d(Tensor input, int?[] outputSize)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputSize);
         var size = ResolveOutputSize(input, outputSize);
         Errors.Check(size.Length == 3, "adaptive_avg_pool3d: output_size must be 3");
         Errors.Check(size.All(v => v >= 0),
@@ -81,6 +87,8 @@ public static partial class F
     /// <exception cref="ArgumentException">Bad sizes, with libtorch's messages.</exception>
     public static (Tensor Output, Tensor Indices) AdaptiveMaxPool3dWithIndices(Tensor input, int?[] outputSize)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputSize);
         var size = ResolveOutputSize(input, outputSize);
         Errors.Check(input.Dim is 4 or 5, $"adaptive_max_pool3d(): Expected 4D or 5D tensor, but got: {Errors.Shape(input.Sizes)}");
         CheckNonBatchDimsNonEmpty("adaptive_max_pool3d", input);
@@ -96,6 +104,8 @@ public static partial class F
     /// <exception cref="ArgumentException">Bad sizes or indices, with libtorch's messages.</exception>
     public static Tensor MaxUnpool1d(Tensor input, Tensor indices, int kernelSize, int? stride = null, int padding = 0, int[]? outputSize = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
         int s = stride ?? kernelSize;
         var size = UnpoolOutputSize(input, [kernelSize], [s], [padding], outputSize);
         var x = input.Unsqueeze(-1);
@@ -111,6 +121,9 @@ public static partial class F
     /// <exception cref="ArgumentException">Bad sizes or indices, with libtorch's messages.</exception>
     public static Tensor MaxUnpool3d(Tensor input, Tensor indices, int[] kernelSize, int[]? stride = null, int[]? padding = null, int[]? outputSize = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(kernelSize);
         var k = Triple(kernelSize, "max_unpool3d: kernel_size must either be a single int, or a tuple of three ints");
         var s = stride is null ? k : Triple(stride, "max_unpool3d: stride must either be omitted, a single int, or a tuple of three ints");
         var p = Triple(padding ?? [0], "max_unpool3d: padding must either be a single int, or a tuple of three ints");
@@ -133,6 +146,7 @@ public static partial class F
     /// <exception cref="ArgumentException">Bad sizes or arguments, from avg_pool1d.</exception>
     public static Tensor LpPool1d(Tensor input, double normType, int kernelSize, int? stride = null, bool ceilMode = false)
     {
+        ArgumentNullException.ThrowIfNull(input);
         var y = AvgPool1d(input.Pow(normType), kernelSize, stride, 0, ceilMode);
         return (y.Sign() * y.Abs().Relu()).Mul(kernelSize).Pow(1.0 / normType);
     }
@@ -141,6 +155,8 @@ public static partial class F
     /// <exception cref="ArgumentException">Bad sizes or arguments, from avg_pool2d.</exception>
     public static Tensor LpPool2d(Tensor input, double normType, int[] kernelSize, int[]? stride = null, bool ceilMode = false)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
         var k = Pair(kernelSize, "lp_pool2d: kernel_size must either be a single int, or a tuple of two ints");
         var y = AvgPool2d(input.Pow(normType), kernelSize, stride, [0], ceilMode);
         return (y.Sign() * y.Abs().Relu()).Mul(k[0] * k[1]).Pow(1.0 / normType);

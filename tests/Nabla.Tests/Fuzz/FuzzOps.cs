@@ -335,6 +335,53 @@ public static partial class FuzzOps
             2 => F.AdaptiveMaxPool1d(X(g), g.Size()),
             _ => F.AdaptiveMaxPool1dWithIndices(X(g), g.Size()).Output,
         });
+        // nn-conv: linear, convolution, folding, 3-d pooling, embeddings, pixel shuffle
+        Tensor? OptX(FuzzGen g) => g.Coin(0.4) ? null : X(g);
+        yield return new("F.Linear", g => F.Linear(X(g), X(g), OptX(g)));
+        yield return new("F.Conv1d/Conv2d/Conv3d", g => g.Int(0, 4) switch
+        {
+            0 => F.Conv1d(X(g), X(g), OptX(g), OptK(g), OptK(g), OptK(g), g.Pick(1, 2, 0)),
+            1 => F.Conv2d(X(g), X(g), OptX(g), OptK(g), OptK(g), OptK(g), g.Pick(1, 2, 0)),
+            2 => F.Conv3d(X(g), X(g), OptX(g), OptK(g), OptK(g), OptK(g), g.Pick(1, 2)),
+            _ => F.Conv2d(X(g), X(g), OptX(g), OptK(g), g.Coin() ? ConvPadding.Same : ConvPadding.Valid, OptK(g), g.Pick(1, 2)),
+        });
+        yield return new("F.ConvTranspose1d/ConvTranspose2d/ConvTranspose3d", g => g.Int(0, 3) switch
+        {
+            0 => F.ConvTranspose1d(X(g), X(g), OptX(g), OptK(g), OptK(g), OptK(g), g.Pick(1, 2, 0), OptK(g)),
+            1 => F.ConvTranspose2d(X(g), X(g), OptX(g), OptK(g), OptK(g), OptK(g), g.Pick(1, 2, 0), OptK(g)),
+            _ => F.ConvTranspose3d(X(g), X(g), OptX(g), OptK(g), OptK(g), OptK(g), g.Pick(1, 2), OptK(g)),
+        });
+        yield return new("F.Unfold/Fold", g => g.Coin() ? F.Unfold(X(g), K(g), OptK(g), OptK(g), OptK(g)) : F.Fold(X(g), K(g), K(g), OptK(g), OptK(g), OptK(g)));
+        yield return new("F.MaxPool3d/MaxPool3dWithIndices/AvgPool3d", g => g.Int(0, 3) switch
+        {
+            0 => F.MaxPool3d(X(g), K(g), OptK(g), OptK(g), OptK(g), g.Bool()),
+            1 => F.MaxPool3dWithIndices(X(g), K(g), OptK(g), OptK(g), OptK(g), g.Bool()).Indices,
+            _ => F.AvgPool3d(X(g), K(g), OptK(g), OptK(g), g.Bool(), g.Bool(), g.Coin(0.8) ? null : g.Size()),
+        });
+        yield return new("F.AdaptiveAvgPool3d/AdaptiveMaxPool3d/AdaptiveMaxPool3dWithIndices", g => g.Int(0, 3) switch
+        {
+            0 => F.AdaptiveAvgPool3d(X(g), g.Sizes(g.Pick(3, 3, 2)).Select(s => g.Coin(0.2) ? (int?)null : s).ToArray()),
+            1 => F.AdaptiveMaxPool3d(X(g), g.Sizes(g.Pick(3, 3, 1)).Select(s => g.Coin(0.2) ? (int?)null : s).ToArray()),
+            _ => F.AdaptiveMaxPool3dWithIndices(X(g), g.Sizes(3).Select(s => (int?)s).ToArray()).Indices,
+        });
+        yield return new("F.MaxUnpool1d/MaxUnpool3d", g =>
+        {
+            var x = X(g);
+            return g.Coin() ? F.MaxUnpool1d(x, g.Index(9, x.Shape)!, g.Size(), g.Coin() ? null : g.Size(), g.Size(), g.Coin(0.6) ? null : g.Sizes(g.Pick(1, 3, 2)))
+                : F.MaxUnpool3d(x, g.Index(9, x.Shape)!, K(g), OptK(g), OptK(g), g.Coin(0.6) ? null : g.Sizes(g.Pick(3, 5, 2)));
+        });
+        yield return new("F.LpPool1d/LpPool2d", g => g.Coin() ? F.LpPool1d(X(g), g.Pick(1.0, 2.0, 0.0), g.Size(), g.Coin() ? null : g.Size(), g.Bool())
+            : F.LpPool2d(X(g), g.Pick(1.0, 2.0, 3.0), K(g), OptK(g), g.Bool()));
+        yield return new("F.Embedding/EmbeddingBag", g =>
+        {
+            var w = X(g);
+            var i = g.Index(9, g.Shape())!;
+            return g.Coin() ? F.Embedding(i, w, g.Coin() ? null : g.Pick(0, -1, 5), g.Coin(0.7) ? null : 1.0, 2, g.Bool())
+                : F.EmbeddingBag(i, w, g.Coin() ? null : g.Index(9, g.Shape())!, null, 2, g.Bool(), g.Pick(EmbeddingBagMode.Sum, EmbeddingBagMode.Mean, EmbeddingBagMode.Max),
+                    g.Coin(0.8) ? null : X(g), g.Bool(), g.Coin() ? null : g.Pick(0, -1));
+        });
+        yield return new("F.Bilinear", g => F.Bilinear(X(g), X(g), X(g), OptX(g)));
+        yield return new("F.PixelShuffle/PixelUnshuffle", g => g.Coin() ? F.PixelShuffle(X(g), g.Pick(1, 2, 0, -1)) : F.PixelUnshuffle(X(g), g.Pick(1, 2, 0)));
     }
 
     private static IEnumerable<FuzzOp> AutogradOps()

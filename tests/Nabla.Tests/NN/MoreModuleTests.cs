@@ -38,6 +38,12 @@ public class MoreModuleTests
         Same(F.BinaryCrossEntropyWithLogits(a, b, posWeight: pos), new BCEWithLogitsLoss(posWeight: pos).Call(a, b));
         Same(F.KlDiv(a.Log(), b, KlDivReduction.BatchMean), new KLDivLoss(KlDivReduction.BatchMean).Call(a.Log(), b));
         Assert.Equal(["pos_weight"], new BCEWithLogitsLoss(posWeight: pos).StateDict().Keys);
+        var y = Tensor.From(new float[] { 1, -1, 1 });
+        var r1 = Tensor.Rand(3);
+        var r2 = Tensor.Rand(3);
+        Same(F.MarginRankingLoss(r1, r2, y, 0.1), new MarginRankingLoss(0.1).Call(r1, r2, y));
+        Same(F.CosineEmbeddingLoss(a, b, y, 0.2), new CosineEmbeddingLoss(0.2).Call(a, b, y));
+        Same(F.TripletMarginLoss(a, b, a.Flip(0), swap: true), new TripletMarginLoss(swap: true).Call(a, b, a.Flip(0)));
     }
 
     [Fact]

@@ -137,3 +137,44 @@ public class KLDivLoss(KlDivReduction reduction = KlDivReduction.Mean, bool logT
     /// <summary>F.kl_div(input, target, reduction, log_target).</summary>
     public override Tensor Forward(Tensor input1, Tensor input2) => F.KlDiv(input1, input2, Reduction, LogTarget);
 }
+
+/// <summary>torch.nn.MarginRankingLoss: max(0, −y·(x₁ − x₂) + margin).</summary>
+public class MarginRankingLoss(double margin = 0.0, Reduction reduction = Reduction.Mean) : Module<Tensor, Tensor, Tensor, Tensor>
+{
+    /// <summary>margin.</summary>
+    public double Margin { get; } = margin;
+    /// <summary>reduction.</summary>
+    public Reduction Reduction { get; } = reduction;
+    /// <summary>F.margin_ranking_loss(input1, input2, target, margin, reduction).</summary>
+    public override Tensor Forward(Tensor input1, Tensor input2, Tensor input3) => F.MarginRankingLoss(input1, input2, input3, Margin, Reduction);
+}
+
+/// <summary>torch.nn.CosineEmbeddingLoss.</summary>
+public class CosineEmbeddingLoss(double margin = 0.0, Reduction reduction = Reduction.Mean) : Module<Tensor, Tensor, Tensor, Tensor>
+{
+    /// <summary>margin.</summary>
+    public double Margin { get; } = margin;
+    /// <summary>reduction.</summary>
+    public Reduction Reduction { get; } = reduction;
+    /// <summary>F.cosine_embedding_loss(input1, input2, target, margin, reduction).</summary>
+    public override Tensor Forward(Tensor input1, Tensor input2, Tensor input3) => F.CosineEmbeddingLoss(input1, input2, input3, Margin, Reduction);
+}
+
+/// <summary>torch.nn.TripletMarginLoss on (anchor, positive, negative).</summary>
+public class TripletMarginLoss(double margin = 1.0, double p = 2.0, double eps = 1e-6, bool swap = false, Reduction reduction = Reduction.Mean)
+    : Module<Tensor, Tensor, Tensor, Tensor>
+{
+    /// <summary>margin.</summary>
+    public double Margin { get; } = margin;
+    /// <summary>p, the norm degree.</summary>
+    public double P { get; } = p;
+    /// <summary>eps.</summary>
+    public double Eps { get; } = eps;
+    /// <summary>swap.</summary>
+    public bool Swap { get; } = swap;
+    /// <summary>reduction.</summary>
+    public Reduction Reduction { get; } = reduction;
+    /// <summary>F.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction).</summary>
+    public override Tensor Forward(Tensor input1, Tensor input2, Tensor input3) =>
+        F.TripletMarginLoss(input1, input2, input3, Margin, P, Eps, Swap, Reduction);
+}

@@ -268,7 +268,7 @@ public static partial class F
                 $"adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {Errors.Shape(input.Sizes)} with dimension {d} being empty");
         CheckDType(input, "adaptive_avg_pool2d", t => t.IsFloatingPoint());
         if (EmptyAdaptiveOutput(input, size) is { } empty)
-            return Graph.Record(empty, Derivatives.AdaptiveAvgPool2DBackward0, [input], static (_, s, _) => [Tensor.ZerosLike(s[0])], input);
+            return Graph.Record(empty, Derivatives.AdaptiveAvgPool2DBackward0, [input], static (g, s, _) => EmptyAdaptiveBackward(g, s[0], Derivatives.AdaptiveAvgPool2DBackward0), input);
         var plan = AdaptivePlan(input, size);
         plan = plan with { Divisors = AdaptiveDivisors(plan) };
         return WindowAvg(input, plan, Derivatives.AdaptiveAvgPool2DBackward0, Derivatives.AdaptiveAvgPool2DBackwardBackward0);
@@ -312,7 +312,7 @@ public static partial class F
         Errors.Check(size.Length == 2, "adaptive_max_pool2d(): internal error: output_size.size() must be 2");
         CheckDType(input, "adaptive_max_pool2d", t => t.IsFloatingPoint());
         if (EmptyAdaptiveOutput(input, size) is { } empty)
-            return (Graph.Record(empty, Derivatives.AdaptiveMaxPool2DBackward0, [input], static (_, s, _) => [Tensor.ZerosLike(s[0])], input),
+            return (Graph.Record(empty, Derivatives.AdaptiveMaxPool2DBackward0, [input], static (g, s, _) => EmptyAdaptiveBackward(g, s[0], Derivatives.AdaptiveMaxPool2DBackward0), input),
                 Tensor.Zeros(empty.Shape, DType.Int64));
         return WindowMax(input, AdaptivePlan(input, size), Derivatives.AdaptiveMaxPool2DBackward0, Derivatives.AdaptiveMaxPool2DBackwardBackward0);
     }
@@ -331,6 +331,13 @@ public static partial class F
         CheckNonBatchDimsNonEmpty("adaptive_max_pool1d", input);
         var (y, indices) = AdaptiveMaxPool2dWithIndices(input.Unsqueeze(-2), [1, outputSize]);
         return (y.Squeeze(-2), indices.Squeeze(-2));
+    }
+
+    /// <summary>The backward of an empty adaptive output: refuses an empty grad_output plane, as the kernels do; else zeros.</summary>
+    private static Tensor?[] EmptyAdaptiveBackward(Tensor grad, Tensor input, string node)
+    {
+        CheckAdaptiveGradOutput(grad, node); // an empty output plane is refused, as the kernels refuse it
+        return [Tensor.ZerosLike(input)];
     }
 
     /// <summary>

@@ -4,7 +4,11 @@ using Nabla.Train;
 
 namespace Nabla.Tests.Train;
 
-/// <summary>Short runs of the training job on a few hundred images of the bundled subset.</summary>
+/// <summary>
+/// Short runs of the training job on a few hundred images of the bundled subset. The job seeds and draws from the
+/// default generator, as PyTorch scripts do, so these runs must not share it with tests running in parallel.
+/// </summary>
+[Collection(nameof(DefaultGeneratorAlone))]
 public class TrainingJobTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("nabla-train").FullName;
@@ -105,3 +109,7 @@ public class TrainingJobTests : IDisposable
         }
     }
 }
+
+/// <summary>Tests that need the default generator to themselves: run after the parallel tests, one at a time.</summary>
+[CollectionDefinition(nameof(DefaultGeneratorAlone), DisableParallelization = true)]
+public sealed class DefaultGeneratorAlone;

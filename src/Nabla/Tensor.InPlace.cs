@@ -56,8 +56,7 @@ public sealed partial class Tensor
     /// <summary>True when a write into this tensor from <paramref name="other"/> (broadcast) may skip the general in-place path.</summary>
     private bool WritesDirectly(Tensor? other)
     {
-        if (Graph.ShouldRecord([this, other])) return false;
-        if (GradMode.IsEnabled && ViewBase is { RequiresGrad: true }) return false; // InPlace's view checks apply
+        if (IsTracked(Graph.ShouldRecord([this, other]))) return false; // the general path records or refuses
         for (int d = 0; d < Dim; d++)
             if (Layout.Strides[d] == 0 && Layout.Sizes[d] > 1) return false;
         if (other is null) return true;
@@ -78,11 +77,9 @@ public sealed partial class Tensor
     private Tensor InPlace(Tensor? other, Func<Tensor, Tensor> op, bool castAny = false, Tensor? operand = null)
     {
         bool record = Graph.ShouldRecord([this, other, operand]);
-        // check_inplace: a view also counts as requiring grad when its base does.
-        bool tracked = record || (GradMode.IsEnabled && IsFloatingPoint && ViewBase is { RequiresGrad: true });
-        if (tracked && ViewBase is not null && Creation != ViewCreation.Default)
+        if (IsTracked(record) && ViewBase is not null && Creation != ViewCreation.Default)
             throw Errors.Runtime(UntrackableViewMessage());
-        if (tracked && ViewBase is { IsLeaf: true, RequiresGrad: true }) // also a view taken before its base required grad
+        if (IsTracked(record) && ViewBase is { IsLeaf: true, RequiresGrad: true }) // also a view taken before its base required grad
             throw Errors.Runtime("a view of a leaf Variable that requires grad is being used in an in-place operation.");
         if (record && ViewBase is null && IsLeaf && RequiresGrad)
             throw Errors.Runtime("a leaf Variable that requires grad is being used in an in-place operation.");
@@ -106,6 +103,9 @@ public sealed partial class Tensor
         if (result.GradFn is not null) Rebase(result);
         return this;
     }
+
+    /// <summary>check_inplace: whether autograd watches this write; a view also counts as requiring grad when its base does.</summary>
+    private bool IsTracked(bool record) => record || (GradMode.IsEnabled && IsFloatingPoint && ViewBase is { RequiresGrad: true });
 
     /// <summary>Makes this tensor the output of <paramref name="result"/>'s node; for a view, rewrites its base's history (CopySlices).</summary>
     private void Rebase(Tensor result)

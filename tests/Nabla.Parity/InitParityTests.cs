@@ -11,6 +11,7 @@ namespace Nabla.Parity;
 /// libtorch's paths (fewer than 16 elements, multiples of 16, a ragged tail), and leave the generator in the same state
 /// (a draw after the init agrees too).
 /// </summary>
+[Collection(DefaultGeneratorsCollection.Name)]
 public class InitParityTests
 {
     public static TheoryData<string, int[]> Cases()

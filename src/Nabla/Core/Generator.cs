@@ -41,6 +41,52 @@ public sealed class Generator
         return this;
     }
 
+    /// <summary>
+    /// A snapshot of the whole state (torch.Generator.get_state): the seed, the MT19937 words and position, and the
+    /// cached second normal value. Restoring it with <see cref="SetState"/> replays the same draws. The bytes are
+    /// Nabla's own layout (little-endian), not PyTorch's.
+    /// </summary>
+    public byte[] GetState()
+    {
+        lock (Mutex)
+        {
+            var bytes = new byte[StateBytes];
+            var writer = new BinaryWriter(new MemoryStream(bytes));
+            writer.Write(InitialSeed);
+            foreach (uint word in _state) writer.Write(word);
+            writer.Write(_index);
+            writer.Write(_nextNormal.HasValue);
+            writer.Write(_nextNormal ?? 0.0);
+            return bytes;
+        }
+    }
+
+    /// <summary>Restores a state taken by <see cref="GetState"/> (torch.Generator.set_state).</summary>
+    /// <exception cref="ArgumentException">The bytes are not such a state.</exception>
+    public void SetState(byte[] state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Length != StateBytes)
+            throw new ArgumentException($"Generator.SetState: expected a state of {StateBytes} bytes, got {state.Length}", nameof(state));
+        var reader = new BinaryReader(new MemoryStream(state));
+        ulong seed = reader.ReadUInt64();
+        var words = new uint[624];
+        for (int i = 0; i < words.Length; i++) words[i] = reader.ReadUInt32();
+        int index = reader.ReadInt32();
+        bool cached = reader.ReadBoolean();
+        double normal = reader.ReadDouble();
+        if (index is < 0 or > 624) throw new ArgumentException($"Generator.SetState: position {index} is outside [0, 624]", nameof(state));
+        lock (Mutex)
+        {
+            InitialSeed = seed;
+            words.CopyTo(_state, 0);
+            _index = index;
+            _nextNormal = cached ? normal : null;
+        }
+    }
+
+    private const int StateBytes = 8 + 624 * 4 + 4 + 1 + 8;
+
     /// <summary>One 32-bit draw.</summary>
     public uint Random()
     {

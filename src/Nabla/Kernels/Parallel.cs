@@ -13,16 +13,29 @@ internal static class Parallel
     /// <summary>Runs <paramref name="body"/> for every index in [<paramref name="fromInclusive"/>, <paramref name="toExclusive"/>) on the thread pool.</summary>
     public static void For(int fromInclusive, int toExclusive, Action<int> body)
     {
-        try { System.Threading.Tasks.Parallel.For(fromInclusive, toExclusive, body); }
+        if (Parallelism.NumThreads == 1)
+        {
+            for (int i = fromInclusive; i < toExclusive; i++) body(i);
+            return;
+        }
+        try { System.Threading.Tasks.Parallel.For(fromInclusive, toExclusive, Options, body); }
         catch (AggregateException e) { throw Unwrap(e); }
     }
 
     /// <inheritdoc cref="For(int, int, Action{int})"/>
     public static void For(long fromInclusive, long toExclusive, Action<long> body)
     {
-        try { System.Threading.Tasks.Parallel.For(fromInclusive, toExclusive, body); }
+        if (Parallelism.NumThreads == 1)
+        {
+            for (long i = fromInclusive; i < toExclusive; i++) body(i);
+            return;
+        }
+        try { System.Threading.Tasks.Parallel.For(fromInclusive, toExclusive, Options, body); }
         catch (AggregateException e) { throw Unwrap(e); }
     }
+
+    /// <summary>At most <see cref="Parallelism.NumThreads"/> threads at once.</summary>
+    private static ParallelOptions Options => new() { MaxDegreeOfParallelism = Parallelism.NumThreads };
 
     private static Exception Unwrap(AggregateException e)
     {

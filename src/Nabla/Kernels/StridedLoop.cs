@@ -60,7 +60,7 @@ internal static class StridedLoop
             offset0, offset1, offset2);
         int inner = plan.Sizes[^1];
         long rows = numel / inner;
-        int threads = Environment.ProcessorCount;
+        int threads = Parallelism.NumThreads;
         if (numel < ParallelGrain || threads < 2 || (!independentElements && rows < 2))
         {
             plan.RunElements(kernel, 0, numel);

@@ -93,7 +93,12 @@ public sealed partial class Tensor
             throw Errors.Runtime("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
         if (other is not null) Overlaps.RefusePartial(this, other);
 
-        var result = op(record ? Clone() : Detach());
+        var input = record ? Clone() : Detach();
+        var result = op(input);
+        // Values written without history (copy_ of a constant) still cut the overwritten elements off from the
+        // gradient, as PyTorch's CopyBackwards does; without a node the old history would keep flowing.
+        if (record && result.GradFn is null && result.IsFloatingPoint)
+            result = Graph.Record(result.Detach(), Derivatives.CopyBackwards, [input], Derivatives.Overwritten);
         if (!castAny && !CanCast(result.DType, DType))
             throw Errors.Runtime($"result type {result.DType.ScalarTypeName()} can't be cast to the desired output type {DType.ScalarTypeName()}");
         if (!result.Sizes.SequenceEqual(Sizes))

@@ -201,3 +201,44 @@ public class BadInputTests
         Assert.Equal("index 0 is out of bounds for dimension 2 with size 0", e.Message);
     }
 }
+
+/// <summary>Issue 7's memory items: printing and reductions read their input, they do not copy or widen all of it.</summary>
+public class LargeTensorMemoryTests
+{
+    [Fact]
+    public void ToStringOfAHugeExpandedViewReadsOnlyTheEdges()
+    {
+        var x = Tensor.From(1.5f).Expand(20000, 20000); // 4e8 elements over one stored float
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var text = x.ToString();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.StartsWith("tensor([[1.5000, 1.5000, 1.5000,  ..., 1.5000, 1.5000, 1.5000],", text);
+        Assert.True(allocated < 1 << 20, $"ToString allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void UInt8SumAndFloat32MeanDoNotWidenTheirWholeInput()
+    {
+        var bytes = Tensor.Full([1 << 23], 3, DType.UInt8); // 8 MB
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var sum = bytes.Sum();
+        long sumAllocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(3L << 23, sum.Item<long>());
+        Assert.Equal(DType.Int64, sum.DType);
+        Assert.True(sumAllocated < 1 << 20, $"UInt8 Sum allocated {sumAllocated} bytes for an 8 MB input");
+
+        var floats = Tensor.Full([1 << 22], 0.25f); // 16 MB
+        before = GC.GetAllocatedBytesForCurrentThread();
+        var mean = floats.Mean();
+        long meanAllocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0.25f, mean.Item<float>());
+        Assert.True(meanAllocated < 1 << 20, $"float32 Mean allocated {meanAllocated} bytes for a 16 MB input");
+
+        // over a dim, and with integer and Bool inputs, the values are unchanged
+        var m = Tensor.From(new byte[,] { { 250, 250, 250 }, { 1, 2, 3 } });
+        Assert.Equal(new long[] { 251, 252, 253 }, m.Sum(0).ToArray<long>());
+        Assert.Equal(new long[] { 750, 6 }, m.Sum(1).ToArray<long>());
+        Assert.Equal(2L, Tensor.From(new[] { true, false, true }).Sum().Item<long>());
+        Assert.Equal(new[] { 1.5f, 4f }, Tensor.From(new float[,] { { 1, 3 }, { 2, 5 } }).T.Mean(1).ToArray<float>());
+    }
+}

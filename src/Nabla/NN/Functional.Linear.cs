@@ -61,7 +61,7 @@ public static partial class F
         Kernels.Copy.Into(self.Detach(), y);
         if (y.Numel > 0 && m > 0)
             Kernels.Matmul.Run(mat1.Detach().Contiguous(), mat2.Detach().Contiguous(), y, 1, n, m, p);
-        return Graph.Record(y, "AddmmBackward0", [self, mat1, mat2], ConvolutionDerivatives.Addmm, mat1, mat2);
+        return Graph.Record(y, ConvolutionDerivatives.AddmmBackward0, [self, mat1, mat2], ConvolutionDerivatives.Addmm, mat1, mat2);
     }
 
     /// <summary>expand's check: each size of <paramref name="t"/>, aligned from the right, is 1 or the target's.</summary>

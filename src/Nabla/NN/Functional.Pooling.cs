@@ -268,7 +268,11 @@ public static partial class F
                 $"adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {Errors.Shape(input.Sizes)} with dimension {d} being empty");
         CheckDType(input, "adaptive_avg_pool2d", t => t.IsFloatingPoint());
         if (EmptyAdaptiveOutput(input, size) is { } empty)
-            return Graph.Record(empty, Derivatives.AdaptiveAvgPool2DBackward0, [input], static (_, s, _) => [Tensor.ZerosLike(s[0])], input);
+            return Graph.Record(empty, Derivatives.AdaptiveAvgPool2DBackward0, [input], static (g, s, _) =>
+            {
+                CheckAdaptiveGradOutput(g, Derivatives.AdaptiveAvgPool2DBackward0); // an output_size of 0 fails here, an empty batch does not
+                return [Tensor.ZerosLike(s[0])];
+            }, input);
         var plan = AdaptivePlan(input, size);
         plan = plan with { Divisors = AdaptiveDivisors(plan) };
         return WindowAvg(input, plan, Derivatives.AdaptiveAvgPool2DBackward0, Derivatives.AdaptiveAvgPool2DBackwardBackward0);
@@ -312,7 +316,11 @@ public static partial class F
         Errors.Check(size.Length == 2, "adaptive_max_pool2d(): internal error: output_size.size() must be 2");
         CheckDType(input, "adaptive_max_pool2d", t => t.IsFloatingPoint());
         if (EmptyAdaptiveOutput(input, size) is { } empty)
-            return (Graph.Record(empty, Derivatives.AdaptiveMaxPool2DBackward0, [input], static (_, s, _) => [Tensor.ZerosLike(s[0])], input),
+            return (Graph.Record(empty, Derivatives.AdaptiveMaxPool2DBackward0, [input], static (g, s, _) =>
+                {
+                    CheckAdaptiveGradOutput(g, Derivatives.AdaptiveMaxPool2DBackward0);
+                    return [Tensor.ZerosLike(s[0])];
+                }, input),
                 Tensor.Zeros(empty.Shape, DType.Int64));
         return WindowMax(input, AdaptivePlan(input, size), Derivatives.AdaptiveMaxPool2DBackward0, Derivatives.AdaptiveMaxPool2DBackwardBackward0);
     }

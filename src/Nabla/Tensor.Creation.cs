@@ -172,10 +172,9 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(shape);
         if (!dtype.IsFloatingPoint()) throw Errors.NotImplemented($"\"check_uniform_bounds\" not implemented for '{dtype.ScalarTypeName()}'");
         var g = generator ?? Generator.Default;
-        var t = Allocate(CheckSizes(shape), DType.Float64);
-        var data = t.Data<double>();
-        for (int i = 0; i < data.Length; i++) data[i] = g.Uniform(dtype == DType.Float64);
-        return t.To(dtype).RequiresGrad_(requiresGrad);
+        var sizes = CheckSizes(shape);
+        var values = RandomFills.Uniform(Layout.Contiguous(sizes).Numel, dtype == DType.Float64, 0, 1, g);
+        return From(values).Reshape(sizes).To(dtype).RequiresGrad_(requiresGrad);
     }
 
     /// <summary>torch.randn: standard normal values, by Box–Muller over uniform draws as PyTorch's CPU kernel does.</summary>
@@ -190,38 +189,9 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(shape);
         if (!dtype.IsFloatingPoint()) throw Errors.NotImplemented($"\"normal_kernel_cpu\" not implemented for '{dtype.ScalarTypeName()}'");
         var g = generator ?? Generator.Default;
-        var t = Allocate(CheckSizes(shape), DType.Float64);
-        var data = t.Data<double>();
-        bool dbl = dtype == DType.Float64;
-        if (data.Length >= 16)
-        {
-            for (int i = 0; i < data.Length; i++) data[i] = g.Uniform(dbl);
-            for (int i = 0; i + 16 <= data.Length; i += 16) BoxMuller16(data.AsSpan(i, 16), dbl);
-            if (data.Length % 16 != 0)
-            {
-                var tail = data.AsSpan(data.Length - 16, 16);
-                for (int i = 0; i < 16; i++) tail[i] = g.Uniform(dbl);
-                BoxMuller16(tail, dbl);
-            }
-        }
-        else
-        {
-            // Short tensors draw one value at a time from the double-precision distribution, for float32 too.
-            for (int i = 0; i < data.Length; i++) data[i] = g.Normal();
-        }
-        return t.To(dtype).RequiresGrad_(requiresGrad);
-    }
-
-    private static void BoxMuller16(Span<double> data, bool dbl)
-    {
-        for (int j = 0; j < 8; j++)
-        {
-            double u1 = 1 - data[j], u2 = data[j + 8];
-            double radius = Math.Sqrt(-2 * Math.Log(u1)), theta = 2 * Math.PI * u2;
-            data[j] = radius * Math.Cos(theta);
-            data[j + 8] = radius * Math.Sin(theta);
-            if (!dbl) { data[j] = (float)data[j]; data[j + 8] = (float)data[j + 8]; }
-        }
+        var sizes = CheckSizes(shape);
+        var values = RandomFills.Normal(Layout.Contiguous(sizes).Numel, dtype == DType.Float64, true, 0, 1, g);
+        return From(values).Reshape(sizes).To(dtype).RequiresGrad_(requiresGrad);
     }
 
     /// <summary>torch.randint: integers uniform in [low, high).</summary>
@@ -246,8 +216,9 @@ public sealed partial class Tensor
         var t = Allocate(CheckSizes(shape), DType.Int64);
         var data = t.Data<long>();
         ulong range = (ulong)(high - low);
-        for (int i = 0; i < data.Length; i++)
-            data[i] = low + (long)(range >= 1UL << 32 ? g.Random64() % range : g.Random() % range);
+        lock (g.Mutex) // one tensor, consecutive draws
+            for (int i = 0; i < data.Length; i++)
+                data[i] = low + (long)(range >= 1UL << 32 ? g.Random64() % range : g.Random() % range);
         return t.To(dtype);
     }
 
@@ -264,6 +235,7 @@ public sealed partial class Tensor
         var g = generator ?? Generator.Default;
         var t = Arange(n);
         var data = t.Data<long>();
+        lock (g.Mutex) // one tensor, consecutive draws
         for (int i = 0; i < n - 1; i++)
         {
             int z = (int)(g.Random() % (uint)(n - i));

@@ -109,7 +109,7 @@ public sealed partial class Tensor
 
     /// <summary>at::alias: a new view of the same data with the same layout.</summary>
     private Tensor Alias() =>
-        Graph.Record(MakeView(Layout, static b => b.Alias()), "AliasBackward0", [this], static (g, _, _) => [g]);
+        Graph.Record(MakeView(Layout, static b => b.Alias()), Derivatives.AliasBackward0, [this], static (g, _, _) => [g]);
 
     /// <summary>
     /// torch.Tensor.index (aten::index): one optional index tensor per leading dim; Bool masks cover as many dims
@@ -122,13 +122,15 @@ public sealed partial class Tensor
         var plan = new AdvancedIndex(this, expanded);
         var y = Allocate(plan.ResultShape, DType);
         IndexedCopy.Run<Assign>(y, plan.ResultOuter(y), plan.ResultInner(y), this, plan.SourceOuter(this), plan.SourceInner(this));
-        var shape = Shape;
-        return Graph.Record(y, "IndexBackward0", [this], (g, _, _) => [Zeros(shape, g.DType).IndexPut(expanded, g, accumulate: true)]);
+        return Graph.Record(y, Derivatives.IndexBackward0, [this], (Shape, Derivatives.IndexSlots.Of(indices)), Derivatives.Index,
+            Derivatives.IndexSlots.Saved(indices));
     }
 
     /// <summary>torch.index_put: a copy with the indexed positions replaced by (or, with accumulate, increased by) values.</summary>
     public Tensor IndexPut(Tensor?[] indices, Tensor values, bool accumulate = false)
     {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(values);
         var expanded = ExpandMasks(indices, "index_put");
@@ -144,16 +146,15 @@ public sealed partial class Tensor
         if (accumulate && DType == DType.Bool) IndexedCopy.Run<OrInto>(y, outer, inner, ve, vOuter, vInner);
         else if (accumulate) IndexedCopy.Run<AddInto>(y, outer, inner, ve, vOuter, vInner);
         else IndexedCopy.Run<Assign>(y, outer, inner, ve, vOuter, vInner);
-        return Graph.Record(y, "IndexPutBackward0", [this, values], (g, _, needs) =>
-        [
-            needs[0] ? (accumulate ? g : g.IndexPut(expanded, Zeros([], g.DType))) : null,
-            needs[1] ? g.Index(expanded) : null,
-        ]);
+        return Graph.Record(y, Derivatives.IndexPutBackward0, [this, values], (Derivatives.IndexSlots.Of(indices), accumulate), Derivatives.IndexPut,
+            Derivatives.IndexSlots.Saved(indices));
     }
 
     /// <summary>torch.Tensor.index_put_: <see cref="IndexPut"/> in place.</summary>
     public Tensor IndexPut_(Tensor?[] indices, Tensor values, bool accumulate = false)
     {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(values);
         // PyTorch routes a lone mask with a one-element value to masked_fill_, which casts the value.
@@ -223,12 +224,12 @@ public sealed partial class Tensor
             if (i < 0 || i >= size)
                 throw Dim >= 2 && d == 1 ? Errors.Runtime($"INDICES element is out of DATA bounds, id={i} axis_dim={size}")
                     : Errors.Index("index out of range in self");
-        if (Dim == 0) return Graph.Record(CloneRaw(), "IndexSelectBackward0", [this], (g, _, _) => [g]);
+        if (Dim == 0) return Graph.Record(CloneRaw(), Derivatives.IndexSelectBackward0, [this], static (g, _, _) => [g]);
         var key = new Tensor?[d + 1];
         key[d] = index.Reshape(-1);
         var y = Detach().Index(key);
         var shape = Shape;
-        return Graph.Record(y, "IndexSelectBackward0", [this], (g, _, _) => [g.IndexAddInto(shape, d, key[d]!)]);
+        return Graph.Record(y, Derivatives.IndexSelectBackward0, [this], (shape, d), static (g, s, _, a) => [g.IndexAddInto(a.shape, a.d, s[0])], key[d]!);
     }
 
     /// <summary>zeros(shape).index_add_(dim, index, this): the backward of IndexSelect, differentiable in turn.</summary>

@@ -70,10 +70,6 @@ public sealed partial class Tensor
         var ac = a.Detach().Contiguous();
         var bc = b.Detach().Contiguous();
         if (y.Numel > 0 && k > 0) Kernels.Matmul.Run(ac, bc, y, batch, m, k, n);
-        return Graph.Record(y, op == "mm" ? "MmBackward0" : "BmmBackward0", [a, b], (g, s, needs) =>
-        [
-            needs[0] ? g.Bmm(s[1].Transpose(1, 2)) : null,
-            needs[1] ? s[0].Transpose(1, 2).Bmm(g) : null,
-        ], a, b);
+        return Graph.Record(y, op == "mm" ? Derivatives.MmBackward0 : Derivatives.BmmBackward0, [a, b], Derivatives.Bmm, a, b);
     }
 }

@@ -13,7 +13,7 @@ public sealed partial class Tensor
             "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
         var inputShape = Shape;
         var y = MakeView(new Layout(sizes, strides, Layout.Offset), b => b.View(sizes));
-        return Graph.Record(y, "ViewBackward0", [this], (g, _, _) => [g.Reshape(inputShape)]);
+        return Graph.Record(y, Derivatives.ViewBackward0, [this], inputShape, Derivatives.ReshapeBack);
     }
 
     /// <summary>torch.reshape: a view when the strides allow, else a copy.</summary>
@@ -25,7 +25,7 @@ public sealed partial class Tensor
         var inputShape = Shape;
         var y = CloneRaw();
         y = new Tensor(y.Storage, Layout.Contiguous(sizes), DType);
-        return Graph.Record(y, "UnsafeViewBackward0", [this], (g, _, _) => [g.Reshape(inputShape)]);
+        return Graph.Record(y, Derivatives.UnsafeViewBackward0, [this], inputShape, Derivatives.ReshapeBack);
     }
 
     public Tensor ViewAs(Tensor other)
@@ -55,7 +55,7 @@ public sealed partial class Tensor
     public Tensor Squeeze()
     {
         var dims = Enumerable.Range(0, Dim).Where(d => Layout.Sizes[d] == 1).ToArray();
-        return SqueezeDims(dims, "SqueezeBackward0");
+        return SqueezeDims(dims, Derivatives.SqueezeBackward0);
     }
 
     /// <summary>Removes the listed dims that have size 1; others are left alone (torch.squeeze(dim)).</summary>
@@ -66,7 +66,7 @@ public sealed partial class Tensor
         var dup = wrapped.GroupBy(d => d).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw Errors.Runtime($"dim {dup.Key} appears multiple times in the list of dims");
         return SqueezeDims(wrapped.Where(d => Dim > 0 && Layout.Sizes[d] == 1).ToArray(),
-            dims.Length == 1 ? "SqueezeBackward1" : "SqueezeBackward2");
+            dims.Length == 1 ? Derivatives.SqueezeBackward1 : Derivatives.SqueezeBackward2);
     }
 
     private Tensor SqueezeDims(int[] dims, string node)
@@ -75,7 +75,7 @@ public sealed partial class Tensor
         foreach (var d in dims.OrderDescending()) layout = layout.Squeeze(d);
         var inputShape = Shape;
         var y = MakeView(layout, b => b.SqueezeDims(dims, node));
-        return Graph.Record(y, node, [this], (g, _, _) => [g.Reshape(inputShape)]);
+        return Graph.Record(y, node, [this], inputShape, Derivatives.ReshapeBack);
     }
 
     /// <summary>Inserts a size-1 dim at <paramref name="dim"/> (valid range [-(n+1), n]).</summary>
@@ -83,7 +83,7 @@ public sealed partial class Tensor
     {
         int d = Errors.WrapDim(dim, Dim + 1);
         var y = MakeView(Layout.Unsqueeze(d), b => b.Unsqueeze(d));
-        return Graph.Record(y, "UnsqueezeBackward0", [this], (g, _, _) => [g.Squeeze(d)]);
+        return Graph.Record(y, Derivatives.UnsqueezeBackward0, [this], d, static (g, _, _, d) => [g.Squeeze(d)]);
     }
 
     /// <summary>torch.permute: dims reordered.</summary>
@@ -96,7 +96,7 @@ public sealed partial class Tensor
         Errors.Check(wrapped.Distinct().Count() == wrapped.Length, "permute(): duplicate dims are not allowed.");
         var inverse = InversePermutation(wrapped);
         var y = MakeView(Layout.Permute(wrapped), b => b.Permute(wrapped));
-        return Graph.Record(y, "PermuteBackward0", [this], (g, _, _) => [g.Permute(inverse)]);
+        return Graph.Record(y, Derivatives.PermuteBackward0, [this], inverse, static (g, _, _, inverse) => [g.Permute(inverse)]);
     }
 
     /// <summary>The permutation that undoes <paramref name="order"/>.</summary>
@@ -111,11 +111,11 @@ public sealed partial class Tensor
     public Tensor Transpose(int dim0, int dim1)
     {
         int a = Errors.WrapDim(dim0, Dim), b = Errors.WrapDim(dim1, Dim);
-        if (Dim == 0) return Graph.Record(MakeView(Layout, t => t), "TransposeBackward0", [this], (g, _, _) => [g]);
+        if (Dim == 0) return Graph.Record(MakeView(Layout, t => t), Derivatives.TransposeBackward0, [this], static (g, _, _) => [g]);
         var order = Enumerable.Range(0, Dim).ToArray();
         (order[a], order[b]) = (order[b], order[a]);
         var y = MakeView(Dim == 0 ? Layout : Layout.Permute(order), t => t.Transpose(a, b));
-        return Graph.Record(y, "TransposeBackward0", [this], (g, _, _) => [g.Transpose(a, b)]);
+        return Graph.Record(y, Derivatives.TransposeBackward0, [this], (a, b), static (g, _, _, d) => [g.Transpose(d.a, d.b)]);
     }
 
     /// <summary>torch.Tensor.T / .t() for rank ≤ 2.</summary>
@@ -156,7 +156,7 @@ public sealed partial class Tensor
         }
         var inputShape = Shape;
         var y = MakeView(Layout.Expand(target), b => b.Expand(target));
-        return Graph.Record(y, "ExpandBackward0", [this], (g, _, _) => [g.SumTo(inputShape)]);
+        return Graph.Record(y, Derivatives.ExpandBackward0, [this], inputShape, static (g, _, _, shape) => [g.SumTo(shape)]);
     }
 
     public Tensor ExpandAs(Tensor other)
@@ -181,12 +181,7 @@ public sealed partial class Tensor
         var x = Detach().Reshape([.. interleavedView]).Expand([.. expanded]);
         var y = x.CloneRaw().Reshape(outShape).Detach();
         var inputShape = Shape;
-        return Graph.Record(y, "RepeatBackward0", [this], (g, _, _) =>
-        {
-            var split = g.Reshape([.. expanded]);
-            var dims = Enumerable.Range(0, repeats.Length).Select(i => 2 * i).ToArray();
-            return [split.Sum(dims).Reshape(inputShape)];
-        });
+        return Graph.Record(y, Derivatives.RepeatBackward0, [this], (expanded.ToArray(), inputShape), Derivatives.Repeat);
     }
 
     /// <summary>torch.narrow: <paramref name="length"/> elements of <paramref name="dim"/> from <paramref name="start"/>.</summary>
@@ -219,7 +214,8 @@ public sealed partial class Tensor
         int length = (int)(((long)stop - start + step - 1) / step); // in long: a step near int.MaxValue must not wrap
         var y = MakeView(Layout.Slice(d, start, length, step), b => b.SliceView(d, start, stop, step));
         var inputShape = Shape;
-        return Graph.Record(y, "SliceBackward0", [this], (g, _, _) => [g.EmbedInto(inputShape, z => z.SliceView(d, start, stop, step))]);
+        return Graph.Record(y, Derivatives.SliceBackward0, [this], (inputShape, d, start, stop, step), static (g, _, _, a) =>
+            [g.EmbedInto(a.inputShape, z => z.SliceView(a.d, a.start, a.stop, a.step), Derivatives.SliceBackwardBackward0)]);
     }
 
     /// <summary>torch.select: the slice at <paramref name="index"/> of <paramref name="dim"/>, which disappears.</summary>
@@ -233,7 +229,8 @@ public sealed partial class Tensor
         int i = index < 0 ? index + size : index;
         var y = MakeView(Layout.Select(d, i), b => b.Select(d, i));
         var inputShape = Shape;
-        return Graph.Record(y, "SelectBackward0", [this], (g, _, _) => [g.EmbedInto(inputShape, z => z.Select(d, i))]);
+        return Graph.Record(y, Derivatives.SelectBackward0, [this], (inputShape, d, i), static (g, _, _, a) =>
+            [g.EmbedInto(a.inputShape, z => z.Select(a.d, a.i), Derivatives.SelectBackwardBackward0)]);
     }
 
     /// <summary>torch.unbind: the slices along a dim.</summary>
@@ -241,7 +238,7 @@ public sealed partial class Tensor
     {
         if (Dim == 0) throw Errors.Index("Dimension specified as 0 but tensor has no dimensions"); // libtorch names dim 0 whatever was asked
         int d = Errors.WrapDim(dim, Dim);
-        return Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray();
+        return MultiOutputViews(Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray(), Derivatives.UnbindBackward0);
     }
 
     /// <summary>torch.split with one chunk size.</summary>
@@ -253,7 +250,8 @@ public sealed partial class Tensor
         int size = Layout.Sizes[d];
         if (splitSize == 0) return size == 0 ? [this] : throw Errors.Runtime($"split_size can only be 0 if dimension size is 0, but got dimension size of {size}");
         int n = (int)Math.Max(((long)size + splitSize - 1) / splitSize, 1);
-        return Enumerable.Range(0, n).Select(i => Narrow(d, i * splitSize, Math.Min(splitSize, size - i * splitSize))).ToArray();
+        return MultiOutputViews(Enumerable.Range(0, n).Select(i => Narrow(d, i * splitSize, Math.Min(splitSize, size - i * splitSize))).ToArray(),
+            Derivatives.SplitBackward0);
     }
 
     /// <summary>torch.split with explicit sizes.</summary>
@@ -267,7 +265,21 @@ public sealed partial class Tensor
         var result = new Tensor[splitSizes.Length];
         int start = 0;
         for (int i = 0; i < splitSizes.Length; i++) { result[i] = Narrow(d, start, splitSizes[i]); start += splitSizes[i]; }
-        return result;
+        return MultiOutputViews(result, Derivatives.SplitWithSizesBackward0);
+    }
+
+    /// <summary>
+    /// Marks the outputs of a view op that returns several views (PyTorch records one node for all of them, named
+    /// <paramref name="node"/>): with grad mode on, in-place writes into them are refused when autograd would track them.
+    /// </summary>
+    private static Tensor[] MultiOutputViews(Tensor[] views, string node)
+    {
+        for (int i = 0; i < views.Length; i++)
+        {
+            views[i].MultiOutput = (node, i);
+            if (GradMode.IsEnabled) views[i].Creation = ViewCreation.MultiOutputNode;
+        }
+        return views;
     }
 
     /// <summary>torch.chunk: at most <paramref name="chunks"/> pieces of equal size (the last may be smaller).</summary>
@@ -282,14 +294,17 @@ public sealed partial class Tensor
     /// <summary>torch.cat: tensors joined along an existing dim (1-d empty tensors are skipped, as in PyTorch).</summary>
     public static Tensor Cat(Tensor[] tensors, int dim = 0)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
         Errors.NoNullTensors(tensors, nameof(tensors));
         Errors.Check(tensors.Length > 0, "torch.cat(): expected a non-empty list of Tensors");
+        // Skipped empty tensors still take part in type promotion, as in PyTorch.
+        var type = TypePromotion.ResultType(tensors);
         var parts = tensors.Where(t => !(t.Dim == 1 && t.Numel == 0)).ToArray();
-        if (parts.Length == 0) return Graph.Record(tensors[0].CloneRaw(), "CatBackward0", tensors, (g, _, _) => tensors.Select(_ => (Tensor?)g).ToArray());
+        if (parts.Length == 0)
+            return Graph.Record(tensors[0].CloneRaw().CastRaw(type), Derivatives.CatBackward0, tensors, tensors.Length, static (g, _, _, n) => Enumerable.Repeat<Tensor?>(g, n).ToArray());
         var first = parts[0];
         Errors.Check(first.Dim > 0, "zero-dimensional tensor (at position 0) cannot be concatenated");
         int d = Errors.WrapDim(dim, first.Dim);
-        var type = TypePromotion.ResultType(parts);
         for (int i = 0; i < parts.Length; i++)
         {
             var t = parts[i];
@@ -311,12 +326,13 @@ public sealed partial class Tensor
             Kernels.Copy.Into(t, y.Detach().Narrow(d, offset, t.Layout.Sizes[d]));
             offset += t.Layout.Sizes[d];
         }
-        return Graph.Record(y, "CatBackward0", parts, (g, _, _) => g.Split(sizes, d));
+        return Graph.Record(y, Derivatives.CatBackward0, parts, (sizes, d), static (g, _, _, a) => g.Split(a.sizes, a.d));
     }
 
     /// <summary>torch.stack: tensors of equal shape joined along a new dim.</summary>
     public static Tensor Stack(Tensor[] tensors, int dim = 0)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
         Errors.NoNullTensors(tensors, nameof(tensors));
         Errors.Check(tensors.Length > 0, "stack expects a non-empty TensorList");
         int d = Errors.WrapDim(dim, tensors[0].Dim + 1);
@@ -345,14 +361,14 @@ public sealed partial class Tensor
         var reversed = new Tensor(Storage, new Layout(Shape, strides, offset), DType, VersionCounter);
         var y = Allocate(Shape, DType);
         Kernels.Copy.Into(reversed, y);
-        return Graph.Record(y, "FlipBackward0", [this], (g, _, _) => [g.Flip(wrapped)]);
+        return Graph.Record(y, Derivatives.FlipBackward0, [this], wrapped, static (g, _, _, dims) => [g.Flip(dims)]);
     }
 
     /// <summary>This tensor if it is contiguous, else a contiguous copy.</summary>
     public Tensor Contiguous() => IsContiguous() ? this : Clone();
 
     /// <summary>torch.clone: a contiguous copy that stays in the graph.</summary>
-    public Tensor Clone() => Graph.Record(CloneRaw(), "CloneBackward0", [this], (g, _, _) => [g]);
+    public Tensor Clone() => Graph.Record(CloneRaw(), Derivatives.CloneBackward0, [this], static (g, _, _) => [g]);
 
     internal Tensor CloneRaw()
     {
@@ -365,11 +381,11 @@ public sealed partial class Tensor
     /// A tensor of <paramref name="shape"/> that is zero except in the region <paramref name="region"/> selects,
     /// which holds this tensor: the backward of every view op, itself differentiable (its backward is the view).
     /// </summary>
-    internal Tensor EmbedInto(int[] shape, Func<Tensor, Tensor> region)
+    internal Tensor EmbedInto(int[] shape, Func<Tensor, Tensor> region, string node)
     {
         var z = Zeros(shape, DType);
         using (GradMode.NoGrad()) Kernels.Copy.Into(this, region(z));
-        return Graph.Record(z, "EmbedBackward", [this], (g, _, _) => [region(g)]);
+        return Graph.Record(z, node, [this], region, static (g, _, _, region) => [region(g)]);
     }
 
     /// <summary>sum_to: sums a broadcast gradient back to <paramref name="shape"/>.</summary>

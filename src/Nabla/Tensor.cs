@@ -9,8 +9,9 @@ namespace Nabla;
 /// </summary>
 public sealed partial class Tensor
 {
-    internal readonly Storage Storage;
-    internal readonly Layout Layout;
+    // Not readonly: a module parameter keeps its identity when Module.To(dtype) swaps its data (SetData).
+    internal Storage Storage;
+    internal Layout Layout;
     internal readonly VersionCounter VersionCounter;
 
     /// <summary>The tensor this one is a view of (null for a tensor that owns its storage).</summary>
@@ -19,10 +20,16 @@ public sealed partial class Tensor
     /// <summary>Recreates this view from <see cref="ViewBase"/>; used to rebase history after an in-place write.</summary>
     internal Func<Tensor, Tensor>? ViewReplay { get; private init; }
 
+    /// <summary>How this view was made; decides whether in-place writes into it may be tracked.</summary>
+    internal ViewCreation Creation { get; private set; }
+
+    /// <summary>For an output of unbind / split / chunk: PyTorch's node name and output number, for refusal messages.</summary>
+    internal (string Node, int Output)? MultiOutput { get; private set; }
+
     /// <summary>A .NET number turned into a 0-d tensor; it only raises the category in type promotion.</summary>
     internal bool IsWrappedNumber { get; private init; }
 
-    public DType DType { get; }
+    public DType DType { get; private set; }
 
     internal Tensor(Storage storage, Layout layout, DType dtype, VersionCounter? version = null)
     {
@@ -60,6 +67,8 @@ public sealed partial class Tensor
         {
             ViewBase = root,
             ViewReplay = parentReplay is null ? replay : b => replay(parentReplay(b)),
+            // A view of a no_grad or multi-output view keeps that kind (propagate_creation_meta).
+            Creation = GradMode.IsEnabled ? (ViewBase is null ? ViewCreation.Default : Creation) : ViewCreation.NoGradMode,
         };
     }
 
@@ -181,5 +190,6 @@ public sealed partial class Tensor
         return new Tensor(Storage, Layout.Contiguous([], Layout.OffsetOf(index)), DType);
     }
 
-    public override string ToString() => TensorFormatter.Format(this);
+    /// <summary>What PyTorch's repr prints: the tensor, under "Parameter containing:" for a module parameter.</summary>
+    public override string ToString() => IsParameter ? "Parameter containing:\n" + TensorFormatter.Format(this) : TensorFormatter.Format(this);
 }

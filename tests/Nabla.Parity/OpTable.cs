@@ -148,7 +148,19 @@ public static partial class OpTable
 
     // ----- the table -----
 
-    public static readonly OpInfo[] Ops = Build().Concat(BuildIndexing()).Concat(BuildPooling()).Concat(BuildRandom()).Concat(BuildBadInput()).ToArray();
+    public static readonly OpInfo[] Ops =
+    [
+        .. Build(),
+        .. BuildIndexing(),
+        .. BuildPooling(),
+        .. BuildConvolution(),
+        .. BuildFold(),
+        .. BuildRandom(),
+        .. BuildBadInput(),
+        .. BuildLoss(),
+        .. BuildNormalization(),
+        .. BuildDropout(),
+    ];
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);
 

@@ -6,9 +6,9 @@ namespace Nabla.Tests;
 /// </summary>
 public class GradCheckAllOpsTests
 {
-    private record Op(string Name, int[][] Shapes, Func<Tensor[], Tensor> Apply, bool Positive = false, bool Second = true);
+    internal record Op(string Name, int[][] Shapes, Func<Tensor[], Tensor> Apply, bool Positive = false, bool Second = true);
 
-    private static readonly Op[] Ops =
+    internal static readonly Op[] Ops =
     [
         new("add", [[3, 4], [4]], x => x[0] + x[1]),
         new("sub", [[3, 4], [3, 1]], x => x[0] - x[1]),
@@ -69,18 +69,7 @@ public class GradCheckAllOpsTests
 
     public static TheoryData<string> Names => new(Ops.Select(o => o.Name));
 
-    private static Tensor[] Inputs(Op op, bool transposed)
-    {
-        Tensor.ManualSeed(7);
-        return op.Shapes.Select(shape =>
-        {
-            var t = Tensor.Rand(shape, DType.Float64);
-            t = op.Positive ? t + 0.5 : t * 2 - 1;
-            if (transposed && shape.Length >= 2)
-                t = t.Transpose(-1, -2).Contiguous().Transpose(-1, -2); // same values, non-contiguous strides
-            return t.Detach().RequiresGrad_();
-        }).ToArray();
-    }
+    private static Tensor[] Inputs(Op op, bool transposed) => GradCheckInputs.Make(op.Shapes, op.Positive, transposed, 7);
 
     [Theory]
     [MemberData(nameof(Names))]

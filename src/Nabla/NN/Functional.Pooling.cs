@@ -24,6 +24,12 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(kernelSize);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
         return MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
     }
 
@@ -46,7 +52,7 @@ public static partial class F
         Errors.Check(input.Dim is 3 or 4, "non-empty 3D or 4D (batch mode) tensor expected for input");
         var plan = WindowPlan(input, k, s, p, d, ceilMode, AxisWindows.Max);
         CheckDType(input, "max_pool2d", t => t != DType.Bool);
-        return WindowMax(input, plan, "MaxPool2DWithIndicesBackward0", "MaxPool2DWithIndicesBackwardBackward0");
+        return WindowMax(input, plan, Derivatives.MaxPool2DWithIndicesBackward0, Derivatives.MaxPool2DWithIndicesBackwardBackward0);
     }
 
     /// <summary>torch.nn.functional.max_pool1d over (C, L) or (N, C, L), with max_pool1d's own argument checks.</summary>
@@ -88,7 +94,7 @@ public static partial class F
         var indices = Tensor.Allocate(shape, DType.Int64);
         Pool.Max(Dense(input), plan, y, indices);
         var inputShape = input.Shape;
-        Graph.Record(y, node, [input], (g, s, _) => [ScatterAddPlanes(g, s[0], inputShape, backwardNode)], indices);
+        Graph.Record(y, node, [input], (inputShape, backwardNode), Derivatives.ScatterAddPlanes, indices);
         return (y, indices);
     }
 
@@ -97,6 +103,12 @@ public static partial class F
     /// <summary>torch.nn.functional.max_unpool2d with square arguments.</summary>
     public static Tensor MaxUnpool2d(Tensor input, Tensor indices, int kernelSize, int? stride = null, int padding = 0, int[]? outputSize = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(indices);
         return MaxUnpool2d(input, indices, [kernelSize], stride is { } s ? [s] : null, [padding], outputSize);
@@ -108,6 +120,15 @@ public static partial class F
     /// </summary>
     public static Tensor MaxUnpool2d(Tensor input, Tensor indices, int[] kernelSize, int[]? stride = null, int[]? padding = null, int[]? outputSize = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(kernelSize);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(kernelSize);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(kernelSize);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(kernelSize);
@@ -124,7 +145,7 @@ public static partial class F
         var invalid = y.Numel == 0 ? null : Pool.Scatter<Assign>(Dense(input), Dense(indices), y, PlaneSize(input.Shape), size[0] * size[1]);
         if (invalid is { } v)
             throw Errors.Runtime($"Found an invalid max index: {v} (output volumes are of size {size[0]}x{size[1]})");
-        return Graph.Record(y, "MaxUnpool2DBackward0", [input], (g, saved, _) => [GatherPlanes(g, saved[0])], indices);
+        return Graph.Record(y, Derivatives.MaxUnpool2DBackward0, [input], Derivatives.GatherPlanes, indices);
     }
 
     /// <summary>torch.nn.functional._unpool_output_size (Python-level, raises ValueError).</summary>
@@ -177,6 +198,12 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(kernelSize);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
         var k = Pair(kernelSize, "avg_pool2d: kernel_size must either be a single int, or a tuple of two ints");
         var s = stride is null || stride.Length == 0 ? k : Pair(stride, "avg_pool2d: stride must either be omitted, a single int, or a tuple of two ints");
         var p = Pair(padding ?? [0], "avg_pool2d: padding must either be a single int, or a tuple of two ints");
@@ -190,7 +217,7 @@ public static partial class F
                 : (long)(plan.H.End[h] - plan.H.First[h]) * (plan.W.End[w] - plan.W.First[w]))),
             DivisorB = CellValues(plan, (_, _) => 1),
         };
-        return WindowAvg(input, plan, "AvgPool2DBackward0", "AvgPool2DBackwardBackward0");
+        return WindowAvg(input, plan, Derivatives.AvgPool2DBackward0, Derivatives.AvgPool2DBackwardBackward0);
     }
 
     /// <summary>torch.nn.functional.avg_pool1d over (C, L) or (N, C, L): avg_pool2d on a height-1 view.</summary>
@@ -207,14 +234,15 @@ public static partial class F
         var y = Tensor.Allocate(PooledShape(input, plan), input.DType);
         Pool.Avg(Dense(input), plan, y);
         var inputShape = input.Shape;
-        return Graph.Record(y, node, [input], (g, _, _) => [WindowAvgBackward(g, plan, inputShape, backwardNode, node)]);
+        return Graph.Record(y, node, [input], new Derivatives.WindowAvgArgs(plan, inputShape, node, backwardNode),
+            static (g, _, _, a) => [WindowAvgBackward(g, a.Plan, a.InputShape, a.BackwardNode, a.Node)]);
     }
 
     private static Tensor WindowAvgBackward(Tensor grad, PoolPlan plan, int[] inputShape, string node, string forwardNode)
     {
         var gradInput = Tensor.Zeros(inputShape, grad.DType);
         Pool.AvgBackward(Dense(grad), plan, gradInput);
-        return Graph.Record(gradInput, node, [grad], (gg, _, _) => [WindowAvg(gg, plan, forwardNode, node)]);
+        return Graph.Record(gradInput, node, [grad], (plan, forwardNode, node), static (gg, _, _, a) => [WindowAvg(gg, a.plan, a.forwardNode, a.node)]);
     }
 
     // ---- adaptive pooling ------------------------------------------------------------------------------------
@@ -234,6 +262,12 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(outputSize);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputSize);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputSize);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputSize);
         var size = ResolveOutputSize(input, outputSize);
         Errors.Check(size.Length == 2, "adaptive_avg_pool2d: output_size must be 2");
         Errors.Check(size[0] >= 0 && size[1] >= 0,
@@ -245,14 +279,14 @@ public static partial class F
                 $"adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {Errors.Shape(input.Sizes)} with dimension {d} being empty");
         CheckDType(input, "adaptive_avg_pool2d", t => t.IsFloatingPoint());
         if (EmptyAdaptiveOutput(input, size) is { } empty)
-            return Graph.Record(empty, "AdaptiveAvgPool2DBackward0", [input], static (_, s, _) => [Tensor.ZerosLike(s[0])], input);
+            return Graph.Record(empty, Derivatives.AdaptiveAvgPool2DBackward0, [input], static (_, s, _) => [Tensor.ZerosLike(s[0])], input);
         var plan = AdaptivePlan(input, size);
         plan = plan with
         {
             DivisorA = CellValues(plan, (h, _) => plan.H.End[h] - plan.H.First[h]),
             DivisorB = CellValues(plan, (_, w) => plan.W.End[w] - plan.W.First[w]),
         };
-        return WindowAvg(input, plan, "AdaptiveAvgPool2DBackward0", "AdaptiveAvgPool2DBackwardBackward0");
+        return WindowAvg(input, plan, Derivatives.AdaptiveAvgPool2DBackward0, Derivatives.AdaptiveAvgPool2DBackwardBackward0);
     }
 
     /// <summary>torch.nn.functional.adaptive_avg_pool1d: adaptive_avg_pool2d to (1, out) on a height-1 view.</summary>
@@ -275,6 +309,12 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(outputSize);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputSize);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputSize);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputSize);
         return AdaptiveMaxPool2dWithIndices(input, outputSize).Output;
     }
 
@@ -293,9 +333,9 @@ public static partial class F
         Errors.Check(size.Length == 2, "adaptive_max_pool2d(): internal error: output_size.size() must be 2");
         CheckDType(input, "adaptive_max_pool2d", t => t.IsFloatingPoint());
         if (EmptyAdaptiveOutput(input, size) is { } empty)
-            return (Graph.Record(empty, "AdaptiveMaxPool2DBackward0", [input], static (_, s, _) => [Tensor.ZerosLike(s[0])], input),
+            return (Graph.Record(empty, Derivatives.AdaptiveMaxPool2DBackward0, [input], static (_, s, _) => [Tensor.ZerosLike(s[0])], input),
                 Tensor.Zeros(empty.Shape, DType.Int64));
-        return WindowMax(input, AdaptivePlan(input, size), "AdaptiveMaxPool2DBackward0", "AdaptiveMaxPool2DBackwardBackward0");
+        return WindowMax(input, AdaptivePlan(input, size), Derivatives.AdaptiveMaxPool2DBackward0, Derivatives.AdaptiveMaxPool2DBackwardBackward0);
     }
 
     /// <summary>torch.nn.functional.adaptive_max_pool1d.</summary>
@@ -444,7 +484,7 @@ public static partial class F
     {
         var y = Tensor.Zeros(shape, values.DType);
         Pool.Scatter<AddInto>(Dense(values), Dense(indices), y, PlaneSize(values.Shape), PlaneSize(shape));
-        return Graph.Record(y, node, [values], (g, s, _) => [GatherPlanes(g, s[0])], indices);
+        return Graph.Record(y, node, [values], Derivatives.GatherPlanes, indices);
     }
 
     /// <summary>Reads each (n, c) plane of <paramref name="source"/> at <paramref name="indices"/>; its gradient scatter-adds back.</summary>
@@ -456,6 +496,6 @@ public static partial class F
         if (Pool.Gather(Dense(source), Dense(indices), y, plane, PlaneSize(indices.Shape)) is { } bad)
             throw Errors.Runtime($"index {bad} is out of bounds for dimension {source.Dim - 2} with size {plane}");
         var sourceShape = source.Shape;
-        return Graph.Record(y, "GatherBackward0", [source], (g, s, _) => [ScatterAddPlanes(g, s[0], sourceShape, "ScatterAddBackward0")], indices);
+        return Graph.Record(y, Derivatives.GatherBackward0, [source], (sourceShape, Derivatives.ScatterAddBackward0), Derivatives.ScatterAddPlanes, indices);
     }
 }

@@ -174,6 +174,9 @@ public class BadInputTests
             Assert.Throws<ArgumentException>(() => Tensor.Zeros(1 << 16, 1 << 16, 1 << 16, 1 << 16)).Message);
         Assert.Equal("numel: integer multiplication overflow",
             Assert.Throws<ArgumentException>(() => Tensor.Zeros(1, 3).Expand(-2, 3)).Message);
+        // a negative size stays refused when a zero dim makes the product 0 (found by the fuzzer)
+        Assert.Equal("numel: integer multiplication overflow",
+            Assert.Throws<ArgumentException>(() => Tensor.Zeros(1).Expand(int.MinValue, 0, 4)).Message);
         Assert.StartsWith("tensor of shape [100000, 100000] has 10000000000 elements",
             Assert.Throws<ArgumentException>(() => Tensor.Zeros(100000, 100000)).Message);
         // a slice step near int.MaxValue keeps one element (PyTorch), it does not wrap to 0 or -1

@@ -158,7 +158,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(values);
         // PyTorch routes a lone mask with a one-element value to masked_fill_, which casts the value.
-        if (!accumulate && indices.Length == 1 && indices[0] is { DType: DType.Bool } mask && values.Numel == 1)
+        if (!accumulate && indices.Length == 1 && indices[0] is { DType: DType.Bool } mask && mask.Dim <= Dim && values.Numel == 1)
         {
             var m = mask.Reshape([.. mask.Shape, .. Enumerable.Repeat(1, Dim - mask.Dim)]);
             return InPlace(null, x => Where(m, values.To(x.DType).Reshape(), x), castAny: true, operand: values);

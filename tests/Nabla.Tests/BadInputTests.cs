@@ -185,6 +185,20 @@ public class BadInputTests
     }
 
     [Fact]
+    public void FuzzerFindingsAreRefusedWithPyTorchsErrors()
+    {
+        // segment lengths whose int64 sum wraps to the data size are still refused
+        var data = Tensor.Zeros(2);
+        var lengths = Tensor.From(new[] { long.MaxValue, long.MaxValue, 4L });
+        Assert.StartsWith("segment_reduce(): Expected all rows of lengths along axis to sum",
+            Assert.Throws<ArgumentException>(() => Tensor.SegmentReduce(data, "max", lengths)).Message);
+        // a lone mask with more dims than the tensor is an IndexError, not a negative count deep in the routing
+        var x = Tensor.Zeros([3, 2], DType.Int32);
+        Assert.StartsWith("The shape of the mask [3, 2, 1] at index 2 does not match",
+            Assert.Throws<IndexException>(() => x.IndexPut_([Tensor.Ones([3, 2, 1], DType.Bool)], Tensor.From(1))).Message);
+    }
+
+    [Fact]
     public void GradShapeMismatchUsesPythonsTorchSize()
     {
         var x = Tensor.Ones([3], requiresGrad: true);

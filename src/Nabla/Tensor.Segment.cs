@@ -23,6 +23,8 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(reduce);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(reduce);
         int ax = Errors.WrapDim(axis, data.Dim);
         Errors.Check(lengths is not null || offsets is not null, "segment_reduce(): Either lengths or offsets must be defined.");
         var reduction = ParseSegmentReduction(reduce)
@@ -53,6 +55,9 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor RaggedSliceReduce(Tensor data, Tensor slices, string reduce = "mean", int dim = 0)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(slices);
+        ArgumentNullException.ThrowIfNull(reduce);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(slices);
         ArgumentNullException.ThrowIfNull(reduce);
@@ -106,7 +111,7 @@ public sealed partial class Tensor
         {
             Errors.Check(values.All(v => v >= 0), "lengths contains negative value!");
             for (int row = 0; row < rows; row++)
-                Errors.Check(values.AsSpan(row * count, count).ToArray().Sum() == data.Size(axis),
+                Errors.Check(values.AsSpan(row * count, count).ToArray().Aggregate(Int128.Zero, (sum, v) => sum + v) == data.Size(axis), // no int64 wrap
                     "segment_reduce(): Expected all rows of lengths along axis to sum to data.size(lengths.dim()-1) when !unsafe.");
         }
         if (!IsIndexDType(lengths))

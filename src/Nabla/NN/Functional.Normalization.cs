@@ -16,6 +16,7 @@ public static partial class F
     public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
         bool training = false, double momentum = 0.1, double eps = 1e-5)
     {
+        ArgumentNullException.ThrowIfNull(input);
         if (training)
         {
             // torch.nn.functional's own check (libtorch's kernel accepts one value per channel).
@@ -31,8 +32,12 @@ public static partial class F
     /// biased variance, then applies the elementwise <paramref name="weight"/> and <paramref name="bias"/> (both of
     /// shape <paramref name="normalizedShape"/>). Throws ArgumentException when the shapes disagree.
     /// </summary>
-    public static Tensor LayerNorm(Tensor input, int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
-        Normalization.LayerNorm(input, normalizedShape, weight, bias, eps);
+    public static Tensor LayerNorm(Tensor input, int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(normalizedShape);
+        return Normalization.LayerNorm(input, normalizedShape, weight, bias, eps);
+    }
 
     /// <summary>
     /// torch.nn.functional.group_norm over (N, C, *): splits the C channels into <paramref name="numGroups"/> groups,
@@ -40,6 +45,9 @@ public static partial class F
     /// <paramref name="weight"/> and <paramref name="bias"/>. Throws ArgumentException when C is not divisible by
     /// the number of groups or a parameter has the wrong shape.
     /// </summary>
-    public static Tensor GroupNorm(Tensor input, int numGroups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
-        Normalization.GroupNorm(input, numGroups, weight, bias, eps);
+    public static Tensor GroupNorm(Tensor input, int numGroups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Normalization.GroupNorm(input, numGroups, weight, bias, eps);
+    }
 }

@@ -4,7 +4,11 @@ namespace Nabla.NN;
 public class ReLU : Module<Tensor, Tensor>
 {
     /// <summary>F.relu(input).</summary>
-    public override Tensor Forward(Tensor input) => F.Relu(input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Relu(input);
+    }
 }
 
 /// <summary>torch.nn.Softmax over <see cref="Dim"/>.</summary>
@@ -14,7 +18,11 @@ public class Softmax(int dim) : Module<Tensor, Tensor>
     public int Dim { get; } = dim;
 
     /// <summary>F.softmax(input, dim).</summary>
-    public override Tensor Forward(Tensor input) => F.Softmax(input, Dim);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Softmax(input, Dim);
+    }
 
     /// <inheritdoc/>
     public override string ExtraRepr() => $"dim={Dim}";
@@ -27,7 +35,11 @@ public class LogSoftmax(int dim) : Module<Tensor, Tensor>
     public int Dim { get; } = dim;
 
     /// <summary>F.log_softmax(input, dim).</summary>
-    public override Tensor Forward(Tensor input) => F.LogSoftmax(input, Dim);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.LogSoftmax(input, Dim);
+    }
 
     /// <inheritdoc/>
     public override string ExtraRepr() => $"dim={Dim}";

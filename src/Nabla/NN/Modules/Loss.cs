@@ -23,7 +23,12 @@ public class CrossEntropyLoss : Module<Tensor, Tensor, Tensor>
     public double LabelSmoothing { get; }
 
     /// <summary>F.cross_entropy(input, target, ...).</summary>
-    public override Tensor Forward(Tensor input1, Tensor input2) => F.CrossEntropy(input1, input2, Weight, IgnoreIndex, Reduction, LabelSmoothing);
+    public override Tensor Forward(Tensor input1, Tensor input2)
+    {
+        ArgumentNullException.ThrowIfNull(input1);
+        ArgumentNullException.ThrowIfNull(input2);
+        return F.CrossEntropy(input1, input2, Weight, IgnoreIndex, Reduction, LabelSmoothing);
+    }
 }
 
 /// <summary>torch.nn.NLLLoss: F.nll_loss(input, target) with fixed weight (a buffer), ignore_index and reduction.</summary>
@@ -45,7 +50,12 @@ public class NLLLoss : Module<Tensor, Tensor, Tensor>
     public Reduction Reduction { get; }
 
     /// <summary>F.nll_loss(input, target, ...).</summary>
-    public override Tensor Forward(Tensor input1, Tensor input2) => F.NllLoss(input1, input2, Weight, IgnoreIndex, Reduction);
+    public override Tensor Forward(Tensor input1, Tensor input2)
+    {
+        ArgumentNullException.ThrowIfNull(input1);
+        ArgumentNullException.ThrowIfNull(input2);
+        return F.NllLoss(input1, input2, Weight, IgnoreIndex, Reduction);
+    }
 }
 
 /// <summary>torch.nn.MSELoss.</summary>

@@ -87,8 +87,38 @@ public static partial class OpTable
             : x;
     }
 
+    /// <summary>instance_norm samples: x, running_mean, running_var (P.N = 1 when given), weight and bias (P.Keep); P.Flag = use_input_stats.</summary>
+    private static IEnumerable<Sample> InstanceNormSamples(Gen g, DType dt)
+    {
+        foreach (var shape in new[] { new[] { 2, 3, 4 }, [1, 2, 3, 3], [3, 2, 5], [2, 2, 2, 1, 2] })
+        {
+            int c = shape[1];
+            bool affine = g.Coin(), running = g.Coin(), useStats = !running || g.Coin();
+            var layout = g.Layout();
+            var inputs = new List<InputSpec> { g.Input(dt, shape, layout) };
+            if (running) { inputs.Add(g.Input(dt, [c], grad: false)); inputs.Add(g.Input(dt, [c], Values.Positive, grad: false)); }
+            if (affine) { inputs.Add(g.Input(dt, [c])); inputs.Add(g.Input(dt, [c])); }
+            yield return new Sample($"{shape.Length}d/{layout}{(running ? "/running" : "")}{(affine ? "/affine" : "")}{(useStats ? "" : "/eval")}", [.. inputs],
+                new P { N = running ? 1 : 0, Keep = affine, Flag = useStats, S = 0.1, S2 = 1e-5 });
+        }
+    }
+
     private static IEnumerable<OpInfo> BuildNormalization()
     {
+        yield return new("nn.functional.instance_norm",
+            (x, p) => { int a = p.N == 1 ? 3 : 1; var y = F.InstanceNorm(x[0], p.N == 1 ? x[1] : null, p.N == 1 ? x[2] : null, p.Keep ? x[a] : null, p.Keep ? x[a + 1] : null, p.Flag, p.S, p.S2);
+                return p.N == 1 ? A(y, x[1], x[2]) : A(y); },
+            (x, p) => { int a = p.N == 1 ? 3 : 1; var y = TF.instance_norm(x[0], p.N == 1 ? x[1] : null, p.N == 1 ? x[2] : null, p.Keep ? x[a] : null, p.Keep ? x[a + 1] : null, p.Flag, p.S, p.S2);
+                return p.N == 1 ? A(y, x[1], x[2]) : A(y); },
+            Floats, InstanceNormSamples);
+        yield return new("nn.functional.local_response_norm", (x, p) => A(F.LocalResponseNorm(x[0], p.N, p.S, 0.75, 1.0)),
+            // TorchSharp words the rank check its own way; torch.nn.functional's (Python) message is the reference.
+            (x, p) => A(x[0].dim() < 3 ? throw new System.Runtime.InteropServices.ExternalException($"Expected 3D or higher dimensionality input (got {x[0].dim()} dimensions)")
+                : TF.local_response_norm(x[0], p.N, p.S, 0.75, 1.0)), Floats,
+            (g, d) => new[] { new[] { 2, 5, 3 }, [1, 4, 2, 3], [2, 3, 2, 2, 2] }.Select(shape => new Sample($"{shape.Length}d", [g.AnyLayout(d, shape)], new P { N = g.Pick(1, 2, 3, 5), S = g.Pick(1e-4, 0.5) }))
+                .Append(new Sample("error:rank", [g.Input(d, [2, 3])], new P { N = 2, S = 1e-4 })));
+        yield return new("nn.functional.normalize", (x, p) => A(F.Normalize(x[0], p.S, p.Dim)), (x, p) => A(TF.normalize(x[0], p.S, p.Dim)), Floats,
+            (g, d) => OneDim(g, d).Where(s => s.Inputs[0].Shape.Length > 0).Select(s => s with { Args = s.Args with { S = g.Pick(2.0, 1.0, 3.0) } }));
         yield return new("nn.functional.batch_norm",
             (x, p) => A(F.BatchNorm(x[0], x[1], x[2], p.Keep ? x[3] : null, p.Keep ? x[4] : null, p.Flag, p.S, p.S2), x[1], x[2]),
             (x, p) => A(TF.batch_norm(BatchSizeGuard(x[0], p.Flag), x[1], x[2], p.Keep ? x[3] : null, p.Keep ? x[4] : null, p.Flag, p.S, p.S2), x[1], x[2]),

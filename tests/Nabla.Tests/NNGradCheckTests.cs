@@ -39,6 +39,10 @@ public class NNGradCheckTests
         new("layer_norm_plain", [[3, 4]], x => F.LayerNorm(x[0], [4])),
         new("group_norm", [[2, 4, 3], [4], [4]], x => F.GroupNorm(x[0], 2, x[1], x[2])),
         new("group_norm_plain", [[2, 6, 2, 2]], x => F.GroupNorm(x[0], 3)),
+        new("instance_norm", [[2, 3, 4], [3], [3]], x => F.InstanceNorm(x[0], Tensor.Zeros([3], DType.Float64), Tensor.Ones([3], DType.Float64), x[1], x[2])),
+        new("rms_norm", [[3, 4], [4]], x => F.RmsNorm(x[0], [4], x[1])),
+        new("local_response_norm", [[2, 5, 3]], x => F.LocalResponseNorm(x[0], 3, 0.5)),
+        new("normalize", [[3, 4]], x => F.Normalize(x[0]) + F.Normalize(x[0], 1, 0)),
         new("dropout", [[3, 4]], x => F.Dropout(x[0], 0.4, generator: new Generator(3))),
         // Activations
         new("relu6_hardtanh", [[3, 4]], x => F.Relu6(x[0] * 8) + F.Hardtanh(x[0], -0.5, 0.5)),

@@ -103,8 +103,29 @@ public static partial class OpTable
         }
     }
 
+    /// <summary>scaled_dot_product_attention samples: q, k, v (and a mask when P.Mode is "bool" or "float"); P.Flag = is_causal.</summary>
+    private static IEnumerable<Sample> AttentionSamples(Gen g, DType dt)
+    {
+        foreach (var (batch, l, s, e, ev) in new[] { (new int[0], 3, 3, 4, 4), ([2], 3, 5, 4, 2), ([2, 2], 4, 4, 3, 3), ([1, 3], 2, 3, 8, 5) })
+        {
+            var mode = g.Pick("none", "causal", "bool", "float");
+            var inputs = new List<InputSpec> { g.AnyLayout(dt, [.. batch, l, e]), g.AnyLayout(dt, [.. batch, s, e]), g.AnyLayout(dt, [.. batch, s, ev]) };
+            if (mode == "bool")
+            {
+                // every query keeps its first key, so no row is fully masked
+                var vals = Enumerable.Range(0, l * s).Select(i => i % s == 0 || g.Coin() ? 1.0 : 0.0).ToArray();
+                inputs.Add(new InputSpec(DType.Bool, [l, s], vals, [], false));
+            }
+            if (mode == "float") inputs.Add(g.Input(dt, [l, s], grad: false));
+            yield return new Sample($"{batch.Length + 2}d/{mode}", [.. inputs], new P { Mode = mode, Flag = mode == "causal" });
+        }
+    }
+
     private static IEnumerable<OpInfo> BuildNormalization()
     {
+        yield return new("nn.functional.scaled_dot_product_attention",
+            (x, p) => A(F.ScaledDotProductAttention(x[0], x[1], x[2], x.Length > 3 ? x[3] : null, 0, p.Flag)),
+            (x, p) => A(TF.scaled_dot_product_attention(x[0], x[1], x[2], x.Length > 3 ? x[3] : null, 0, p.Flag)), Floats, AttentionSamples);
         yield return new("nn.functional.instance_norm",
             (x, p) => { int a = p.N == 1 ? 3 : 1; var y = F.InstanceNorm(x[0], p.N == 1 ? x[1] : null, p.N == 1 ? x[2] : null, p.Keep ? x[a] : null, p.Keep ? x[a + 1] : null, p.Flag, p.S, p.S2);
                 return p.N == 1 ? A(y, x[1], x[2]) : A(y); },

@@ -43,6 +43,10 @@ public class NNGradCheckTests
         new("rms_norm", [[3, 4], [4]], x => F.RmsNorm(x[0], [4], x[1])),
         new("local_response_norm", [[2, 5, 3]], x => F.LocalResponseNorm(x[0], 3, 0.5)),
         new("normalize", [[3, 4]], x => F.Normalize(x[0]) + F.Normalize(x[0], 1, 0)),
+        new("sdpa", [[2, 3, 4], [2, 5, 4], [2, 5, 2]], x => F.ScaledDotProductAttention(x[0], x[1], x[2])),
+        new("sdpa_causal_scale", [[2, 4, 3], [2, 4, 3], [2, 4, 3]], x => F.ScaledDotProductAttention(x[0], x[1], x[2], isCausal: true, scale: 0.3)),
+        new("sdpa_masks", [[3, 4], [3, 4], [3, 4], [3, 3]], x => F.ScaledDotProductAttention(x[0], x[1], x[2], x[3])
+            + F.ScaledDotProductAttention(x[0], x[1], x[2], Tensor.From(new[,] { { true, false, true }, { true, true, false }, { false, false, true } }))),
         new("dropout", [[3, 4]], x => F.Dropout(x[0], 0.4, generator: new Generator(3))),
         // Activations
         new("relu6_hardtanh", [[3, 4]], x => F.Relu6(x[0] * 8) + F.Hardtanh(x[0], -0.5, 0.5)),

@@ -14,8 +14,8 @@ public sealed partial class Tensor
         Errors.Check(d1 != d2, $"diagonal dimensions cannot be identical {dim1}, {dim2}");
         var y = MakeView(DiagonalLayout(Layout, offset, d1, d2), b => b.Diagonal(offset, d1, d2));
         var inputShape = Shape;
-        return Graph.Record(y, "DiagonalBackward0", [this],
-            (g, _, _) => [g.EmbedInto(inputShape, z => z.Diagonal(offset, d1, d2))]);
+        return Graph.Record(y, Derivatives.DiagonalBackward0, [this], (inputShape, offset, d1, d2), static (g, _, _, a) =>
+            [g.EmbedInto(a.inputShape, z => z.Diagonal(a.offset, a.d1, a.d2), Derivatives.DiagonalBackwardBackward0)]);
     }
 
     /// <summary>Stepping along a diagonal advances both dims at once, so its stride is the sum of theirs.</summary>

@@ -10,8 +10,9 @@ public sealed partial class Tensor
     /// <summary>torch.gather: <c>out[i][j][k] = input[index[i][j][k]][j][k]</c> for dim 0; the output has the index's shape.</summary>
     public Tensor Gather(int dim, Tensor index)
     {
+        ArgumentNullException.ThrowIfNull(index);
         int d = Errors.WrapDim(dim, Dim);
-        var y = Allocate(index.Shape, DType);
+        var y = AllocateForOutput(index.Shape, DType); // the kernel writes every element
         // An empty index skips every check (even its dtype) and gives an empty result.
         if (index.Numel > 0)
         {
@@ -20,16 +21,18 @@ public sealed partial class Tensor
             IndexAlongDim.Gather(this, d, CheckedIndex(index, d), y);
         }
         var inputShape = Shape;
-        return Graph.Record(y, "GatherBackward0", [this],
-            (g, s, _) => [Zeros(inputShape, g.DType).ScatterAdd(d, s[0], g)], index);
+        return Graph.Record(y, Derivatives.GatherBackward0, [this], (inputShape, d),
+            static (g, s, _, a) => [Zeros(a.inputShape, g.DType).ScatterAdd(a.d, s[0], g)], index);
     }
 
     /// <summary>torch.scatter: a copy of this tensor with <c>out[index[i][j]][j] = src[i][j]</c> (dim 0); duplicates: the last write wins.</summary>
     public Tensor Scatter(int dim, Tensor index, Tensor src)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         int d = CheckScatter(dim, index, src);
         var y = ScatterRaw(d, index, src, ScatterMode.Assign);
-        return Graph.Record(y, "ScatterBackward0", [this, src], (g, s, needs) =>
+        return Graph.Record(y, Derivatives.ScatterBackward0, [this, src], d, static (g, s, needs, d) =>
         [
             needs[0] ? g.Scatter(d, s[0], 0) : null,
             needs[1] ? g.Gather(d, s[0]) : null,
@@ -39,17 +42,20 @@ public sealed partial class Tensor
     /// <summary>torch.scatter with a scalar: a copy of this tensor with <paramref name="value"/> written at the indexed positions.</summary>
     public Tensor Scatter(int dim, Tensor index, Scalar value)
     {
+        ArgumentNullException.ThrowIfNull(index);
         int d = CheckScatter(dim, index, null);
         var y = ScatterRaw(d, index, ScalarTensor(value), ScatterMode.Assign);
-        return Graph.Record(y, "ScatterBackward1", [this], (g, s, _) => [g.Scatter(d, s[0], 0)], index);
+        return Graph.Record(y, Derivatives.ScatterBackward1, [this], d, static (g, s, _, d) => [g.Scatter(d, s[0], 0)], index);
     }
 
     /// <summary>torch.scatter_add: a copy of this tensor with every src element added at its indexed position.</summary>
     public Tensor ScatterAdd(int dim, Tensor index, Tensor src)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         int d = CheckScatter(dim, index, src);
         var y = ScatterRaw(d, index, src, ScatterMode.Add);
-        return Graph.Record(y, "ScatterAddBackward0", [this, src], (g, s, needs) =>
+        return Graph.Record(y, Derivatives.ScatterAddBackward0, [this, src], d, static (g, s, needs, d) =>
         [
             needs[0] ? g : null,
             needs[1] ? g.Gather(d, s[0]) : null,
@@ -62,28 +68,48 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor ScatterReduce(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(reduce);
         int d = CheckScatter(dim, index, src);
         var mode = ParseReduce(reduce);
         Tensor y;
         using (GradMode.NoGrad()) y = ScatterReduceRaw(d, index, src, reduce, mode, includeSelf);
-        return Graph.Record(y, "ScatterReduceBackward0", [this, src], (g, s, needs) =>
-            ScatterReduceBackward(g, s[0], d, s[1], s[2], reduce, includeSelf, s[3], needs), this, index, src, y);
+        return Graph.Record(y, Derivatives.ScatterReduceBackward0, [this, src], new Derivatives.ScatterReduceArgs(d, reduce, includeSelf),
+            Derivatives.ScatterReduce, this, index, src, y);
     }
 
     /// <summary>torch.Tensor.scatter_ (in place).</summary>
-    public Tensor Scatter_(int dim, Tensor index, Tensor src) =>
-        InPlace(null, x => x.Scatter(dim, index, src), operand: NotOverlapping(src));
+    public Tensor Scatter_(int dim, Tensor index, Tensor src)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
+        return InPlace(null, x => x.Scatter(dim, index, src), operand: NotOverlapping(src));
+    }
 
     /// <summary>torch.Tensor.scatter_ with a scalar value (in place).</summary>
-    public Tensor Scatter_(int dim, Tensor index, Scalar value) => InPlace(null, x => x.Scatter(dim, index, value));
+    public Tensor Scatter_(int dim, Tensor index, Scalar value)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        return InPlace(null, x => x.Scatter(dim, index, value));
+    }
 
     /// <summary>torch.Tensor.scatter_add_ (in place).</summary>
-    public Tensor ScatterAdd_(int dim, Tensor index, Tensor src) =>
-        InPlace(null, x => x.ScatterAdd(dim, index, src), operand: NotOverlapping(src));
+    public Tensor ScatterAdd_(int dim, Tensor index, Tensor src)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
+        return InPlace(null, x => x.ScatterAdd(dim, index, src), operand: NotOverlapping(src));
+    }
 
     /// <summary>torch.Tensor.scatter_reduce_ (in place).</summary>
-    public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true) =>
-        InPlace(null, x => x.ScatterReduce(dim, index, src, reduce, includeSelf), operand: NotOverlapping(src));
+    public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(reduce);
+        return InPlace(null, x => x.ScatterReduce(dim, index, src, reduce, includeSelf), operand: NotOverlapping(src));
+    }
 
     /// <summary>A copy of this tensor with <paramref name="src"/> combined in, without autograd; the index is checked for range here.</summary>
     private Tensor ScatterRaw(int dim, Tensor index, Tensor src, ScatterMode mode)
@@ -133,70 +159,14 @@ public sealed partial class Tensor
         _ => throw Errors.Runtime($"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"),
     };
 
-    /// <summary>scatter_reduce_backward (FunctionsManual): the gradient of every reduction, built from differentiable ops.</summary>
-    private static Tensor?[] ScatterReduceBackward(Tensor grad, Tensor self, int dim, Tensor index, Tensor src,
-        string reduce, bool includeSelf, Tensor result, bool[] needs)
-    {
-        Tensor gradSelf, gradSrc;
-        switch (reduce)
-        {
-            case "sum":
-                gradSelf = grad;
-                gradSrc = grad.Gather(dim, index);
-                break;
-            case "prod":
-                (gradSelf, gradSrc) = ScatterProdBackward(grad, self, dim, index, src, includeSelf, result);
-                break;
-            case "mean":
-                var n = (includeSelf ? OnesLike(grad) : ZerosLike(grad)).ScatterAdd(dim, index, OnesLike(src));
-                n = n.MaskedFill(n.Eq(0), 1);
-                gradSelf = grad / n;
-                gradSrc = grad.Gather(dim, index) / n.Gather(dim, index);
-                break;
-            default:
-                // amax / amin: ties share the gradient evenly; self counts whenever it equals the result.
-                var value = result.Gather(dim, index);
-                var selfIsResult = self.Eq(result);
-                var srcIsResult = src.Eq(value);
-                var count = selfIsResult.To(self.DType).ScatterAdd(dim, index, srcIsResult.To(self.DType));
-                var distributed = grad / count;
-                gradSelf = selfIsResult * distributed;
-                gradSrc = srcIsResult * distributed.Gather(dim, index);
-                break;
-        }
-        // Positions written by src never see self's value when it is excluded.
-        if (!includeSelf) gradSelf = gradSelf.Scatter(dim, index, 0);
-        return [needs[0] ? gradSelf : null, needs[1] ? gradSrc : null];
-    }
-
-    /// <summary>prod: the product of the other factors at each target, exact when some factors are zero.</summary>
-    private static (Tensor Self, Tensor Src) ScatterProdBackward(Tensor grad, Tensor self, int dim, Tensor index, Tensor src,
-        bool includeSelf, Tensor result)
-    {
-        var maskedSelf = self.MaskedFill(self.Eq(0), 1);
-        var gradSelf = grad * maskedSelf.ScatterReduce(dim, index, src, "prod", includeSelf) / maskedSelf;
-        var srcZero = src.Eq(0);
-        var srcNumZeros = ZerosLike(self).ScatterAdd(dim, index, srcZero.To(self.DType)).Gather(dim, index);
-        // A zero that is alone at its target gets the product of the rest; dividing by it would lose that.
-        var singleZero = srcZero & srcNumZeros.Eq(1);
-        var maskedSrcResult = self.ScatterReduce(dim, index, src.MaskedFill(singleZero, 1), "prod", includeSelf);
-        var gradSrc = Where(singleZero, (grad * maskedSrcResult).Gather(dim, index),
-            (grad * result).Gather(dim, index) / src.MaskedFill(srcZero, 1));
-        if (srcNumZeros.Gt(1).ToArray<bool>().Any(z => z))
-            gradSrc = DelayedError(gradSrc,
-                "scatter_reduce(): Double backward is unsupported for src when >1 zeros in src are scattered to the same position in self");
-        return (gradSelf, gradSrc);
-    }
-
-    /// <summary>The same values, whose own backward raises <paramref name="message"/> (PyTorch's DelayedError node).</summary>
-    private static Tensor DelayedError(Tensor t, string message) =>
-        Graph.Record(t.Detach(), "DelayedError", [t], (_, _, _) => throw Errors.Runtime(message));
 
     // ---- index_add / index_copy / index_fill ------------------------------------------------------------------
 
     /// <summary>torch.index_add: a copy of this tensor with <c>alpha * source</c> slice i added to slice <c>index[i]</c> of <paramref name="dim"/>.</summary>
     public Tensor IndexAdd(int dim, Tensor index, Tensor source, Scalar? alpha = null)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         var a = alpha ?? 1;
         int d = Errors.WrapDim(dim, Dim);
         CheckIndexFunc("index_add", d, index, source);
@@ -208,16 +178,18 @@ public sealed partial class Tensor
             var scaled = a.ToDouble() == 1 ? source : Zip<MulOp>(source, ScalarTensor(a), DType);
             IndexAlongDim.Scatter(y, d, SpreadIndex(index, d, source), scaled, ScatterMode.Add);
         }
-        return Graph.Record(y, "IndexAddBackward0", [this, source], (g, s, needs) =>
+        return Graph.Record(y, Derivatives.IndexAddBackward0, [this, source], (d, sourceDim: source.Dim, alpha: a), static (g, s, needs, a) =>
         [
             needs[0] ? g : null,
-            needs[1] ? SelectedSlices(g, d, s[0], source.Dim).Mul(a) : null,
+            needs[1] ? SelectedSlices(g, a.d, s[0], a.sourceDim).Mul(a.alpha) : null,
         ], index);
     }
 
     /// <summary>torch.index_copy: a copy of this tensor with source slice i written to slice <c>index[i]</c> of <paramref name="dim"/>.</summary>
     public Tensor IndexCopy(int dim, Tensor index, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         int d = Errors.WrapDim(dim, Dim);
         CheckIndexCopy(d, index, source);
         var y = CloneRaw();
@@ -228,31 +200,34 @@ public sealed partial class Tensor
                 throw Errors.Index($"index_copy_(): index {bad} is out of bounds for dimension {d} with size {size}");
             IndexAlongDim.Scatter(y, d, SpreadIndex(index, d, source), source, ScatterMode.Assign);
         }
-        return Graph.Record(y, "IndexCopyBackward0", [this, source], (g, s, needs) =>
+        return Graph.Record(y, Derivatives.IndexCopyBackward0, [this, source], (d, sourceDim: source.Dim), static (g, s, needs, a) =>
         [
-            needs[0] ? g.IndexFill(d, s[0], 0) : null,
-            needs[1] ? SelectedSlices(g, d, s[0], source.Dim) : null,
+            needs[0] ? g.IndexFill(a.d, s[0], 0) : null,
+            needs[1] ? SelectedSlices(g, a.d, s[0], a.sourceDim) : null,
         ], index);
     }
 
     /// <summary>torch.index_fill: a copy of this tensor with slices <paramref name="index"/> of <paramref name="dim"/> set to <paramref name="value"/> (negative indices wrap).</summary>
     public Tensor IndexFill(int dim, Tensor index, Scalar value)
     {
+        ArgumentNullException.ThrowIfNull(index);
         var (d, idx) = CheckIndexFill(dim, index);
         var y = CloneRaw();
         if (idx.Numel > 0 && Numel > 0) IndexAlongDim.Scatter(y, d, SpreadIndex(idx, d, this), ScalarTensor(value), ScatterMode.Assign);
-        return Graph.Record(y, "IndexFillBackward0", [this], (g, s, _) => [g.IndexFill(d, s[0], 0)], index);
+        return Graph.Record(y, Derivatives.IndexFillBackward0, [this], d, static (g, s, _, d) => [g.IndexFill(d, s[0], 0)], index);
     }
 
     /// <summary>torch.index_fill with a 0-d tensor value, which receives the sum of the gradients of the filled slices.</summary>
     public Tensor IndexFill(int dim, Tensor index, Tensor value)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(value);
         if (value.Dim != 0)
             throw Errors.Runtime($"index_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.Dim} dimension(s).");
         Tensor y;
         using (GradMode.NoGrad()) y = Detach().IndexFill(dim, index, ScalarOf(value));
         int d = Errors.WrapDim(dim, Dim);
-        return Graph.Record(y, "IndexFillBackward1", [this, value], (g, s, needs) =>
+        return Graph.Record(y, Derivatives.IndexFillBackward1, [this, value], d, static (g, s, needs, d) =>
         [
             needs[0] ? g.IndexFill(d, s[0], 0) : null,
             needs[1] ? g.IndexSelect(d, From(s[0].ToArray<long>().Distinct().ToArray())).Sum() : null,
@@ -260,19 +235,35 @@ public sealed partial class Tensor
     }
 
     /// <summary>torch.Tensor.index_add_ (in place).</summary>
-    public Tensor IndexAdd_(int dim, Tensor index, Tensor source, Scalar? alpha = null) =>
-        InPlace(null, x => x.IndexAdd(dim, index, source, alpha), operand: NotOverlapping(source));
+    public Tensor IndexAdd_(int dim, Tensor index, Tensor source, Scalar? alpha = null)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
+        return InPlace(null, x => x.IndexAdd(dim, index, source, alpha), operand: NotOverlapping(source));
+    }
 
     /// <summary>torch.Tensor.index_copy_ (in place).</summary>
-    public Tensor IndexCopy_(int dim, Tensor index, Tensor source) =>
-        InPlace(null, x => x.IndexCopy(dim, index, source), operand: NotOverlapping(source));
+    public Tensor IndexCopy_(int dim, Tensor index, Tensor source)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
+        return InPlace(null, x => x.IndexCopy(dim, index, source), operand: NotOverlapping(source));
+    }
 
     /// <summary>torch.Tensor.index_fill_ (in place).</summary>
-    public Tensor IndexFill_(int dim, Tensor index, Scalar value) => InPlace(null, x => x.IndexFill(dim, index, value));
+    public Tensor IndexFill_(int dim, Tensor index, Scalar value)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        return InPlace(null, x => x.IndexFill(dim, index, value));
+    }
 
     /// <summary>torch.Tensor.index_fill_ with a 0-d tensor value (in place).</summary>
-    public Tensor IndexFill_(int dim, Tensor index, Tensor value) =>
-        InPlace(null, x => x.IndexFill(dim, index, value), operand: value);
+    public Tensor IndexFill_(int dim, Tensor index, Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(value);
+        return InPlace(null, x => x.IndexFill(dim, index, value), operand: value);
+    }
 
     /// <summary>The checks index_add shares with index_reduce (index_func_meta_impl).</summary>
     private void CheckIndexFunc(string func, int dim, Tensor index, Tensor source)
@@ -370,20 +361,23 @@ public sealed partial class Tensor
     /// <summary>torch.masked_fill: <paramref name="value"/> where the Bool mask is set (self and mask broadcast).</summary>
     public Tensor MaskedFill(Tensor mask, Scalar value)
     {
+        ArgumentNullException.ThrowIfNull(mask);
         CheckFillMask(mask);
         var y = Detach().Expand(Shapes.Broadcast(mask.Sizes, Sizes)).CloneRaw();
         Pointwise.MaskedCopy(mask, ScalarTensor(value), y);
-        return Graph.Record(y, "MaskedFillBackward0", [this], (g, s, _) => [g.MaskedFill(s[0], 0)], mask);
+        return Graph.Record(y, Derivatives.MaskedFillBackward0, [this], static (g, s, _) => [g.MaskedFill(s[0], 0)], mask);
     }
 
     /// <summary>torch.masked_fill with a 0-d tensor value, which receives the sum of the gradients of the filled elements.</summary>
     public Tensor MaskedFill(Tensor mask, Tensor value)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(value);
         if (value.Dim != 0)
             throw Errors.Runtime($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.Dim} dimension(s).");
         Tensor y;
         using (GradMode.NoGrad()) y = Detach().MaskedFill(mask, ScalarOf(value));
-        return Graph.Record(y, "MaskedFillBackward1", [this, value], (g, s, needs) =>
+        return Graph.Record(y, Derivatives.MaskedFillBackward1, [this, value], static (g, s, needs) =>
         [
             needs[0] ? g.MaskedFill(s[0], 0) : null,
             needs[1] ? g.MaskedSelect(s[0]).Sum() : null,
@@ -391,26 +385,38 @@ public sealed partial class Tensor
     }
 
     /// <summary>torch.Tensor.masked_fill_ (in place); the mask must broadcast to this tensor's shape.</summary>
-    public Tensor MaskedFill_(Tensor mask, Scalar value) => InPlace(mask, x => x.MaskedFill(mask, value), castAny: true);
+    public Tensor MaskedFill_(Tensor mask, Scalar value)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        return InPlace(mask, x => x.MaskedFill(mask, value), castAny: true);
+    }
 
     /// <summary>torch.Tensor.masked_fill_ with a 0-d tensor value (in place).</summary>
-    public Tensor MaskedFill_(Tensor mask, Tensor value) =>
-        InPlace(mask, x => x.MaskedFill(mask, value), castAny: true, operand: value);
+    public Tensor MaskedFill_(Tensor mask, Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(value);
+        return InPlace(mask, x => x.MaskedFill(mask, value), castAny: true, operand: value);
+    }
 
     /// <summary>torch.masked_select: the elements where the Bool mask is set, as a 1-d tensor in row-major order.</summary>
     public Tensor MaskedSelect(Tensor mask)
     {
+        ArgumentNullException.ThrowIfNull(mask);
         Errors.Check(mask.DType == DType.Bool, "masked_select: expected BoolTensor for mask");
         var shape = Shapes.Broadcast(mask.Sizes, Sizes);
         var positions = MaskPositions(mask, shape);
-        var y = Allocate([positions.Numel], DType);
+        var y = AllocateForOutput([positions.Numel], DType);
         IndexAlongDim.Gather(Detach().Expand(shape).Flat(), 0, positions, y);
-        return Graph.Record(y, "MaskedSelectBackward0", [this], (g, s, _) => [Zeros(shape, g.DType).MaskedScatter(s[0], g)], mask);
+        return Graph.Record(y, Derivatives.MaskedSelectBackward0, [this], shape,
+            static (g, s, _, shape) => [Zeros(shape, g.DType).MaskedScatter(s[0], g)], mask);
     }
 
     /// <summary>torch.masked_scatter: where the mask is set, the next element of <paramref name="source"/> in row-major order.</summary>
     public Tensor MaskedScatter(Tensor mask, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(source);
         Errors.Check(DType == source.DType,
             $"masked_scatter: expected self and source to have same dtypes but got{DType.ScalarTypeName()} and {source.DType.ScalarTypeName()}");
         Errors.Check(mask.DType == DType.Bool,
@@ -422,27 +428,20 @@ public sealed partial class Tensor
         var used = source.Detach().Flat().Narrow(0, 0, positions.Numel);
         IndexAlongDim.Scatter(y.Flat(), 0, positions, used, ScatterMode.Assign);
         var sourceShape = source.Shape;
-        return Graph.Record(y, "MaskedScatterBackward0", [this, source], (g, s, needs) =>
+        return Graph.Record(y, Derivatives.MaskedScatterBackward0, [this, source], sourceShape, static (g, s, needs, sourceShape) =>
         [
             needs[0] ? g.MaskedFill(s[0], 0) : null,
-            needs[1] ? MaskedScatterBackward(g, s[0], sourceShape) : null,
+            needs[1] ? Derivatives.MaskedScatterSource(g, s[0], sourceShape) : null,
         ], mask);
     }
 
     /// <summary>torch.Tensor.masked_scatter_ (in place); the mask must expand to this tensor's shape.</summary>
     public Tensor MaskedScatter_(Tensor mask, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(source);
         var expanded = mask.Expand(Shape);
         return InPlace(null, x => x.MaskedScatter(expanded, source), operand: source);
-    }
-
-    /// <summary>The gradient of masked_scatter's source: the selected gradients, zero-padded to the source's shape.</summary>
-    private static Tensor MaskedScatterBackward(Tensor grad, Tensor mask, int[] sourceShape)
-    {
-        var selected = grad.MaskedSelect(mask);
-        int missing = Layout.NumelOf(sourceShape) - selected.Numel;
-        if (missing > 0) selected = Cat([selected, Zeros([missing], grad.DType)]);
-        return selected.View(sourceShape);
     }
 
     private static void CheckFillMask(Tensor mask)
@@ -465,18 +464,19 @@ public sealed partial class Tensor
     /// <summary>torch.take: elements of the flattened tensor at <paramref name="index"/> (negative indices wrap); the output has the index's shape.</summary>
     public Tensor Take(Tensor index)
     {
+        ArgumentNullException.ThrowIfNull(index);
         Errors.Check(index.DType == DType.Int64, $"take(): Expected a long tensor for index, but got {index.DType.ScalarTypeName()}");
         if (Numel == 0 && index.Numel != 0) throw Errors.Index("take(): tried to take from an empty tensor");
         var y = Allocate(index.Shape, DType);
         int n = Numel;
-        if (index.Numel == 0) return Graph.Record(y, "TakeBackward0", [this], (g, _, _) => [Zeros(Shape, g.DType)]);
+        if (index.Numel == 0) return Graph.Record(y, Derivatives.TakeBackward0, [this], Shape, static (g, _, _, shape) => [Zeros(shape, g.DType)]);
         if (IndexAlongDim.FirstOutOfRange(index, -n, n) is { } bad)
             throw Errors.Index($"out of range: tried to access index {bad} on a tensor of {n} elements.");
         var wrapped = From(index.ToArray<long>().Select(v => v < 0 ? v + n : v).ToArray()).View(index.Shape);
         IndexAlongDim.Gather(Detach().Flat(), 0, wrapped.Flat(), y.Flat());
         var inputShape = Shape;
-        return Graph.Record(y, "TakeBackward0", [this], (g, s, _) =>
-            [Zeros([n], g.DType).IndexAdd(0, s[0].Reshape(-1), g.Reshape(-1)).View(inputShape)], wrapped);
+        return Graph.Record(y, Derivatives.TakeBackward0, [this], (n, inputShape), static (g, s, _, a) =>
+            [Zeros([a.n], g.DType).IndexAdd(0, s[0].Reshape(-1), g.Reshape(-1)).View(a.inputShape)], wrapped);
     }
 
     /// <summary>
@@ -485,6 +485,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor TakeAlongDim(Tensor indices, int? dim = null)
     {
+        ArgumentNullException.ThrowIfNull(indices);
         if (dim is not { } dimValue) return View(-1).Gather(0, indices.View(-1));
         Errors.Check(Dim == indices.Dim,
             $"torch.take_along_dim(): input and indices should have the same number of dimensions, but got {Dim} dimensions for input, and {indices.Dim} dimensions for indices");
@@ -505,19 +506,10 @@ public sealed partial class Tensor
 
     // ---- shared checks and helpers ----------------------------------------------------------------------------
 
-    /// <summary>
-    /// assert_no_overlap for in-place writes: <paramref name="input"/> may not be this tensor, nor a dense range of
-    /// memory that meets this one (layouts too hard to compare pass, as in PyTorch). Returns the input.
-    /// </summary>
+    /// <summary>assert_no_overlap for in-place writes: <paramref name="input"/> may not share memory with this tensor. Returns the input.</summary>
     private Tensor NotOverlapping(Tensor input)
     {
-        if (!ReferenceEquals(Storage, input.Storage) || Numel == 0 || input.Numel == 0) return input;
-        bool same = Layout.Offset == input.Layout.Offset && Sizes.SequenceEqual(input.Sizes)
-            && Layout.Strides.AsSpan().SequenceEqual(input.Layout.Strides);
-        bool meet = IsContiguous() && input.IsContiguous()
-            && Layout.Offset < input.Layout.Offset + input.Numel && input.Layout.Offset < Layout.Offset + Numel;
-        if (same || meet)
-            throw Errors.Runtime("unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.");
+        Overlaps.RefuseAny(this, input);
         return input;
     }
 

@@ -15,10 +15,12 @@ public sealed partial class Tensor
         get
         {
             var (view, indices) = ApplyBasic(key);
-            return indices is null ? view : view.Index(indices);
+            if (indices is not null) return view.Index(indices);
+            return ReferenceEquals(view, this) ? Alias() : view; // x[...] is a new view, as in PyTorch, never x itself
         }
         set
         {
+            ArgumentNullException.ThrowIfNull(value);
             var (view, indices) = ApplyBasic(key);
             var v = StripLeadingOnes(value);
             if (indices is null) view.Copy_(v);
@@ -26,13 +28,19 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>Applies ints, slices, NewAxis and Ellipsis as views; returns the advanced indices by the dim they index.</summary>
+    /// <summary>
+    /// Applies ints, slices, NewAxis and Ellipsis as views; returns the advanced indices in aten::index's form (one
+    /// entry per indexed dim, a Bool/UInt8 mask one entry for all the dims it covers), or null when there are none.
+    /// </summary>
     private (Tensor View, Tensor?[]? Indices) ApplyBasic(TensorIndex[] key)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Count(k => k.Kind == TensorIndex.Kinds.Ellipsis) > 1)
+            throw Errors.Index("an index can only have a single ellipsis ('...')");
         int specified = key.Sum(k => k.Kind switch
         {
             TensorIndex.Kinds.Int or TensorIndex.Kinds.Slice => 1,
-            TensorIndex.Kinds.Tensor => k.TensorValue!.DType is DType.Bool or DType.UInt8 ? k.TensorValue.Dim : 1,
+            TensorIndex.Kinds.Tensor => (k.TensorValue ?? throw new ArgumentNullException(nameof(key), "an index tensor is null")).IsMask ? k.TensorValue.Dim : 1,
             _ => 0,
         });
         if (specified > Dim)
@@ -43,55 +51,65 @@ public sealed partial class Tensor
         }
         var view = this;
         var indices = new List<Tensor?>();
-        bool advanced = false, sawEllipsis = false;
-        int original = 0;
+        bool advanced = false;
+        int d = 0; // the dim of `view` the next key entry applies to
+        int original = 0; // the dim of this tensor it applies to, for messages
         foreach (var k in key)
         {
-            int d = indices.Count;
             switch (k.Kind)
             {
                 case TensorIndex.Kinds.Int:
                     int size = view.Layout.Sizes[d];
-                    if (k.IntValue < -size || k.IntValue >= size)
-                        throw Errors.Index($"index {k.IntValue} is out of bounds for dimension {original} with size {size}");
-                    view = view.Select(d, k.IntValue);
+                    long position = k.Position(size);
+                    if (position < -size || position >= size)
+                        throw Errors.Index($"index {position} is out of bounds for dimension {original} with size {size}");
+                    view = view.Select(d, (int)position);
                     original++;
                     break;
                 case TensorIndex.Kinds.Slice:
                     if (k.Step <= 0) throw Errors.Runtime("step must be greater than zero");
                     view = view.Slice(d, k.Start == int.MaxValue ? view.Layout.Sizes[d] : k.Start, k.Stop, k.Step);
                     indices.Add(null);
+                    d++;
                     original++;
                     break;
                 case TensorIndex.Kinds.NewAxis:
                     view = view.Unsqueeze(d);
                     indices.Add(null);
+                    d++;
                     break;
                 case TensorIndex.Kinds.Ellipsis:
-                    if (sawEllipsis) break; // libtorch expands later ellipses to nothing
-                    sawEllipsis = true;
                     for (int i = 0; i < Dim - specified; i++) indices.Add(null);
+                    d += Dim - specified;
                     original += Dim - specified;
                     break;
                 default:
                     var t = k.TensorValue!;
                     advanced = true;
-                    if (t.Dim == 0 && t.DType == DType.Bool)
+                    if (t.Dim == 0 && t.IsMask)
                     {
                         // x[True] adds a dim of size 1, x[False] one of size 0; both are advanced indices.
+                        // A 0-d UInt8 index is the same legacy mask.
                         view = view.Unsqueeze(d);
-                        indices.Add(t.Item<bool>() ? Zeros([1], DType.Int64) : Zeros([0], DType.Int64));
+                        indices.Add(t.CastRaw(DType.Bool).Item<bool>() ? Zeros([1], DType.Int64) : Zeros([0], DType.Int64));
+                        d++;
                         break;
                     }
                     indices.Add(t);
-                    if (t.DType is DType.Bool or DType.UInt8)
-                        for (int i = 1; i < t.Dim; i++) indices.Add(null); // the mask covers t.Dim dims
-                    original += t.DType is DType.Bool or DType.UInt8 ? t.Dim : 1;
+                    d += t.IsMask ? t.Dim : 1;
+                    original += t.IsMask ? t.Dim : 1;
                     break;
             }
         }
         return (view, advanced ? [.. indices] : null);
     }
+
+    /// <summary>Bool and (legacy) UInt8 index tensors are masks: they cover as many dims as they have.</summary>
+    private bool IsMask => DType is DType.Bool or DType.UInt8;
+
+    /// <summary>at::alias: a new view of the same data with the same layout.</summary>
+    private Tensor Alias() =>
+        Graph.Record(MakeView(Layout, static b => b.Alias()), Derivatives.AliasBackward0, [this], static (g, _, _) => [g]);
 
     /// <summary>
     /// torch.Tensor.index (aten::index): one optional index tensor per leading dim; Bool masks cover as many dims
@@ -99,17 +117,20 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Index(params Tensor?[] indices)
     {
+        ArgumentNullException.ThrowIfNull(indices);
         var expanded = ExpandMasks(indices, "index");
         var plan = new AdvancedIndex(this, expanded);
         var y = Allocate(plan.ResultShape, DType);
         IndexedCopy.Run<Assign>(y, plan.ResultOuter(y), plan.ResultInner(y), this, plan.SourceOuter(this), plan.SourceInner(this));
-        var shape = Shape;
-        return Graph.Record(y, "IndexBackward0", [this], (g, _, _) => [Zeros(shape, g.DType).IndexPut(expanded, g, accumulate: true)]);
+        return Graph.Record(y, Derivatives.IndexBackward0, [this], (Shape, Derivatives.IndexSlots.Of(indices)), Derivatives.Index,
+            Derivatives.IndexSlots.Saved(indices));
     }
 
     /// <summary>torch.index_put: a copy with the indexed positions replaced by (or, with accumulate, increased by) values.</summary>
     public Tensor IndexPut(Tensor?[] indices, Tensor values, bool accumulate = false)
     {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
         var expanded = ExpandMasks(indices, "index_put");
         var plan = new AdvancedIndex(this, expanded);
         if (values.DType != DType)
@@ -123,16 +144,15 @@ public sealed partial class Tensor
         if (accumulate && DType == DType.Bool) IndexedCopy.Run<OrInto>(y, outer, inner, ve, vOuter, vInner);
         else if (accumulate) IndexedCopy.Run<AddInto>(y, outer, inner, ve, vOuter, vInner);
         else IndexedCopy.Run<Assign>(y, outer, inner, ve, vOuter, vInner);
-        return Graph.Record(y, "IndexPutBackward0", [this, values], (g, _, needs) =>
-        [
-            needs[0] ? (accumulate ? g : g.IndexPut(expanded, Zeros([], g.DType))) : null,
-            needs[1] ? g.Index(expanded) : null,
-        ]);
+        return Graph.Record(y, Derivatives.IndexPutBackward0, [this, values], (Derivatives.IndexSlots.Of(indices), accumulate), Derivatives.IndexPut,
+            Derivatives.IndexSlots.Saved(indices));
     }
 
     /// <summary>torch.Tensor.index_put_: <see cref="IndexPut"/> in place.</summary>
     public Tensor IndexPut_(Tensor?[] indices, Tensor values, bool accumulate = false)
     {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
         // PyTorch routes a lone mask with a one-element value to masked_fill_, which casts the value.
         if (!accumulate && indices.Length == 1 && indices[0] is { DType: DType.Bool } mask && values.Numel == 1)
         {
@@ -162,7 +182,7 @@ public sealed partial class Tensor
         if (result.Count > Dim)
             throw Errors.Index($"too many indices for tensor of dimension {Dim}" + (op == "index_put" ? $" (got {result.Count})" : ""));
         if (result.Count == 0)
-            throw Errors.Runtime($"{op}(): expected at least one index tensor");
+            throw Errors.Index("at least one index must be provided");
         return [.. result];
     }
 
@@ -188,6 +208,7 @@ public sealed partial class Tensor
     /// <summary>torch.index_select: the slices of <paramref name="dim"/> named by a 1-d index (negative indices are rejected).</summary>
     public Tensor IndexSelect(int dim, Tensor index)
     {
+        ArgumentNullException.ThrowIfNull(index);
         int d = Errors.WrapDim(dim, Dim);
         if (index.Dim > 1) throw Errors.Index("index_select(): Index is supposed to be a vector");
         if (index.IsFloatingPoint || index.DType is DType.Bool or DType.UInt8)
@@ -199,12 +220,12 @@ public sealed partial class Tensor
             if (i < 0 || i >= size)
                 throw Dim >= 2 && d == 1 ? Errors.Runtime($"INDICES element is out of DATA bounds, id={i} axis_dim={size}")
                     : Errors.Index("index out of range in self");
-        if (Dim == 0) return Graph.Record(CloneRaw(), "IndexSelectBackward0", [this], (g, _, _) => [g]);
+        if (Dim == 0) return Graph.Record(CloneRaw(), Derivatives.IndexSelectBackward0, [this], static (g, _, _) => [g]);
         var key = new Tensor?[d + 1];
         key[d] = index.Reshape(-1);
         var y = Detach().Index(key);
         var shape = Shape;
-        return Graph.Record(y, "IndexSelectBackward0", [this], (g, _, _) => [g.IndexAddInto(shape, d, key[d]!)]);
+        return Graph.Record(y, Derivatives.IndexSelectBackward0, [this], (shape, d), static (g, s, _, a) => [g.IndexAddInto(a.shape, a.d, s[0])], key[d]!);
     }
 
     /// <summary>zeros(shape).index_add_(dim, index, this): the backward of IndexSelect, differentiable in turn.</summary>

@@ -12,7 +12,7 @@ public sealed partial class Tensor
     public static Tensor operator +(Scalar a, Tensor b) => b.Add(WrapNumber(a));
     public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
     public static Tensor operator -(Tensor a, Scalar b) => a.Sub(WrapNumber(b));
-    public static Tensor operator -(Scalar a, Tensor b) => WrapNumber(a).Sub(b, "RsubBackward1");
+    public static Tensor operator -(Scalar a, Tensor b) => WrapNumber(a).Sub(b, Derivatives.RsubBackward1);
     public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
     public static Tensor operator *(Tensor a, Scalar b) => a.Mul(WrapNumber(b));
     public static Tensor operator *(Scalar a, Tensor b) => b.Mul(WrapNumber(a));
@@ -47,16 +47,20 @@ public sealed partial class Tensor
     /// <summary>torch.add (Bool + Bool is logical or).</summary>
     public Tensor Add(Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(other);
         var type = TypePromotion.ResultType(this, other);
         var y = type == DType.Bool ? Zip<LogicalOrOp>(this, other, type) : Zip<AddOp>(this, other, type);
-        return Graph.Record(y, "AddBackward0", [this, other],
-            (g, _, _) => [g, g]);
+        return Graph.Record(y, Derivatives.AddBackward0, [this, other], static (g, _, _) => [g, g]);
     }
 
     public Tensor Add(Scalar other) => Add(WrapNumber(other));
 
     /// <summary>torch.sub.</summary>
-    public Tensor Sub(Tensor other) => Sub(other, "SubBackward0");
+    public Tensor Sub(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Sub(other, Derivatives.SubBackward0);
+    }
 
     public Tensor Sub(Scalar other) => Sub(WrapNumber(other));
 
@@ -67,26 +71,33 @@ public sealed partial class Tensor
         if (DType == DType.Bool || other.DType == DType.Bool)
             throw Errors.Runtime("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
         var y = Zip<SubOp>(this, other, TypePromotion.ResultType(this, other));
-        return Graph.Record(y, node, [this, other], (g, _, _) => [g, -g]);
+        return Graph.Record(y, node, [this, other], static (g, _, _) => [g, -g]);
     }
 
     /// <summary>torch.mul (Bool * Bool is logical and).</summary>
     public Tensor Mul(Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(other);
         var type = TypePromotion.ResultType(this, other);
         var y = type == DType.Bool ? Zip<LogicalAndOp>(this, other, type) : Zip<MulOp>(this, other, type);
-        return Graph.Record(y, "MulBackward0", [this, other],
-            (g, s, needs) => [needs[0] ? g * s[1] : null, needs[1] ? g * s[0] : null], this, other);
+        return Graph.Record(y, Derivatives.MulBackward0, [this, other], Derivatives.Mul,
+            other.RequiresGrad ? this : NotSaved, RequiresGrad ? other : NotSaved);
     }
+
+    /// <summary>
+    /// Stands in a saved slot whose tensor the formula will not read, as PyTorch saves mul's self only when other
+    /// needs a gradient (and the other way round): an in-place change to an unread input must not fail the version check.
+    /// </summary>
+    private static readonly Tensor NotSaved = Zeros(0);
 
     public Tensor Mul(Scalar other) => Mul(WrapNumber(other));
 
     /// <summary>torch.div. Integer inputs divide as the default float dtype; <paramref name="roundingMode"/> "trunc" or "floor" keeps integers.</summary>
     public Tensor Div(Tensor other, string? roundingMode = null)
     {
+        ArgumentNullException.ThrowIfNull(other);
         var type = TypePromotion.ResultType(this, other);
-        string node = "DivBackward0";
-        if (roundingMode is not null)
+                if (roundingMode is not null)
         {
             Shapes.Broadcast(Sizes, other.Sizes); // shape errors come before dtype errors
             if (roundingMode is "trunc" or "floor" && type == DType.Bool)
@@ -97,66 +108,67 @@ public sealed partial class Tensor
                 "floor" => Zip<FloorDivOp>(this, other, type),
                 _ => throw Errors.Runtime($"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{roundingMode}'"),
             };
-            return Graph.Record(y, "DivBackward2", [this, other],
-                (g, _, _) => [ZerosLike(g), ZerosLike(g)]);
+            return Graph.Record(y, Derivatives.DivBackward2, [this, other], static (g, _, _) => [ZerosLike(g), ZerosLike(g)]);
         }
         if (!type.IsFloatingPoint()) type = DTypes.Default;
         var q = Zip<DivOp>(this, other, type);
-        return Graph.Record(q, node, [this, other],
-            (g, s, needs) => [needs[0] ? g / s[1] : null, needs[1] ? -g * s[0] / (s[1] * s[1]) : null], this, other);
+        return Graph.Record(q, Derivatives.DivBackward0, [this, other], Derivatives.Div, other.RequiresGrad ? this : NotSaved, other);
     }
 
     public Tensor Div(Scalar other, string? roundingMode = null) => Div(WrapNumber(other), roundingMode);
 
     /// <summary>torch.floor_divide (Python's //).</summary>
-    public Tensor FloorDivide(Tensor other) => Div(other, "floor");
+    public Tensor FloorDivide(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Div(other, "floor");
+    }
 
     /// <summary>torch.remainder: Python's %, the result takes the divisor's sign.</summary>
     public Tensor Remainder(Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(other);
         Shapes.Broadcast(Sizes, other.Sizes); // shape errors come before dtype errors
         if (TypePromotion.ResultType(this, other) == DType.Bool)
             throw Errors.NotImplemented("\"remainder_cpu\" not implemented for 'Bool'");
         var y = Zip<RemainderOp>(this, other, TypePromotion.ResultType(this, other));
-        return Graph.Record(y, other.IsWrappedNumber ? "RemainderBackward0" : "RemainderBackward1", [this, other],
-            (g, s, needs) => [g, needs[1] ? -g * s[0].Div(s[1], "floor") : null], this, other);
+        return Graph.Record(y, other.IsWrappedNumber ? Derivatives.RemainderBackward0 : Derivatives.RemainderBackward1, [this, other],
+            Derivatives.Remainder, this, other);
     }
 
     /// <summary>torch.pow with a tensor exponent.</summary>
     public Tensor Pow(Tensor exponent)
     {
+        ArgumentNullException.ThrowIfNull(exponent);
         Shapes.Broadcast(Sizes, exponent.Sizes); // shape errors come before dtype errors
         if (TypePromotion.ResultType(this, exponent) == DType.Bool)
             throw Errors.NotImplemented("\"pow\" not implemented for 'Bool'");
         var y = Zip<PowOp>(this, exponent, TypePromotion.ResultType(this, exponent));
         if (exponent.IsWrappedNumber)
-            return Graph.Record(y, "PowBackward0", [this, exponent],
-                (g, s, _) => [exponent.Item<double>() == 0 ? ZerosLike(g) : g * s[1] * s[0].Pow(s[1] - 1), null], this, exponent);
-        return Graph.Record(y, "PowBackward1", [this, exponent], (g, s, needs) =>
-        [
-            needs[0] ? Where(s[1].Eq(0.0), 0.0, g * s[1] * s[0].Pow(s[1] - 1)) : null,
-            needs[1] ? Where(s[0].Eq(0.0) & (s[1] >= 0.0), 0.0, g * s[2] * s[0].Log()) : null,
-        ], this, exponent, y);
+            return Graph.Record(y, Derivatives.PowBackward0, [this, exponent], Derivatives.PowScalar, this, exponent);
+        return Graph.Record(y, Derivatives.PowBackward1, [this, exponent], Derivatives.Pow, this, exponent, y);
     }
 
     public Tensor Pow(Scalar exponent) => Pow(WrapNumber(exponent));
 
     /// <summary>torch.maximum: elementwise, NaN propagates; ties split the gradient evenly.</summary>
-    public Tensor Maximum(Tensor other) => MinMax<MaximumOp>(other, "MaximumBackward0", +1);
+    public Tensor Maximum(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return MinMax<MaximumOp>(other, "MaximumBackward0", +1);
+    }
 
     /// <summary>torch.minimum: elementwise, NaN propagates; ties split the gradient evenly.</summary>
-    public Tensor Minimum(Tensor other) => MinMax<MinimumOp>(other, "MinimumBackward0", -1);
+    public Tensor Minimum(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return MinMax<MinimumOp>(other, "MinimumBackward0", -1);
+    }
 
     private Tensor MinMax<TOp>(Tensor other, string node, int sign) where TOp : IBinaryOp
     {
         var y = Zip<TOp>(this, other, TypePromotion.ResultType(this, other));
-        return Graph.Record(y, node, [this, other], (g, s, _) =>
-        {
-            var shared = Where(s[0] == s[1], g / 2, g);
-            var selfLoses = sign > 0 ? s[0] < s[1] : s[0] > s[1];
-            var otherLoses = sign > 0 ? s[0] > s[1] : s[0] < s[1];
-            return [Where(selfLoses, 0.0, shared), Where(otherLoses, 0.0, shared)];
-        }, this, other);
+        return Graph.Record(y, node, [this, other], sign, Derivatives.MinMax, this, other);
     }
 
     // ---- unary -----------------------------------------------------------------------------------------------
@@ -165,32 +177,32 @@ public sealed partial class Tensor
     {
         if (DType == DType.Bool)
             throw Errors.Runtime("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
-        return Graph.Record(Map<NegOp>(this), "NegBackward0", [this], (g, _, _) => [-g]);
+        return Graph.Record(Map<NegOp>(this), Derivatives.NegBackward0, [this], static (g, _, _) => [-g]);
     }
 
     public Tensor Abs()
     {
         RejectBool("abs_cpu");
-        return Graph.Record(Map<AbsOp>(this), "AbsBackward0", [this], (g, s, _) => [g * s[0].Sign()], this);
+        return Graph.Record(Map<AbsOp>(this), Derivatives.AbsBackward0, [this], static (g, s, _) => [g * s[0].Sign()], this);
     }
 
-    public Tensor Sign() => Graph.Record(Map<SignOp>(this), "SignBackward0", [this], (g, _, _) => [ZerosLike(g)]);
+    public Tensor Sign() => Graph.Record(Map<SignOp>(this), Derivatives.SignBackward0, [this], static (g, _, _) => [ZerosLike(g)]);
 
-    public Tensor Exp() => FloatMap<ExpOp>("ExpBackward0", (g, x, y) => g * y);
-    public Tensor Log() => FloatMap<LogOp>("LogBackward0", (g, x, y) => g / x);
-    public Tensor Sqrt() => FloatMap<SqrtOp>("SqrtBackward0", (g, x, y) => g / (2 * y));
-    public Tensor Rsqrt() => FloatMap<RsqrtOp>("RsqrtBackward0", (g, x, y) => -0.5 * g * y.Pow(3));
-    public Tensor Sin() => FloatMap<SinOp>("SinBackward0", (g, x, y) => g * x.Cos());
-    public Tensor Cos() => FloatMap<CosOp>("CosBackward0", (g, x, y) => -g * x.Sin());
-    public Tensor Tanh() => FloatMap<TanhOp>("TanhBackward0", (g, x, y) => g * (1 - y * y));
-    public Tensor Sigmoid() => FloatMap<SigmoidOp>("SigmoidBackward0", (g, x, y) => g * y * (1 - y));
+    public Tensor Exp() => FloatMap<ExpOp>(Derivatives.ExpBackward0, Derivatives.Exp, savesResult: true);
+    public Tensor Log() => FloatMap<LogOp>(Derivatives.LogBackward0, Derivatives.Log, savesResult: false);
+    public Tensor Sqrt() => FloatMap<SqrtOp>(Derivatives.SqrtBackward0, Derivatives.Sqrt, savesResult: true);
+    public Tensor Rsqrt() => FloatMap<RsqrtOp>(Derivatives.RsqrtBackward0, Derivatives.Rsqrt, savesResult: true);
+    public Tensor Sin() => FloatMap<SinOp>(Derivatives.SinBackward0, Derivatives.Sin, savesResult: false);
+    public Tensor Cos() => FloatMap<CosOp>(Derivatives.CosBackward0, Derivatives.Cos, savesResult: false);
+    public Tensor Tanh() => FloatMap<TanhOp>(Derivatives.TanhBackward0, Derivatives.Tanh, savesResult: true);
+    public Tensor Sigmoid() => FloatMap<SigmoidOp>(Derivatives.SigmoidBackward0, Derivatives.Sigmoid, savesResult: true);
 
     /// <summary>torch.relu.</summary>
     public Tensor Relu()
     {
         if (DType == DType.Bool) throw Errors.Runtime("Boolean inputs not supported for relu");
         var y = Zip<MaximumOp>(this, WrapNumber(0), DType);
-        return Graph.Record(y, "ReluBackward0", [this], (g, s, _) => [Where(s[0] <= 0, 0.0, g)], y);
+        return Graph.Record(y, Derivatives.ReluBackward0, [this], static (g, s, _) => [Where(s[0] <= 0, 0.0, g)], y);
     }
 
     public Tensor IsNan() => IsFloatingPoint ? FloatPredicate<IsNanOp>() : Zeros(Shape, DType.Bool);
@@ -204,18 +216,15 @@ public sealed partial class Tensor
         var y = CastRaw(type);
         if (min is { } lo) y = Zip<MaximumOp>(y, WrapNumber(lo), type);
         if (max is { } hi) y = Zip<MinimumOp>(y, WrapNumber(hi), type);
-        return Graph.Record(y, "ClampBackward1", [this], (g, s, _) =>
-        {
-            var keep = OnesLike(s[0], DType.Bool);
-            if (min is { } a) keep &= s[0] >= a;
-            if (max is { } b) keep &= s[0] <= b;
-            return [g * keep];
-        }, this);
+        return Graph.Record(y, Derivatives.ClampBackward1, [this], (min, max), Derivatives.Clamp, this);
     }
 
     /// <summary>torch.where(condition, input, other): elements of input where condition holds, else of other.</summary>
     public static Tensor Where(Tensor condition, Tensor input, Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(other);
         if (condition.DType != DType.Bool)
             throw Errors.Runtime($"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.DType.ScalarTypeName()}");
         var type = TypePromotion.ResultType(input, other);
@@ -223,27 +232,61 @@ public sealed partial class Tensor
         var y = AllocateForOutput(shape, type);
         Copy.Into(other, y);
         Pointwise.MaskedCopy(condition, input.CastRaw(type), y);
-        return Graph.Record(y, "WhereBackward0", [input, other], (g, s, needs) =>
-        [
-            needs[0] ? Where(s[0], g, ZerosLike(g)) : null,
-            needs[1] ? Where(s[0], ZerosLike(g), g) : null,
-        ], condition);
+        return Graph.Record(y, Derivatives.WhereBackward0, [input, other], Derivatives.Where, condition);
     }
 
     /// <summary>torch.where(condition) with one argument: the coordinates of the non-zero elements, one tensor per dim.</summary>
-    public static Tensor[] Where(Tensor condition) => condition.NonzeroTuple();
+    public static Tensor[] Where(Tensor condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return condition.NonzeroTuple();
+    }
 
-    public static Tensor Where(Tensor condition, Scalar input, Tensor other) => Where(condition, WrapNumber(input), other);
-    public static Tensor Where(Tensor condition, Tensor input, Scalar other) => Where(condition, input, WrapNumber(other));
+    public static Tensor Where(Tensor condition, Scalar input, Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(other);
+        return Where(condition, WrapNumber(input), other);
+    }
+    public static Tensor Where(Tensor condition, Tensor input, Scalar other)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(input);
+        return Where(condition, input, WrapNumber(other));
+    }
 
     // ---- comparisons and logic (never differentiable) ---------------------------------------------------------
 
-    public Tensor Eq(Tensor other) => Compare<EqOp>(this, other);
-    public Tensor Ne(Tensor other) => Compare<NeOp>(this, other);
-    public Tensor Lt(Tensor other) => Compare<LtOp>(this, other);
-    public Tensor Le(Tensor other) => Compare<LeOp>(this, other);
-    public Tensor Gt(Tensor other) => Compare<GtOp>(this, other);
-    public Tensor Ge(Tensor other) => Compare<GeOp>(this, other);
+    public Tensor Eq(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Compare<EqOp>(this, other);
+    }
+    public Tensor Ne(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Compare<NeOp>(this, other);
+    }
+    public Tensor Lt(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Compare<LtOp>(this, other);
+    }
+    public Tensor Le(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Compare<LeOp>(this, other);
+    }
+    public Tensor Gt(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Compare<GtOp>(this, other);
+    }
+    public Tensor Ge(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Compare<GeOp>(this, other);
+    }
     public Tensor Eq(Scalar other) => Eq(WrapNumber(other));
     public Tensor Ne(Scalar other) => Ne(WrapNumber(other));
     public Tensor Lt(Scalar other) => Lt(WrapNumber(other));
@@ -251,9 +294,21 @@ public sealed partial class Tensor
     public Tensor Gt(Scalar other) => Gt(WrapNumber(other));
     public Tensor Ge(Scalar other) => Ge(WrapNumber(other));
 
-    public Tensor LogicalAnd(Tensor other) => Zip<LogicalAndOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
-    public Tensor LogicalOr(Tensor other) => Zip<LogicalOrOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
-    public Tensor LogicalXor(Tensor other) => Zip<LogicalXorOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
+    public Tensor LogicalAnd(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Zip<LogicalAndOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
+    }
+    public Tensor LogicalOr(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Zip<LogicalOrOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
+    }
+    public Tensor LogicalXor(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Zip<LogicalXorOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
+    }
     public Tensor LogicalNot() => Map<LogicalNotOp>(CastRaw(DType.Bool));
 
     // ---- casts -----------------------------------------------------------------------------------------------
@@ -263,7 +318,7 @@ public sealed partial class Tensor
     {
         if (dtype == DType) return this;
         var y = CastRaw(dtype);
-        return Graph.Record(y, "ToCopyBackward0", [this], (g, _, _) => [g]);
+        return Graph.Record(y, Derivatives.ToCopyBackward0, [this], static (g, _, _) => [g]);
     }
 
     /// <summary>A converted copy without autograd (kernels cast their operands with this).</summary>
@@ -308,12 +363,17 @@ public sealed partial class Tensor
     }
 
     /// <summary>A floating-point function; integer inputs compute in the default float dtype as in PyTorch.</summary>
-    private Tensor FloatMap<TOp>(string node, Func<Tensor, Tensor, Tensor, Tensor> derivative) where TOp : IFloatUnaryOp
+    /// <summary>
+    /// A float unary op; the formula reads saved slot 0 (the input) or slot 1 (the result). Only the one it reads is
+    /// saved, as derivatives.yaml does (exp saves its result, sin its input), so an in-place change to the other does
+    /// not fail the version check.
+    /// </summary>
+    private Tensor FloatMap<TOp>(string node, BackwardFormula derivative, bool savesResult) where TOp : IFloatUnaryOp
     {
         var x = IsFloatingPoint ? this : CastRaw(DTypes.Default);
         var y = AllocateForOutput(Shape, x.DType);
         Pointwise.FloatUnary<TOp>(x, y);
-        return Graph.Record(y, node, [this], (g, s, _) => [derivative(g, s[0], s[1])], this, y);
+        return Graph.Record(y, node, [this], derivative, savesResult ? NotSaved : this, savesResult ? y : NotSaved);
     }
 
     private Tensor FloatPredicate<TOp>() where TOp : IFloatUnaryOp

@@ -1,5 +1,4 @@
 using Nabla.Core;
-using Nabla.Derivatives;
 using Nabla.Kernels;
 
 namespace Nabla;

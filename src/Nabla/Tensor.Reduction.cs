@@ -13,10 +13,13 @@ public sealed partial class Tensor
     {
         var type = dtype ?? (DType.IsIntegral() ? DType.Int64 : DType);
         var dims = ReductionDims(dim);
-        var y = ReduceValues<SumReducer>(CastRaw(type), dims, keepdim);
+        // Integer and Bool sums to Int64 widen element by element instead of converting the whole input first.
+        var y = type == DType.Int64 && DType is not (DType.Int64 or DType.Float32 or DType.Float64)
+            ? WideningSum(dims, keepdim, type)
+            : ReduceValues<SumReducer>(CastRaw(type), dims, keepdim);
         var inputShape = Shape;
-        return Graph.Record(y, dim is null ? "SumBackward0" : "SumBackward1", [this],
-            (g, _, _) => [g.ExpandReduced(inputShape, dims, keepdim)]);
+        return Graph.Record(y, dim is null ? Derivatives.SumBackward0 : Derivatives.SumBackward1, [this],
+            new Derivatives.Reduced(inputShape, dims, keepdim), Derivatives.Sum);
     }
 
     public Tensor Sum(int dim, bool keepdim = false, DType? dtype = null) => Sum([dim], keepdim, dtype);
@@ -30,10 +33,14 @@ public sealed partial class Tensor
         var dims = ReductionDims(dim);
         int count = dims.Aggregate(1, (n, d) => n * Layout.Sizes[d]);
         Tensor y;
-        using (GradMode.NoGrad()) y = ReduceValues<SumReducer>(CastRaw(DType.Float64), dims, keepdim).Div(count).CastRaw(type);
+        using (GradMode.NoGrad())
+        {
+            var sum = DType == DType.Float64 ? ReduceValues<SumReducer>(this, dims, keepdim) : WideningSum(dims, keepdim, DType.Float64);
+            y = sum.Div(count).CastRaw(type);
+        }
         var inputShape = Shape;
-        return Graph.Record(y, dim is null ? "MeanBackward0" : "MeanBackward1", [this],
-            (g, _, _) => [g.ExpandReduced(inputShape, dims, keepdim) / count]);
+        return Graph.Record(y, dim is null ? Derivatives.MeanBackward0 : Derivatives.MeanBackward1, [this],
+            (new Derivatives.Reduced(inputShape, dims, keepdim), count), Derivatives.Mean);
     }
 
     public Tensor Mean(int dim, bool keepdim = false, DType? dtype = null) => Mean([dim], keepdim, dtype);
@@ -45,27 +52,8 @@ public sealed partial class Tensor
         var dims = ReductionDims(dim is { } d ? [d] : null);
         var y = ReduceValues<ProdReducer>(CastRaw(type), dims, keepdim);
         var inputShape = Shape;
-        return Graph.Record(y, dim is null ? "ProdBackward0" : "ProdBackward1", [this], (g, s, _) =>
-        {
-            if (s[0].Dim == 0) return [g];
-            var grad = g.ExpandReduced(inputShape, dims, keepdim);
-            if (!s[0].Eq(0.0).Any().Item<bool>())
-                return [grad * s[1].ExpandReduced(inputShape, dims, keepdim) / s[0]];
-            if (dim is null && !GradMode.IsEnabled && s[0].Eq(0.0).Sum().Item<long>() > 1) return [ZerosLike(s[0])];
-            var x = dim is null ? s[0].Reshape(-1) : s[0];
-            int axis = dim is null ? 0 : dims[0];
-            var others = ExclusiveCumprod(x, axis, reverse: false) * ExclusiveCumprod(x, axis, reverse: true);
-            return [grad * others.Reshape(inputShape)];
-        }, this, y);
-    }
-
-    private static Tensor ExclusiveCumprod(Tensor x, int dim, bool reverse)
-    {
-        var src = reverse ? x.Flip(dim) : x;
-        int n = src.Size(dim);
-        var shifted = Cat([OnesLike(src.Narrow(dim, 0, Math.Min(n, 1))), src.Narrow(dim, 0, Math.Max(n - 1, 0))], dim).Cumprod(dim);
-        if (n == 0) shifted = src;
-        return reverse ? shifted.Flip(dim) : shifted;
+        return Graph.Record(y, dim is null ? Derivatives.ProdBackward0 : Derivatives.ProdBackward1, [this],
+            (new Derivatives.Reduced(inputShape, dims, keepdim), dim is null), Derivatives.Prod, this, y);
     }
 
     /// <summary>torch.any: whether any element (over <paramref name="dim"/>, or all) is non-zero.</summary>
@@ -80,22 +68,22 @@ public sealed partial class Tensor
     private Tensor KeepUInt8(Tensor result) => DType == DType.UInt8 ? result.CastRaw(DType.UInt8) : result;
 
     /// <summary>torch.max(): the largest element (NaN if any); the gradient is split among all maxima.</summary>
-    public Tensor Max() => FullExtreme<MaxReducer>("max", "MaxBackward1");
+    public Tensor Max() => FullExtreme<MaxReducer>("max", Derivatives.MaxBackward1);
 
     /// <summary>torch.min(): the smallest element (NaN if any); the gradient is split among all minima.</summary>
-    public Tensor Min() => FullExtreme<MinReducer>("min", "MinBackward1");
+    public Tensor Min() => FullExtreme<MinReducer>("min", Derivatives.MinBackward1);
 
     /// <summary>torch.max(dim): values and the index of the first maximum (first NaN); the gradient goes to that index.</summary>
-    public (Tensor Values, Tensor Indices) Max(int dim, bool keepdim = false) => DimExtreme<MaxReducer, ArgMaxReducer>(dim, keepdim, "max", "MaxBackward0");
+    public (Tensor Values, Tensor Indices) Max(int dim, bool keepdim = false) => DimExtreme<MaxReducer, ArgMaxReducer>(dim, keepdim, "max", Derivatives.MaxBackward0);
 
     /// <summary>torch.min(dim): values and the index of the first minimum (first NaN).</summary>
-    public (Tensor Values, Tensor Indices) Min(int dim, bool keepdim = false) => DimExtreme<MinReducer, ArgMinReducer>(dim, keepdim, "min", "MinBackward0");
+    public (Tensor Values, Tensor Indices) Min(int dim, bool keepdim = false) => DimExtreme<MinReducer, ArgMinReducer>(dim, keepdim, "min", Derivatives.MinBackward0);
 
     /// <summary>torch.amax: maxima over dims; ties split the gradient evenly (NaN results give NaN gradients).</summary>
-    public Tensor Amax(int[]? dim = null, bool keepdim = false) => AExtreme<MaxReducer>(dim, keepdim, "amax", "AmaxBackward0");
+    public Tensor Amax(int[]? dim = null, bool keepdim = false) => AExtreme<MaxReducer>(dim, keepdim, "amax", Derivatives.AmaxBackward0);
 
     /// <summary>torch.amin: minima over dims; ties split the gradient evenly.</summary>
-    public Tensor Amin(int[]? dim = null, bool keepdim = false) => AExtreme<MinReducer>(dim, keepdim, "amin", "AminBackward0");
+    public Tensor Amin(int[]? dim = null, bool keepdim = false) => AExtreme<MinReducer>(dim, keepdim, "amin", Derivatives.AminBackward0);
 
     public Tensor Amax(int dim, bool keepdim = false) => Amax([dim], keepdim);
     public Tensor Amin(int dim, bool keepdim = false) => Amin([dim], keepdim);
@@ -120,8 +108,7 @@ public sealed partial class Tensor
             y = (centered * centered).Sum([.. dims], keepdim).Div(Math.Max(n - correction, 0)).CastRaw(DType);
         }
         var inputShape = Shape;
-        return Graph.Record(y, "VarBackward0", [this], (g, s, _) =>
-            [g.ExpandReduced(inputShape, dims, keepdim) * (s[0] - s[0].Mean([.. dims], keepdim: true)) * (2.0 / (n - correction))], this);
+        return Graph.Record(y, Derivatives.VarBackward0, [this], (new Derivatives.Reduced(inputShape, dims, keepdim), n - correction), Derivatives.Var, this);
     }
 
     public Tensor Var(int dim, double correction = 1, bool keepdim = false) => Var([dim], correction, keepdim);
@@ -135,8 +122,7 @@ public sealed partial class Tensor
         Tensor y;
         using (GradMode.NoGrad()) y = Var(dim, correction, keepdim).Sqrt();
         var inputShape = Shape;
-        return Graph.Record(y, "StdBackward0", [this], (g, s, _) =>
-            [Where(s[1] == 0.0, 0.0, g / s[1]).ExpandReduced(inputShape, dims, keepdim) * (s[0] - s[0].Mean([.. dims], keepdim: true)) / (n - correction)], this, y);
+        return Graph.Record(y, Derivatives.StdBackward0, [this], (new Derivatives.Reduced(inputShape, dims, keepdim), n - correction), Derivatives.Std, this, y);
     }
 
     public Tensor Std(int dim, double correction = 1, bool keepdim = false) => Std([dim], correction, keepdim);
@@ -144,6 +130,7 @@ public sealed partial class Tensor
     /// <summary>torch.logsumexp, computed stably around the maximum.</summary>
     public Tensor Logsumexp(int[] dim, bool keepdim = false)
     {
+        ArgumentNullException.ThrowIfNull(dim);
         var x = IsFloatingPoint ? this : CastRaw(DTypes.Default);
         var dims = ReductionDims(dim);
         Tensor y;
@@ -155,8 +142,7 @@ public sealed partial class Tensor
             if (!keepdim) y = y.Squeeze(dims);
         }
         var inputShape = Shape;
-        return Graph.Record(y, "LogsumexpBackward0", [this], (g, s, _) =>
-            [g.ExpandReduced(inputShape, dims, keepdim) * (s[0] - s[1].ExpandReduced(inputShape, dims, keepdim)).Exp()], x, y);
+        return Graph.Record(y, Derivatives.LogsumexpBackward0, [this], new Derivatives.Reduced(inputShape, dims, keepdim), Derivatives.Logsumexp, x, y);
     }
 
     public Tensor Logsumexp(int dim, bool keepdim = false) => Logsumexp([dim], keepdim);
@@ -173,7 +159,7 @@ public sealed partial class Tensor
             var e = (x - x.RowMax(d)).Exp();
             return e / e.Sum(d, keepdim: true);
         }
-        return Graph.Record(y, "SoftmaxBackward0", [x], (g, s, _) => [s[0] * (g - (g * s[0]).Sum(d, keepdim: true))], y);
+        return Graph.Record(y, Derivatives.SoftmaxBackward0, [x], d, Derivatives.Softmax, y);
     }
 
     /// <summary>torch.log_softmax along <paramref name="dim"/>: x - max - log(sum(exp(x - max))), as PyTorch computes it.</summary>
@@ -188,7 +174,7 @@ public sealed partial class Tensor
             var shifted = x - x.RowMax(d);
             return shifted - shifted.Exp().Sum(d, keepdim: true).Log();
         }
-        return Graph.Record(y, "LogSoftmaxBackward0", [x], (g, s, _) => [g - s[0].Exp() * g.Sum(d, keepdim: true)], y);
+        return Graph.Record(y, Derivatives.LogSoftmaxBackward0, [x], d, Derivatives.LogSoftmax, y);
     }
 
     /// <summary>The fused kernel's result when <paramref name="d"/> is the last dim of a contiguous tensor, else null.</summary>
@@ -204,13 +190,14 @@ public sealed partial class Tensor
     private (Tensor X, int Dim) SoftmaxInput(int dim, DType? dtype, string op)
     {
         int d = Errors.WrapDim(dim, Dim);
-        if (dtype is { } t) return (To(t), d);
-        if (!IsFloatingPoint && Numel > 0) // no kernel runs on an empty input, so no dtype check either
+        // An explicit dtype converts first; the kernel then runs on (and rejects) the converted dtype.
+        var x = dtype is { } t ? To(t) : this;
+        if (!x.IsFloatingPoint && x.Numel > 0) // no kernel runs on an empty input, so no dtype check either
         {
             string kernel = d == Math.Max(Dim, 1) - 1 ? $"{op}_lastdim_kernel_impl" : "softmax_kernel_impl";
-            throw Errors.NotImplemented($"\"{kernel}\" not implemented for '{DType.ScalarTypeName()}'");
+            throw Errors.NotImplemented($"\"{kernel}\" not implemented for '{x.DType.ScalarTypeName()}'");
         }
-        return (this, d);
+        return (x, d);
     }
 
     /// <summary>The maximum along a dim kept as size 1 (an empty dim stays empty rather than failing like amax).</summary>
@@ -223,11 +210,7 @@ public sealed partial class Tensor
         if (Numel == 0)
             throw Errors.Runtime($"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
         var y = ReduceValues<TR>(this, ReductionDims(null), false);
-        return Graph.Record(y, node, [this], (g, s, _) =>
-        {
-            var mask = s[1].IsNan().Item<bool>() ? s[0].IsNan() : s[0].Eq(s[1]);
-            return [g * mask / mask.Sum()];
-        }, this, y);
+        return Graph.Record(y, node, [this], Derivatives.FullExtreme, this, y);
     }
 
     private (Tensor, Tensor) DimExtreme<TR, TA>(int dim, bool keepdim, string name, string node) where TR : IReducer where TA : IArgReducer
@@ -237,18 +220,8 @@ public sealed partial class Tensor
         var indices = ReduceIndices<TA>(d, keepdim);
         var values = ReduceValues<TR>(this, Dim == 0 ? [] : [d], keepdim);
         var inputShape = Shape;
-        values = Graph.Record(values, node, [this], (g, s, _) => [SelectBackward(g, s[0], inputShape, d, keepdim)], indices);
+        values = Graph.Record(values, node, [this], (inputShape, d, keepdim), Derivatives.ValueSelecting, indices);
         return (values, indices);
-    }
-
-    /// <summary>Routes each gradient to the position its index names (value_selecting_reduction_backward).</summary>
-    private static Tensor SelectBackward(Tensor g, Tensor indices, int[] inputShape, int dim, bool keepdim)
-    {
-        if (inputShape.Length == 0) return g;
-        var idx = keepdim ? indices : indices.Unsqueeze(dim);
-        var gk = keepdim ? g : g.Unsqueeze(dim);
-        var positions = Arange(inputShape[dim]).Reshape([.. Enumerable.Range(0, inputShape.Length).Select(i => i == dim ? -1 : 1)]);
-        return gk * positions.Eq(idx);
     }
 
     private Tensor AExtreme<TR>(int[]? dim, bool keepdim, string name, string node) where TR : IReducer
@@ -260,11 +233,7 @@ public sealed partial class Tensor
             if (Layout.Sizes[dims[i]] == 0) throw Errors.Index($"{name}(): Expected reduction dim {dim![i]} to have non-zero size.");
         var y = ReduceValues<TR>(this, dims, keepdim);
         var inputShape = Shape;
-        return Graph.Record(y, node, [this], (g, s, _) =>
-        {
-            var mask = s[0].Eq(s[1].ExpandReduced(inputShape, dims, keepdim));
-            return [g.ExpandReduced(inputShape, dims, keepdim) * mask / mask.Sum([.. dims], keepdim: true)];
-        }, this, y);
+        return Graph.Record(y, node, [this], new Derivatives.Reduced(inputShape, dims, keepdim), Derivatives.AExtreme, this, y);
     }
 
     private Tensor ArgExtreme<TA>(int? dim, bool keepdim, string name) where TA : IArgReducer
@@ -287,6 +256,15 @@ public sealed partial class Tensor
         var rows = Reduce.Rows(this, dims, out int outer, out int k);
         var y = Allocate(ReducedShape(dims, keepdim), DType.Int64);
         Reduce.Indices<TA>(rows, outer, k, y.Data<long>());
+        return y;
+    }
+
+    /// <summary>The sum over <paramref name="dims"/> into <paramref name="wide"/> (Int64 or Float64), accumulated without a widened copy of the input.</summary>
+    private Tensor WideningSum(int[] dims, bool keepdim, DType wide)
+    {
+        var y = Allocate(ReducedShape(dims, keepdim), wide);
+        var rows = Reduce.Rows(this, dims, out int outer, out int k);
+        if (k > 0 && y.Numel > 0) Reduce.WideningSums(rows, outer, k, y);
         return y;
     }
 

@@ -10,7 +10,7 @@ public sealed partial class Tensor
     {
         int d = Errors.WrapDim(dim, Dim);
         var y = ScanRaw<CumsumOp>(d, dtype);
-        return Graph.Record(y, "CumsumBackward0", [this], (g, _, _) => [ReverseCumsum(g, d)]);
+        return Graph.Record(y, Derivatives.CumsumBackward0, [this], d, Derivatives.Cumsum);
     }
 
     /// <summary>torch.cumprod: running products along <paramref name="dim"/>; integers and Bool give Int64.</summary>
@@ -18,63 +18,24 @@ public sealed partial class Tensor
     {
         int d = Errors.WrapDim(dim, Dim);
         var y = ScanRaw<CumprodOp>(d, dtype);
-        return Graph.Record(y, "CumprodBackward0", [this], (g, s, _) =>
-        {
-            var x = s[0];
-            if (x.Numel <= 1 || x.Dim == 0 || x.Size(d) == 1) return [g];
-            // Without zeros: sum over j >= i of g_j * out_j / x_i, a reversed cumsum.
-            if (!x.Eq(0.0).Any().Item<bool>()) return [ReverseCumsum(g * s[1], d) / x];
-            return [GradMode.IsEnabled ? CumprodBackwardWithZeros(x, g, d) : CumprodBackwardFirstOrder(x, g, s[1], d)];
-        }, this, y);
+        return Graph.Record(y, Derivatives.CumprodBackward0, [this], d, Derivatives.Cumprod, this, y);
     }
 
-    /// <summary>
-    /// PyTorch's O(n) first-order cumprod gradient for inputs with zeros: before the first zero the reversed-cumsum
-    /// formula; at the first zero the product of the elements up to the second zero times the prefix before it;
-    /// after it nothing.
-    /// </summary>
-    private static Tensor CumprodBackwardFirstOrder(Tensor x, Tensor g, Tensor output, int d)
-    {
-        var zerosSoFar = x.Eq(0.0).Cumsum(d);
-        var before = zerosSoFar == 0;
-        var grad = ZerosLike(x, g.DType);
-        grad = grad.MaskedScatter(before, (ReverseCumsum((output * g).MaskedFill(~before, 0), d) / x).MaskedSelect(before));
-        var afterFirst = zerosSoFar == 1;
-        var firstZero = afterFirst.To(DType.Int64).Max(d, keepdim: true).Indices;
-        var atFirst = ZerosLike(afterFirst).Scatter(d, firstZero, true) & afterFirst;
-        var between = afterFirst & ~atFirst;
-        var prefix = output.Gather(d, (firstZero - 1).Clamp(min: 0)).MaskedFill(firstZero == 0, 1);
-        var atZero = (x.MaskedFill(~between, 1).Cumprod(d) * g.MaskedFill(zerosSoFar != 1, 0)).Sum(d, keepdim: true) * prefix;
-        return grad.MaskedScatter(atFirst, atZero.Expand(x.Shape).MaskedSelect(atFirst));
-    }
 
-    /// <summary>A twice-differentiable cumprod gradient: d out_j / d x_i = prod_{k&lt;=j, k!=i} x_k summed over j >= i.</summary>
-    private static Tensor CumprodBackwardWithZeros(Tensor x, Tensor g, int d)
-    {
-        int n = x.Size(d);
-        var parts = new Tensor[n];
-        for (int i = 0; i < n; i++)
-        {
-            var replaced = Cat([x.Narrow(d, 0, i), OnesLike(x.Narrow(d, i, 1)), x.Narrow(d, i + 1, n - i - 1)], d);
-            parts[i] = (g * replaced.Cumprod(d)).Narrow(d, i, n - i).Sum([d], keepdim: true);
-        }
-        return Cat(parts, d);
-    }
-
-    /// <summary>Sums from the end of <paramref name="dim"/> backwards: the adjoint of cumsum.</summary>
-    private static Tensor ReverseCumsum(Tensor g, int dim) => g.Dim == 0 ? g : g.Flip(dim).Cumsum(dim).Flip(dim);
-
-    private Tensor ScanRaw<TOp>(int d, DType? dtype) where TOp : IScanOp
+    /// <summary>The scan along <paramref name="d"/> into a fresh contiguous tensor, read in place (no transposes).</summary>
+    internal Tensor ScanRaw<TOp>(int d, DType? dtype, bool reverse = false) where TOp : IScanOp
     {
         var type = dtype ?? (DType.IsIntegral() ? DType.Int64 : DType);
         var x = CastRaw(type);
         if (Dim == 0) return x.CloneRaw();
-        var order = Enumerable.Range(0, Dim).Where(i => i != d).Append(d).ToArray();
-        var rows = x.Detach().Permute(order);
-        rows = rows.IsContiguous() ? rows : rows.CloneRaw();
-        var y = Allocate(rows.Shape, type);
-        if (y.Numel > 0) Scan.Run<TOp>(rows, Layout.Sizes[d], y);
-        return y.Permute(InversePermutation(order)).CloneRaw();
+        if (!x.IsContiguous()) x = x.CloneRaw();
+        var y = AllocateForOutput(Shape, type);
+        if (y.Numel == 0) return y;
+        int outer = 1, inner = 1;
+        for (int i = 0; i < d; i++) outer *= Sizes[i];
+        for (int i = d + 1; i < Dim; i++) inner *= Sizes[i];
+        Scan.Run<TOp>(x, outer, Sizes[d], inner, y, reverse);
+        return y;
     }
 
     /// <summary>torch.diff: n-th forward difference along <paramref name="dim"/>, with optional prepend/append.</summary>

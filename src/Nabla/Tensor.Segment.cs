@@ -21,6 +21,8 @@ public sealed partial class Tensor
     public static Tensor SegmentReduce(Tensor data, string reduce, Tensor? lengths = null, Tensor? offsets = null,
         int axis = 0, bool unsafeMode = false, Scalar? initial = null)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(reduce);
         int ax = Errors.WrapDim(axis, data.Dim);
         Errors.Check(lengths is not null || offsets is not null, "segment_reduce(): Either lengths or offsets must be defined.");
         var reduction = ParseSegmentReduction(reduce)
@@ -32,8 +34,8 @@ public sealed partial class Tensor
         // torch converts initial to data's dtype first.
         double? init = initial is { } v ? Full([], v, data.DType).Item<double>() : null;
         var y = ReduceSegments(data, plan, reduction, init, ax);
-        return Graph.Record(y, "SegmentReduceBackward0", [data], (g, s, _) =>
-            [SegmentGradient(g, s[1], s[0], plan, reduction, init, TieRule.SegmentReduce, "aten::_segment_reduce_backward")], data, y);
+        return Graph.Record(y, Derivatives.SegmentReduceBackward0, [data],
+            new Derivatives.SegmentArgs(plan, reduction, init, TieRule.SegmentReduce, "aten::_segment_reduce_backward"), SegmentBackward, data, y);
     }
 
     /// <summary>
@@ -51,6 +53,9 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor RaggedSliceReduce(Tensor data, Tensor slices, string reduce = "mean", int dim = 0)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(slices);
+        ArgumentNullException.ThrowIfNull(reduce);
         const string op = "RaggedSliceReduce()";
         var reduction = ParseSegmentReduction(reduce)
             ?? throw Errors.Runtime($"{op}: reduce must be one of sum, mean, max, min or prod, but got '{reduce}'");
@@ -75,8 +80,8 @@ public sealed partial class Tensor
         int outer = Product(data.Sizes[..d]);
         var plan = MakeSegmentPlan(data, d, n, Repeat(starts, outer), Repeat(ends, outer));
         var y = ReduceSegments(data, plan, reduction, null, d);
-        return Graph.Record(y, "RaggedSliceReduceBackward0", [data], (g, s, _) =>
-            [SegmentGradient(g, s[1], s[0], plan, reduction, null, TieRule.Amax, "RaggedSliceReduceBackward0")], data, y);
+        return Graph.Record(y, Derivatives.RaggedSliceReduceBackward0, [data],
+            new Derivatives.SegmentArgs(plan, reduction, null, TieRule.Amax, Derivatives.RaggedSliceReduceBackward0), SegmentBackward, data, y);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
@@ -199,15 +204,15 @@ public sealed partial class Tensor
     /// The backward kernel on float64 copies, cast back to data's dtype. Like torch's _segment_reduce_backward it has
     /// no derivative of its own: differentiating it again raises.
     /// </summary>
-    private static Tensor SegmentGradient(Tensor grad, Tensor output, Tensor data, SegmentPlan plan, SegmentReduction reduction,
-        double? initial, TieRule ties, string name)
+    private static Tensor?[] SegmentBackward(Tensor grad, Tensor[] saved, bool[] _, Derivatives.SegmentArgs a)
     {
+        var (data, output) = (saved[0], saved[1]);
         var gx = Allocate(data.Shape, DType.Float64);
-        bool values = Segment.BackwardNeedsValues(reduction);
+        bool values = Segment.BackwardNeedsValues(a.Reduction);
         Segment.Backward(Dense(grad, DType.Float64), values ? Dense(output, DType.Float64) : null, values ? Dense(data, DType.Float64) : null,
-            plan, reduction, initial, ties, gx);
-        return Graph.Record(gx.CastRaw(data.DType), "NotImplemented", [grad, output, data],
-            (_, _, _) => throw Errors.NotImplemented($"derivative for {name} is not implemented"));
+            a.Plan, a.Reduction, a.Initial, a.Ties, gx);
+        return [Graph.Record(gx.CastRaw(data.DType), Derivatives.NotImplemented, [grad, output, data], a.Name,
+            static (_, _, _, name) => throw Errors.NotImplemented($"derivative for {name} is not implemented"))];
     }
 
     /// <summary>A contiguous copy of <paramref name="t"/> in <paramref name="dtype"/> (t itself when it already is one), without autograd.</summary>

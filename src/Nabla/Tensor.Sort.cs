@@ -17,7 +17,7 @@ public sealed partial class Tensor
         _ = stable; // every Nabla sort is stable
         int d = Errors.WrapDim(dim, Dim);
         var (values, indices) = OrderAlong(d, Selection.StableSort, descending, 0, SliceSize(d));
-        return (RecordSelection(values, indices, d, keepdim: true, "SortBackward0"), indices);
+        return (RecordSelection(values, indices, d, keepdim: true, Derivatives.SortBackward0), indices);
     }
 
     /// <summary>torch.argsort: the Int64 positions that sort the tensor along <paramref name="dim"/> (stable).</summary>
@@ -44,7 +44,7 @@ public sealed partial class Tensor
         Errors.Check(DType != DType.Bool, "topk does not support bool dtypes on CPU");
         var how = sorted ? Selection.TopK : Selection.TopKUnsorted;
         var (values, indices) = OrderAlong(d, how, largest, 0, Dim == 0 ? 1 : k);
-        return (RecordSelection(values, indices, d, keepdim: true, "TopkBackward0"), indices);
+        return (RecordSelection(values, indices, d, keepdim: true, Derivatives.TopkBackward0), indices);
     }
 
     /// <summary>
@@ -63,7 +63,7 @@ public sealed partial class Tensor
             var shape = Shape.Where((_, i) => i != d).ToArray();
             (values, indices) = (values.FreshReshaped(shape), indices.FreshReshaped(shape));
         }
-        return (RecordSelection(values, indices, d, keepdim, "KthvalueBackward0"), indices);
+        return (RecordSelection(values, indices, d, keepdim, Derivatives.KthvalueBackward0), indices);
     }
 
     /// <summary>The length of the sorted dim; a 0-d tensor counts as one element.</summary>
@@ -93,13 +93,7 @@ public sealed partial class Tensor
     /// </summary>
     private Tensor RecordSelection(Tensor values, Tensor indices, int d, bool keepdim, string node)
     {
-        var inputShape = Shape;
-        return Graph.Record(values, node, [this], (g, s, _) =>
-        {
-            if (inputShape.Length == 0) return [g];
-            var index = keepdim ? s[0] : s[0].Unsqueeze(d);
-            return [(keepdim ? g : g.Unsqueeze(d)).ScatterAlongDim(inputShape, d, index)];
-        }, indices);
+        return Graph.Record(values, node, [this], (Shape, d, keepdim), Derivatives.ValueSelectingScatter, indices);
     }
 
     /// <summary>
@@ -113,12 +107,12 @@ public sealed partial class Tensor
         var y = Allocate(indexRows.Shape, DType);
         Sorting.Route(rows, indexRows, outer, m, n, y, scatter: false);
         var inputShape = Shape;
-        return Graph.Record(LastDimBackTo(y, dim), "GatherBackward0", [this],
-            (g, s, _) => [g.ScatterAlongDim(inputShape, dim, s[0])], index);
+        return Graph.Record(LastDimBackTo(y, dim), Derivatives.GatherBackward0, [this], (inputShape, dim),
+            static (g, s, _, a) => [g.ScatterAlongDim(a.inputShape, a.dim, s[0])], index);
     }
 
     /// <summary>zeros(<paramref name="shape"/>).scatter_add(dim, index, this), differentiable (its backward gathers).</summary>
-    private Tensor ScatterAlongDim(int[] shape, int dim, Tensor index)
+    internal Tensor ScatterAlongDim(int[] shape, int dim, Tensor index)
     {
         var rows = Reduce.Rows(this, [dim], out int outer, out int m);
         var indexRows = Reduce.Rows(index, [dim], out _, out _);
@@ -126,8 +120,8 @@ public sealed partial class Tensor
         movedShape[^1] = shape[dim];
         var z = Allocate(movedShape, DType);
         Sorting.Route(rows, indexRows, outer, m, shape[dim], z, scatter: true);
-        return Graph.Record(LastDimBackTo(z, dim), "ScatterAddBackward0", [this],
-            (g, s, _) => [g.GatherAlongDim(dim, s[0])], index);
+        return Graph.Record(LastDimBackTo(z, dim), Derivatives.ScatterAddBackward0, [this], dim,
+            static (g, s, _, dim) => [g.GatherAlongDim(dim, s[0])], index);
     }
 
     /// <summary>Undoes <see cref="Reduce.Rows"/> for one dim: a fresh tensor whose last dim moves back to <paramref name="d"/>.</summary>
@@ -254,6 +248,8 @@ public sealed partial class Tensor
     public static Tensor Searchsorted(Tensor sortedSequence, Tensor values, bool right = false, string? side = null,
         bool outInt32 = false, Tensor? sorter = null)
     {
+        ArgumentNullException.ThrowIfNull(sortedSequence);
+        ArgumentNullException.ThrowIfNull(values);
         if (side is not null)
         {
             Errors.Check(side is "left" or "right", $"torch.searchsorted(): side can only be 'left' or 'right' but got {side}");
@@ -281,8 +277,11 @@ public sealed partial class Tensor
 
     /// <summary>torch.searchsorted with a single .NET number as the value (it takes part in promotion as a Python scalar).</summary>
     public static Tensor Searchsorted(Tensor sortedSequence, Scalar value, bool right = false, string? side = null,
-        bool outInt32 = false, Tensor? sorter = null) =>
-        Searchsorted(sortedSequence, WrapNumber(value), right, side, outInt32, sorter);
+        bool outInt32 = false, Tensor? sorter = null)
+    {
+        ArgumentNullException.ThrowIfNull(sortedSequence);
+        return Searchsorted(sortedSequence, WrapNumber(value), right, side, outInt32, sorter);
+    }
 
     /// <summary>searchsorted's sorter rules: the boundaries' shape, Int64, every entry a position within a row.</summary>
     private static void CheckSorter(Tensor sorter, Tensor boundaries)
@@ -302,13 +301,18 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor Bucketize(Tensor input, Tensor boundaries, bool outInt32 = false, bool right = false)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(boundaries);
         Errors.Check(boundaries.Dim == 1, $"boundaries tensor must be 1 dimension, but got dim({boundaries.Dim})");
         return Searchsorted(boundaries, input, right, null, outInt32);
     }
 
     /// <summary>torch.bucketize of a single .NET number.</summary>
-    public static Tensor Bucketize(Scalar input, Tensor boundaries, bool outInt32 = false, bool right = false) =>
-        Bucketize(WrapNumber(input), boundaries, outInt32, right);
+    public static Tensor Bucketize(Scalar input, Tensor boundaries, bool outInt32 = false, bool right = false)
+    {
+        ArgumentNullException.ThrowIfNull(boundaries);
+        return Bucketize(WrapNumber(input), boundaries, outInt32, right);
+    }
 
     /// <summary>searchsorted's rule for n-d sequences: same rank, and equal sizes on every dim but the last.</summary>
     private static bool LeadingDimsMatch(Tensor boundaries, Tensor values) =>
@@ -339,6 +343,8 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor[] UnravelIndex(Tensor indices, params int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(shape);
         if (indices.IsFloatingPoint || indices.DType == DType.Bool)
             throw Errors.Runtime($"expected 'indices' to be integer dtype, but got {indices.DType.TorchName()}");
         if (shape.Any(s => s < 0))

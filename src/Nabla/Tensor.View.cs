@@ -7,27 +7,37 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.view: same data, new shape (one -1 is inferred); fails when strides make a view impossible.</summary>
     public Tensor View(params int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         var sizes = InferSize(shape, Numel);
         var strides = Layout.ViewStrides(sizes) ?? throw Errors.Runtime(
             "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
         var inputShape = Shape;
         var y = MakeView(new Layout(sizes, strides, Layout.Offset), b => b.View(sizes));
-        return Graph.Record(y, "ViewBackward0", [this], (g, _, _) => [g.Reshape(inputShape)]);
+        return Graph.Record(y, Derivatives.ViewBackward0, [this], inputShape, Derivatives.ReshapeBack);
     }
 
     /// <summary>torch.reshape: a view when the strides allow, else a copy.</summary>
     public Tensor Reshape(params int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         var sizes = InferSize(shape, Numel);
         if (Layout.ViewStrides(sizes) is not null) return View(sizes);
         var inputShape = Shape;
         var y = CloneRaw();
         y = new Tensor(y.Storage, Layout.Contiguous(sizes), DType);
-        return Graph.Record(y, "UnsafeViewBackward0", [this], (g, _, _) => [g.Reshape(inputShape)]);
+        return Graph.Record(y, Derivatives.UnsafeViewBackward0, [this], inputShape, Derivatives.ReshapeBack);
     }
 
-    public Tensor ViewAs(Tensor other) => View(other.Shape);
-    public Tensor ReshapeAs(Tensor other) => Reshape(other.Shape);
+    public Tensor ViewAs(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return View(other.Shape);
+    }
+    public Tensor ReshapeAs(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Reshape(other.Shape);
+    }
 
     /// <summary>torch.flatten: dims startDim..endDim merged into one.</summary>
     public Tensor Flatten(int startDim = 0, int endDim = -1)
@@ -45,17 +55,18 @@ public sealed partial class Tensor
     public Tensor Squeeze()
     {
         var dims = Enumerable.Range(0, Dim).Where(d => Layout.Sizes[d] == 1).ToArray();
-        return SqueezeDims(dims, "SqueezeBackward0");
+        return SqueezeDims(dims, Derivatives.SqueezeBackward0);
     }
 
     /// <summary>Removes the listed dims that have size 1; others are left alone (torch.squeeze(dim)).</summary>
     public Tensor Squeeze(params int[] dims)
     {
+        ArgumentNullException.ThrowIfNull(dims);
         var wrapped = dims.Select(d => Errors.WrapDim(d, Dim)).ToArray();
         var dup = wrapped.GroupBy(d => d).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw Errors.Runtime($"dim {dup.Key} appears multiple times in the list of dims");
         return SqueezeDims(wrapped.Where(d => Dim > 0 && Layout.Sizes[d] == 1).ToArray(),
-            dims.Length == 1 ? "SqueezeBackward1" : "SqueezeBackward2");
+            dims.Length == 1 ? Derivatives.SqueezeBackward1 : Derivatives.SqueezeBackward2);
     }
 
     private Tensor SqueezeDims(int[] dims, string node)
@@ -64,7 +75,7 @@ public sealed partial class Tensor
         foreach (var d in dims.OrderDescending()) layout = layout.Squeeze(d);
         var inputShape = Shape;
         var y = MakeView(layout, b => b.SqueezeDims(dims, node));
-        return Graph.Record(y, node, [this], (g, _, _) => [g.Reshape(inputShape)]);
+        return Graph.Record(y, node, [this], inputShape, Derivatives.ReshapeBack);
     }
 
     /// <summary>Inserts a size-1 dim at <paramref name="dim"/> (valid range [-(n+1), n]).</summary>
@@ -72,19 +83,20 @@ public sealed partial class Tensor
     {
         int d = Errors.WrapDim(dim, Dim + 1);
         var y = MakeView(Layout.Unsqueeze(d), b => b.Unsqueeze(d));
-        return Graph.Record(y, "UnsqueezeBackward0", [this], (g, _, _) => [g.Squeeze(d)]);
+        return Graph.Record(y, Derivatives.UnsqueezeBackward0, [this], d, static (g, _, _, d) => [g.Squeeze(d)]);
     }
 
     /// <summary>torch.permute: dims reordered.</summary>
     public Tensor Permute(params int[] dims)
     {
+        ArgumentNullException.ThrowIfNull(dims);
         Errors.Check(dims.Length == Dim,
             $"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = {Dim} is not equal to len(dims) = {dims.Length}");
         var wrapped = dims.Select(d => Errors.WrapDim(d, Dim)).ToArray();
         Errors.Check(wrapped.Distinct().Count() == wrapped.Length, "permute(): duplicate dims are not allowed.");
         var inverse = InversePermutation(wrapped);
         var y = MakeView(Layout.Permute(wrapped), b => b.Permute(wrapped));
-        return Graph.Record(y, "PermuteBackward0", [this], (g, _, _) => [g.Permute(inverse)]);
+        return Graph.Record(y, Derivatives.PermuteBackward0, [this], inverse, static (g, _, _, inverse) => [g.Permute(inverse)]);
     }
 
     /// <summary>The permutation that undoes <paramref name="order"/>.</summary>
@@ -99,11 +111,11 @@ public sealed partial class Tensor
     public Tensor Transpose(int dim0, int dim1)
     {
         int a = Errors.WrapDim(dim0, Dim), b = Errors.WrapDim(dim1, Dim);
-        if (Dim == 0) return Graph.Record(MakeView(Layout, t => t), "TransposeBackward0", [this], (g, _, _) => [g]);
+        if (Dim == 0) return Graph.Record(MakeView(Layout, t => t), Derivatives.TransposeBackward0, [this], static (g, _, _) => [g]);
         var order = Enumerable.Range(0, Dim).ToArray();
         (order[a], order[b]) = (order[b], order[a]);
         var y = MakeView(Dim == 0 ? Layout : Layout.Permute(order), t => t.Transpose(a, b));
-        return Graph.Record(y, "TransposeBackward0", [this], (g, _, _) => [g.Transpose(a, b)]);
+        return Graph.Record(y, Derivatives.TransposeBackward0, [this], (a, b), static (g, _, _, d) => [g.Transpose(d.a, d.b)]);
     }
 
     /// <summary>torch.Tensor.T / .t() for rank ≤ 2.</summary>
@@ -122,6 +134,7 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.expand: a broadcast view; -1 keeps a size; new dims go on the left.</summary>
     public Tensor Expand(params int[] sizes)
     {
+        ArgumentNullException.ThrowIfNull(sizes);
         Errors.Check(sizes.Length >= Dim,
             $"expand({DType.CpuTypeName()}{{{Errors.Shape(Sizes)}}}, size={Errors.Shape(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({Dim})");
         var target = new int[sizes.Length];
@@ -131,7 +144,8 @@ public sealed partial class Tensor
             int j = i - lead;
             if (j < 0)
             {
-                Errors.Check(sizes[i] >= 0, $"The expanded size of the tensor ({sizes[i]}) isn't allowed in a leading, non-existing dimension {i}");
+                // -1 cannot be kept in a new dim; any other negative size is left to the layout's numel check, as in libtorch.
+                Errors.Check(sizes[i] != -1, $"The expanded size of the tensor ({sizes[i]}) isn't allowed in a leading, non-existing dimension {i}");
                 target[i] = sizes[i];
                 continue;
             }
@@ -142,14 +156,19 @@ public sealed partial class Tensor
         }
         var inputShape = Shape;
         var y = MakeView(Layout.Expand(target), b => b.Expand(target));
-        return Graph.Record(y, "ExpandBackward0", [this], (g, _, _) => [g.SumTo(inputShape)]);
+        return Graph.Record(y, Derivatives.ExpandBackward0, [this], inputShape, static (g, _, _, shape) => [g.SumTo(shape)]);
     }
 
-    public Tensor ExpandAs(Tensor other) => Expand(other.Shape);
+    public Tensor ExpandAs(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Expand(other.Shape);
+    }
 
     /// <summary>torch.Tensor.repeat: tiles copies of the data.</summary>
     public Tensor Repeat(params int[] repeats)
     {
+        ArgumentNullException.ThrowIfNull(repeats);
         Errors.Check(repeats.Length >= Dim, "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
         int lead = repeats.Length - Dim;
         var padded = Enumerable.Repeat(1, lead).Concat(Shape).ToArray();
@@ -162,12 +181,7 @@ public sealed partial class Tensor
         var x = Detach().Reshape([.. interleavedView]).Expand([.. expanded]);
         var y = x.CloneRaw().Reshape(outShape).Detach();
         var inputShape = Shape;
-        return Graph.Record(y, "RepeatBackward0", [this], (g, _, _) =>
-        {
-            var split = g.Reshape([.. expanded]);
-            var dims = Enumerable.Range(0, repeats.Length).Select(i => 2 * i).ToArray();
-            return [split.Sum(dims).Reshape(inputShape)];
-        });
+        return Graph.Record(y, Derivatives.RepeatBackward0, [this], (expanded.ToArray(), inputShape), Derivatives.Repeat);
     }
 
     /// <summary>torch.narrow: <paramref name="length"/> elements of <paramref name="dim"/> from <paramref name="start"/>.</summary>
@@ -197,10 +211,11 @@ public sealed partial class Tensor
 
     private Tensor SliceView(int d, int start, int stop, int step)
     {
-        int length = (stop - start + step - 1) / step;
+        int length = (int)(((long)stop - start + step - 1) / step); // in long: a step near int.MaxValue must not wrap
         var y = MakeView(Layout.Slice(d, start, length, step), b => b.SliceView(d, start, stop, step));
         var inputShape = Shape;
-        return Graph.Record(y, "SliceBackward0", [this], (g, _, _) => [g.EmbedInto(inputShape, z => z.SliceView(d, start, stop, step))]);
+        return Graph.Record(y, Derivatives.SliceBackward0, [this], (inputShape, d, start, stop, step), static (g, _, _, a) =>
+            [g.EmbedInto(a.inputShape, z => z.SliceView(a.d, a.start, a.stop, a.step), Derivatives.SliceBackwardBackward0)]);
     }
 
     /// <summary>torch.select: the slice at <paramref name="index"/> of <paramref name="dim"/>, which disappears.</summary>
@@ -214,57 +229,91 @@ public sealed partial class Tensor
         int i = index < 0 ? index + size : index;
         var y = MakeView(Layout.Select(d, i), b => b.Select(d, i));
         var inputShape = Shape;
-        return Graph.Record(y, "SelectBackward0", [this], (g, _, _) => [g.EmbedInto(inputShape, z => z.Select(d, i))]);
+        return Graph.Record(y, Derivatives.SelectBackward0, [this], (inputShape, d, i), static (g, _, _, a) =>
+            [g.EmbedInto(a.inputShape, z => z.Select(a.d, a.i), Derivatives.SelectBackwardBackward0)]);
     }
 
     /// <summary>torch.unbind: the slices along a dim.</summary>
     public Tensor[] Unbind(int dim = 0)
     {
+        if (Dim == 0) throw Errors.Index("Dimension specified as 0 but tensor has no dimensions"); // libtorch names dim 0 whatever was asked
         int d = Errors.WrapDim(dim, Dim);
-        return Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray();
+        bool grad = GradMode.IsEnabled;
+        Tensor[] views;
+        using (GradMode.NoGrad()) views = Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray();
+        return MultiOutputViews(views, grad, Derivatives.UnbindBackward0, (Shape, d), Derivatives.Unbind);
     }
 
     /// <summary>torch.split with one chunk size.</summary>
     public Tensor[] Split(int splitSize, int dim = 0)
     {
+        Errors.Check(Dim > 0, "split expects at least a 1-dimensional tensor");
         int d = Errors.WrapDim(dim, Dim);
         Errors.Check(splitSize >= 0, $"split expects split_size be non-negative, but got split_size={splitSize}");
         int size = Layout.Sizes[d];
         if (splitSize == 0) return size == 0 ? [this] : throw Errors.Runtime($"split_size can only be 0 if dimension size is 0, but got dimension size of {size}");
-        int n = Math.Max((size + splitSize - 1) / splitSize, 1);
-        return Enumerable.Range(0, n).Select(i => Narrow(d, i * splitSize, Math.Min(splitSize, size - i * splitSize))).ToArray();
+        int n = (int)Math.Max(((long)size + splitSize - 1) / splitSize, 1);
+        var sizes = Enumerable.Range(0, n).Select(i => Math.Min(splitSize, size - i * splitSize)).ToArray();
+        return SplitViews(d, sizes, Derivatives.SplitBackward0);
     }
 
     /// <summary>torch.split with explicit sizes.</summary>
     public Tensor[] Split(int[] splitSizes, int dim = 0)
     {
+        ArgumentNullException.ThrowIfNull(splitSizes);
+        Errors.Check(Dim > 0, "split expects at least a 1-dimensional tensor");
         int d = Errors.WrapDim(dim, Dim);
-        Errors.Check(splitSizes.Sum() == Layout.Sizes[d],
+        Errors.Check(splitSizes.Sum(s => (long)s) == Layout.Sizes[d],
             $"split_with_sizes expects split_sizes to sum exactly to {Layout.Sizes[d]} (input tensor's size at dimension {d}), but got split_sizes={Errors.Shape(splitSizes)}");
-        var result = new Tensor[splitSizes.Length];
-        int start = 0;
-        for (int i = 0; i < splitSizes.Length; i++) { result[i] = Narrow(d, start, splitSizes[i]); start += splitSizes[i]; }
-        return result;
+        return SplitViews(d, splitSizes, Derivatives.SplitWithSizesBackward0);
+    }
+
+    /// <summary>Consecutive narrow views along <paramref name="d"/> of the given sizes, as the outputs of one node.</summary>
+    private Tensor[] SplitViews(int d, int[] sizes, string node)
+    {
+        bool grad = GradMode.IsEnabled;
+        var views = new Tensor[sizes.Length];
+        using (GradMode.NoGrad())
+            for (int i = 0, start = 0; i < sizes.Length; start += sizes[i], i++) views[i] = Narrow(d, start, sizes[i]);
+        return MultiOutputViews(views, grad, node, (Shape, d, (int[])sizes.Clone()), Derivatives.Split);
+    }
+
+    /// <summary>
+    /// The outputs of a view op that returns several views (made without recording): with <paramref name="grad"/> mode on
+    /// they become the outputs of one node named <paramref name="node"/>, as in PyTorch, and in-place writes into
+    /// them are refused whenever autograd would track them.
+    /// </summary>
+    private Tensor[] MultiOutputViews<TArgs>(Tensor[] views, bool grad, string node, TArgs args, MultiViewFormula<TArgs> formula)
+    {
+        foreach (var v in views) v.Creation = grad ? ViewCreation.MultiOutputNode : ViewCreation.NoGradMode;
+        if (!grad || !RequiresGrad || views.Length == 0) return views;
+        var fn = new MultiViewNode<TArgs>(node, this, views.Length, args, formula);
+        for (int i = 0; i < views.Length; i++) views[i].SetHistory(fn, i);
+        return views;
     }
 
     /// <summary>torch.chunk: at most <paramref name="chunks"/> pieces of equal size (the last may be smaller).</summary>
     public Tensor[] Chunk(int chunks, int dim = 0)
     {
+        Errors.Check(Dim > 0, "chunk expects at least a 1-dimensional tensor");
         Errors.Check(chunks > 0, $"chunk expects `chunks` to be greater than 0, got: {chunks}");
         int size = Size(dim);
-        return Split((size + chunks - 1) / chunks, dim);
+        return Split((int)(((long)size + chunks - 1) / chunks), dim);
     }
 
     /// <summary>torch.cat: tensors joined along an existing dim (1-d empty tensors are skipped, as in PyTorch).</summary>
     public static Tensor Cat(Tensor[] tensors, int dim = 0)
     {
+        Errors.NoNullTensors(tensors, nameof(tensors));
         Errors.Check(tensors.Length > 0, "torch.cat(): expected a non-empty list of Tensors");
+        // Skipped empty tensors still take part in type promotion, as in PyTorch.
+        var type = TypePromotion.ResultType(tensors);
         var parts = tensors.Where(t => !(t.Dim == 1 && t.Numel == 0)).ToArray();
-        if (parts.Length == 0) return Graph.Record(tensors[0].CloneRaw(), "CatBackward0", tensors, (g, _, _) => tensors.Select(_ => (Tensor?)g).ToArray());
+        if (parts.Length == 0)
+            return Graph.Record(tensors[0].CloneRaw().CastRaw(type), Derivatives.CatBackward0, tensors, tensors.Length, static (g, _, _, n) => Enumerable.Repeat<Tensor?>(g, n).ToArray());
         var first = parts[0];
         Errors.Check(first.Dim > 0, "zero-dimensional tensor (at position 0) cannot be concatenated");
         int d = Errors.WrapDim(dim, first.Dim);
-        var type = TypePromotion.ResultType(parts);
         for (int i = 0; i < parts.Length; i++)
         {
             var t = parts[i];
@@ -274,7 +323,10 @@ public sealed partial class Tensor
                     throw Errors.Runtime($"Sizes of tensors must match except in dimension {d}. Expected size {first.Layout.Sizes[k]} but got size {t.Layout.Sizes[k]} for tensor number {i} in the list.");
         }
         var shape = first.Shape;
-        shape[d] = parts.Sum(t => t.Layout.Sizes[d]);
+        long joined = parts.Sum(t => (long)t.Layout.Sizes[d]);
+        if (joined > int.MaxValue)
+            throw Errors.Runtime($"cat(): the result would have size {joined} at dimension {d}, more than a Nabla dim holds ({int.MaxValue})");
+        shape[d] = (int)joined;
         var y = Allocate(shape, type);
         int offset = 0;
         var sizes = parts.Select(t => t.Layout.Sizes[d]).ToArray();
@@ -283,12 +335,13 @@ public sealed partial class Tensor
             Kernels.Copy.Into(t, y.Detach().Narrow(d, offset, t.Layout.Sizes[d]));
             offset += t.Layout.Sizes[d];
         }
-        return Graph.Record(y, "CatBackward0", parts, (g, _, _) => g.Split(sizes, d));
+        return Graph.Record(y, Derivatives.CatBackward0, parts, (sizes, d), static (g, _, _, a) => g.Split(a.sizes, a.d));
     }
 
     /// <summary>torch.stack: tensors of equal shape joined along a new dim.</summary>
     public static Tensor Stack(Tensor[] tensors, int dim = 0)
     {
+        Errors.NoNullTensors(tensors, nameof(tensors));
         Errors.Check(tensors.Length > 0, "stack expects a non-empty TensorList");
         int d = Errors.WrapDim(dim, tensors[0].Dim + 1);
         for (int i = 1; i < tensors.Length; i++)
@@ -300,6 +353,7 @@ public sealed partial class Tensor
     /// <summary>torch.flip: reverses the order along the given dims (a copy).</summary>
     public Tensor Flip(params int[] dims)
     {
+        ArgumentNullException.ThrowIfNull(dims);
         var wrapped = dims.Select(d => Errors.WrapDim(d, Dim)).ToArray();
         var dup = wrapped.GroupBy(d => d).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw Errors.Runtime($"dim {dup.Key} appears multiple times in the list of dims");
@@ -315,14 +369,14 @@ public sealed partial class Tensor
         var reversed = new Tensor(Storage, new Layout(Shape, strides, offset), DType, VersionCounter);
         var y = Allocate(Shape, DType);
         Kernels.Copy.Into(reversed, y);
-        return Graph.Record(y, "FlipBackward0", [this], (g, _, _) => [g.Flip(wrapped)]);
+        return Graph.Record(y, Derivatives.FlipBackward0, [this], wrapped, static (g, _, _, dims) => [g.Flip(dims)]);
     }
 
     /// <summary>This tensor if it is contiguous, else a contiguous copy.</summary>
     public Tensor Contiguous() => IsContiguous() ? this : Clone();
 
     /// <summary>torch.clone: a contiguous copy that stays in the graph.</summary>
-    public Tensor Clone() => Graph.Record(CloneRaw(), "CloneBackward0", [this], (g, _, _) => [g]);
+    public Tensor Clone() => Graph.Record(CloneRaw(), Derivatives.CloneBackward0, [this], static (g, _, _) => [g]);
 
     internal Tensor CloneRaw()
     {
@@ -335,11 +389,11 @@ public sealed partial class Tensor
     /// A tensor of <paramref name="shape"/> that is zero except in the region <paramref name="region"/> selects,
     /// which holds this tensor: the backward of every view op, itself differentiable (its backward is the view).
     /// </summary>
-    internal Tensor EmbedInto(int[] shape, Func<Tensor, Tensor> region)
+    internal Tensor EmbedInto(int[] shape, Func<Tensor, Tensor> region, string node)
     {
         var z = Zeros(shape, DType);
         using (GradMode.NoGrad()) Kernels.Copy.Into(this, region(z));
-        return Graph.Record(z, "EmbedBackward", [this], (g, _, _) => [region(g)]);
+        return Graph.Record(z, node, [this], region, static (g, _, _, region) => [region(g)]);
     }
 
     /// <summary>sum_to: sums a broadcast gradient back to <paramref name="shape"/>.</summary>

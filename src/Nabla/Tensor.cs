@@ -9,20 +9,27 @@ namespace Nabla;
 /// </summary>
 public sealed partial class Tensor
 {
-    internal readonly Storage Storage;
-    internal readonly Layout Layout;
+    // Not readonly: a module parameter keeps its identity when Module.To(dtype) swaps its data (SetData).
+    internal Storage Storage;
+    internal Layout Layout;
     internal readonly VersionCounter VersionCounter;
 
     /// <summary>The tensor this one is a view of (null for a tensor that owns its storage).</summary>
     internal Tensor? ViewBase { get; private init; }
 
     /// <summary>Recreates this view from <see cref="ViewBase"/>; used to rebase history after an in-place write.</summary>
-    internal Func<Tensor, Tensor>? ViewReplay { get; private init; }
+    internal Func<Tensor, Tensor>? ViewReplay => _viewSteps is { } steps ? steps.Replay : null;
+
+    /// <summary>The view ops from <see cref="ViewBase"/> to this view, newest first.</summary>
+    private ViewSteps? _viewSteps;
+
+    /// <summary>How this view was made; decides whether in-place writes into it may be tracked.</summary>
+    internal ViewCreation Creation { get; private set; }
 
     /// <summary>A .NET number turned into a 0-d tensor; it only raises the category in type promotion.</summary>
     internal bool IsWrappedNumber { get; private init; }
 
-    public DType DType { get; }
+    public DType DType { get; private set; }
 
     internal Tensor(Storage storage, Layout layout, DType dtype, VersionCounter? version = null)
     {
@@ -35,6 +42,7 @@ public sealed partial class Tensor
     /// <summary>A fresh, contiguous, zero-filled tensor.</summary>
     internal static Tensor Allocate(int[] sizes, DType dtype)
     {
+        Layout.CheckStorageSize(sizes, dtype);
         var layout = Layout.Contiguous(sizes);
         return new Tensor(Storage.Allocate(dtype, layout.Numel), layout, dtype);
     }
@@ -42,6 +50,7 @@ public sealed partial class Tensor
     /// <summary>A fresh, contiguous tensor with arbitrary contents, for kernels that write every element.</summary>
     internal static Tensor AllocateForOutput(int[] sizes, DType dtype)
     {
+        Layout.CheckStorageSize(sizes, dtype);
         var layout = Layout.Contiguous(sizes);
         return new Tensor(Storage.Allocate(dtype, layout.Numel, zeroed: false), layout, dtype);
     }
@@ -53,11 +62,13 @@ public sealed partial class Tensor
     internal Tensor MakeView(Layout layout, Func<Tensor, Tensor> replay)
     {
         var root = ViewBase ?? this;
-        var parentReplay = ViewReplay;
+        var parentSteps = _viewSteps;
         return new Tensor(Storage, layout, DType, VersionCounter)
         {
             ViewBase = root,
-            ViewReplay = parentReplay is null ? replay : b => replay(parentReplay(b)),
+            _viewSteps = new ViewSteps(replay, parentSteps),
+            // A view of a no_grad or multi-output view keeps that kind (propagate_creation_meta).
+            Creation = GradMode.IsEnabled ? (ViewBase is null ? ViewCreation.Default : Creation) : ViewCreation.NoGradMode,
         };
     }
 
@@ -71,7 +82,8 @@ public sealed partial class Tensor
     public int Numel => Layout.Numel;
 
     /// <summary>torch.Tensor.size(dim), with negative dims.</summary>
-    public int Size(int dim) => Layout.Sizes[Errors.WrapDim(dim, Dim)];
+    /// <exception cref="IndexException">the dim is out of range (a 0-d tensor has no dims to ask for)</exception>
+    public int Size(int dim) => Layout.Sizes[Errors.WrapDim(dim, Dim, scalarWraps: false)];
 
     /// <summary>torch.Tensor.stride(): element strides, as PyTorch reports them.</summary>
     public int[] Stride() => (int[])Layout.Strides.Clone();
@@ -87,11 +99,22 @@ public sealed partial class Tensor
 
     internal T[] Data<T>() => Storage.As<T>();
 
-    /// <summary>The value of a one-element tensor, converted to <typeparamref name="T"/> (torch.Tensor.item()).</summary>
+    /// <summary>
+    /// The value of a one-element tensor, converted to <typeparamref name="T"/> (torch.Tensor.item&lt;T&gt;() in C++).
+    /// Like c10's checked_convert, a value <typeparamref name="T"/> cannot hold (1e20 or NaN as an int) is refused,
+    /// never saturated or wrapped; any value converts to bool.
+    /// </summary>
+    /// <exception cref="ArgumentException">the tensor has more or fewer than one element, or the value overflows <typeparamref name="T"/></exception>
     public T Item<T>() where T : unmanaged
     {
         if (Numel != 1)
             throw Errors.Runtime($"a Tensor with {Numel} elements cannot be converted to Scalar");
+        var target = DTypes.ForClrType(typeof(T));
+        if (target is not (DType.Bool or DType.Float64) && target != DType) // only a narrowing can overflow
+        {
+            Scalar value = IsFloatingPoint ? (Scalar)ToArray<double>()[0] : (Scalar)ToArray<long>()[0];
+            value.CheckFits(target);
+        }
         return ToArray<T>()[0];
     }
 
@@ -113,6 +136,47 @@ public sealed partial class Tensor
         return data.AsSpan(dense.Layout.Offset, dense.Numel).ToArray();
     }
 
+    /// <summary>Element <paramref name="flatIndex"/> (row-major) read straight from storage as a double, without copying anything.</summary>
+    internal double ReadFlatDouble(int flatIndex)
+    {
+        int o = StorageIndexOf(flatIndex);
+        return DType switch
+        {
+            DType.Bool or DType.UInt8 => Data<byte>()[o],
+            DType.Int32 => Data<int>()[o],
+            DType.Int64 => Data<long>()[o],
+            DType.Float32 => Data<float>()[o],
+            _ => Data<double>()[o],
+        };
+    }
+
+    /// <summary>Element <paramref name="flatIndex"/> of an integer or Bool tensor read straight from storage, exactly.</summary>
+    internal long ReadFlatInt64(int flatIndex)
+    {
+        int o = StorageIndexOf(flatIndex);
+        return DType switch
+        {
+            DType.Bool or DType.UInt8 => Data<byte>()[o],
+            DType.Int32 => Data<int>()[o],
+            DType.Int64 => Data<long>()[o],
+            DType.Float32 => (long)Data<float>()[o],
+            _ => (long)Data<double>()[o],
+        };
+    }
+
+    /// <summary>The storage position of row-major element <paramref name="flatIndex"/>.</summary>
+    private int StorageIndexOf(int flatIndex)
+    {
+        long o = Layout.Offset;
+        for (int d = Dim - 1; d >= 0; d--)
+        {
+            int size = Layout.Sizes[d];
+            o += (long)(flatIndex % size) * Layout.Strides[d];
+            flatIndex /= size;
+        }
+        return (int)o;
+    }
+
     /// <summary>Reads element <paramref name="flatIndex"/> (row-major) straight from storage, as a double.</summary>
     internal double GetFlat(int flatIndex) => Narrowed(flatIndex).Item<double>();
 
@@ -126,5 +190,6 @@ public sealed partial class Tensor
         return new Tensor(Storage, Layout.Contiguous([], Layout.OffsetOf(index)), DType);
     }
 
-    public override string ToString() => TensorFormatter.Format(this);
+    /// <summary>What PyTorch's repr prints: the tensor, under "Parameter containing:" for a module parameter.</summary>
+    public override string ToString() => IsParameter ? "Parameter containing:\n" + TensorFormatter.Format(this) : TensorFormatter.Format(this);
 }

@@ -37,6 +37,10 @@ public static class KnownDifferences
         // Reductions (any / all)
 
         // Padding, pooling
+        new("max_unpool3d(max_pool3d)", "", "error-message", "B-unpool3d: with invalid indices in several planes, libtorch's cpu_max_unpool (parallel over planes, no grain) reports whichever plane wrote its error index last, which varies with threading; Nabla reports the last plane's (NABLA_PARITY_SEED=20261126 NABLA_PARITY_OPS=max_unpool3d(max_pool3d))"),
+
+        // Convolution
+        new("nn.functional.conv3d", "", "grad", "B-conv: float32 gradients of a 3-d convolution sum its many products in another order than libtorch's kernels; a value can miss the float32 tolerance by a few ulps of the sum (0.0670598 vs 0.0670700, NABLA_PARITY_SEED=1253347001 NABLA_PARITY_OPS=nn.functional.conv3d); float64 matches", [DType.Float32]),
         new("nn.functional.pad(reflect/replicate/circular)", "circular/", "throws", "B44: circular pad with a negative pad on one side and a positive pad on another throws 'unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location'; libtorch pads: F.Pad(Tensor.Zeros([2,2,4,2]), [-1,1,4,-1], \"circular\")"),
         new("avg_pool1d", "", "error-message", "B46: avg_pool1d / adaptive_avg_pool1d of an integer input whose strides look channels-last name the kernel '\"avg_pool2d\" not implemented for 'Byte''; libtorch '\"avg_pool2d_channels_last\" not implemented for 'Byte'': F.AvgPool1d(Tensor.Zeros([2,1,3], DType.UInt8).Transpose(0,1), 1)"),
         new("adaptive_avg_pool1d", "", "error-message", "B46: (same) F.AdaptiveAvgPool1d(Tensor.Zeros([2,1,3], DType.Int32).Transpose(0,1), 5): libtorch names adaptive_avg_pool2d_channels_last"),
@@ -61,9 +65,6 @@ public static class KnownDifferences
         new("nn.functional.hardshrink", "", "grad", "B61: hardshrink backward at NaN: libtorch's vectorised path gives 0, its scalar tail path the gradient; Nabla always 0"),
         new("nn.functional.softshrink", "", "grad", "B61: (same) softshrink backward at NaN"),
         new("nn.functional.relu6", "", "grad", "B61: (same) relu6 (hardtanh) backward at NaN: libtorch gives 0 on its vectorised path and the gradient on its scalar tail, depending on the element's position; Nabla always 0"),
-
-        // Seeded random draws (torch.manual_seed(s); torch.randn(n) vs Tensor.ManualSeed(s); Tensor.Randn([n]))
-        new("randn(seeded)", "", "values", "B48: randn float32 with n >= 16 (libtorch's AVX2 path, approximate log/sin/cos from avx_mathfun) differs in the last float bit for about half the draws; n < 16 and float64 match. Tensor.ManualSeed(0); Tensor.Randn(16)", [DType.Float32]),
     ];
 
     public static Entry? Match(Failure f) =>

@@ -437,7 +437,9 @@ public static partial class OpTable
               .Append(new Sample("error:negative-out-of-bounds", [g.Input(d, [3, 2]), Ix([1], [-7])], new P())));
         yield return new("take_along_dim", (x, p) => A(x[0].TakeAlongDim(x[1], p.Flag ? p.Dim : null)),
             (x, p) => A(p.Flag ? x[0].take_along_dim(x[1], p.Dim) : x[0].take_along_dim(x[1])), all, (g, d) =>
-            GatherSamples(g, d, scatter: false, distinct: false, withSrc: false).Where(s => !s.Kind.StartsWith("error:out") && !s.Kind.StartsWith("error:neg") && !s.Kind.StartsWith("error:int32"))
+            // With a dim, libtorch 2.10 wraps every index modulo the dim's size (5 of 5 reads element 0, -6 reads 4), so
+            // the gather samples' out-of-bounds indices are compared as values and gradients, not as errors.
+            GatherSamples(g, d, scatter: false, distinct: false, withSrc: false)
                 .Select(s =>
                 {
                     // take_along_dim broadcasts off the dim: sometimes make those index dims 1.

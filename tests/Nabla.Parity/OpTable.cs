@@ -148,8 +148,24 @@ public static partial class OpTable
 
     // ----- the table -----
 
-    public static readonly OpInfo[] Ops = Build().Concat(BuildIndexing()).Concat(BuildPooling()).Concat(BuildRandom())
-        .Concat(BuildLoss()).Concat(BuildNormalization()).Concat(BuildDropout()).Concat(BuildPointwiseMath()).Concat(BuildActivation()).ToArray();
+    public static readonly OpInfo[] Ops =
+    [
+        .. Build(),
+        .. BuildIndexing(),
+        .. BuildPooling(),
+        .. BuildPooling3d(),
+        .. BuildConvolution(),
+        .. BuildFold(),
+        .. BuildEmbedding(),
+        .. BuildUpsampling(),
+        .. BuildRandom(),
+        .. BuildBadInput(),
+        .. BuildLoss(),
+        .. BuildNormalization(),
+        .. BuildDropout(),
+        .. BuildPointwiseMath(),
+        .. BuildActivation(),
+    ];
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);
 

@@ -2,55 +2,92 @@ namespace Nabla.Core;
 
 /// <summary>
 /// Sizes, strides and offset of a tensor inside its storage. Every view op is a pure function from one
-/// layout to another; nothing here touches data.
+/// layout to another; nothing here touches data. Every layout checks its element count once, here: sizes whose
+/// product overflows are refused as libtorch refuses them, never wrapped into a wrong (even negative) count.
 /// </summary>
 internal sealed class Layout
 {
     public readonly int[] Sizes;
     public readonly int[] Strides;
     public readonly int Offset;
+    public readonly int Numel;
 
     public Layout(int[] sizes, int[] strides, int offset)
     {
         Sizes = sizes;
         Strides = strides;
         Offset = offset;
+        Numel = CheckedNumel(sizes, "numel: integer multiplication overflow");
     }
 
-    public static Layout Contiguous(int[] sizes, int offset = 0) => new(sizes, ContiguousStrides(sizes), offset);
+    /// <summary>A dense row-major layout; sizes whose count overflows fail like libtorch's allocation.</summary>
+    public static Layout Contiguous(int[] sizes, int offset = 0)
+    {
+        CheckedNumel(sizes, $"Storage size calculation overflowed with sizes={Errors.Shape(sizes)}");
+        return new(sizes, ContiguousStrides(sizes), offset);
+    }
+
+    /// <summary>
+    /// libtorch's computeStorageNbytesContiguous check: a fresh buffer of <paramref name="sizes"/> elements of
+    /// <paramref name="dtype"/> whose byte count passes int64 is refused, before anything is allocated.
+    /// </summary>
+    public static void CheckStorageSize(int[] sizes, DType dtype)
+    {
+        string message = $"Storage size calculation overflowed with sizes={Errors.Shape(sizes)}";
+        int[] withItem = [.. sizes, dtype.ElementSize()];
+        CheckedNumel(withItem, message, limitToArray: false);
+        CheckedNumel(sizes, message);
+    }
 
     public int Rank => Sizes.Length;
-    public int Numel => NumelOf(Sizes);
 
-    public static int NumelOf(ReadOnlySpan<int> sizes)
+    /// <summary>The element count of <paramref name="sizes"/>, checked: see <see cref="CheckedNumel"/>.</summary>
+    public static int NumelOf(ReadOnlySpan<int> sizes) => CheckedNumel(sizes, "numel: integer multiplication overflow");
+
+    /// <summary>
+    /// c10's safe_compute_numel: the product of the sizes taken as unsigned 64-bit numbers (so a negative size
+    /// overflows), refused with <paramref name="overflowMessage"/> when it overflows or passes int64's range; then
+    /// refused when it passes what one .NET array holds.
+    /// </summary>
+    public static int CheckedNumel(ReadOnlySpan<int> sizes, string overflowMessage, bool limitToArray = true)
     {
-        long n = 1;
-        foreach (var s in sizes) n *= s;
-        if (n > Array.MaxLength) throw Errors.Runtime($"tensor of shape {Errors.Shape(sizes)} has {n} elements, more than a .NET array holds");
+        ulong n = 1;
+        bool overflow = false;
+        foreach (var s in sizes)
+        {
+            var product = (UInt128)n * unchecked((ulong)(long)s);
+            if (product > ulong.MaxValue) overflow = true;
+            n = unchecked((ulong)product);
+        }
+        if (overflow || n > long.MaxValue) throw Errors.Runtime(overflowMessage);
+        if (!limitToArray) return 0;
+        if (n > (ulong)Array.MaxLength)
+            throw Errors.Runtime($"tensor of shape {Errors.Shape(sizes)} has {n} elements, more than a .NET array holds");
         return (int)n;
     }
 
     public static int[] ContiguousStrides(ReadOnlySpan<int> sizes)
     {
         var strides = new int[sizes.Length];
-        int s = 1;
+        long s = 1;
         for (int i = sizes.Length - 1; i >= 0; i--)
         {
-            strides[i] = s;
+            strides[i] = (int)Math.Min(s, int.MaxValue);
             s *= Math.Max(sizes[i], 1);
+            if (s > int.MaxValue) s = int.MaxValue + 1L; // only reachable for empty tensors, whose strides address nothing
         }
         return strides;
     }
 
-    /// <summary>Row-major dense with no gaps (size-1 dims may have any stride), like is_contiguous().</summary>
+    /// <summary>Row-major dense with no gaps (size-1 dims may have any stride), like is_contiguous(); an empty tensor always is.</summary>
     public bool IsContiguous
     {
         get
         {
+            if (Numel == 0) return true;
             int expected = 1;
             for (int i = Sizes.Length - 1; i >= 0; i--)
             {
-                if (Sizes[i] == 0) return true;
                 if (Sizes[i] == 1) continue;
                 if (Strides[i] != expected) return false;
                 expected *= Sizes[i];

@@ -39,6 +39,8 @@ public readonly struct Scalar
             _ => ("", double.NegativeInfinity, double.PositiveInfinity),
         };
         double v = ToDouble();
+        // c10 lets a negative integer wrap into uint8 (a - b as a + 255 * b) while its magnitude fits.
+        if (dtype == DType.UInt8 && Kind == DType.Int64 && _long < 0) lo = -255;
         bool integralTarget = dtype is DType.UInt8 or DType.Int32 or DType.Int64;
         if ((integralTarget && !double.IsFinite(v)) || (double.IsFinite(v) && (v < lo || v > hi)))
             throw new ArgumentException($"value cannot be converted to type {name} without overflow");

@@ -10,7 +10,10 @@ internal sealed class Storage(Array data)
 
     public T[] As<T>() => (T[])Data;
 
-    /// <summary>A zero-filled buffer, or (for outputs a kernel overwrites entirely) an uninitialised one.</summary>
+    /// <summary>
+    /// A zero-filled buffer, or (for outputs a kernel overwrites entirely) an uninitialised one, from the
+    /// <see cref="CachingAllocator"/>: the one place buffers are made, where other kinds of memory plug in.
+    /// </summary>
     public static Storage Allocate(DType dtype, int length, bool zeroed = true) => new(dtype switch
     {
         DType.Bool or DType.UInt8 => Array<byte>(length, zeroed),
@@ -20,5 +23,5 @@ internal sealed class Storage(Array data)
         _ => Array<double>(length, zeroed),
     });
 
-    private static T[] Array<T>(int length, bool zeroed) => zeroed ? new T[length] : GC.AllocateUninitializedArray<T>(length);
+    private static T[] Array<T>(int length, bool zeroed) where T : unmanaged => CachingAllocator.Rent<T>(length, zeroed);
 }

@@ -9,7 +9,10 @@ public readonly struct TensorIndex
     internal enum Kinds { Int, Slice, Tensor, Ellipsis, NewAxis }
 
     internal Kinds Kind { get; private init; }
-    internal int IntValue { get; private init; }
+    internal long IntValue { get; private init; }
+
+    /// <summary>C#'s ^0: the position one past the last element (always out of bounds), which no signed int can say.</summary>
+    internal bool PastEnd { get; private init; }
     internal int? Start { get; private init; }
     internal int? Stop { get; private init; }
     internal int Step { get; private init; }
@@ -25,9 +28,18 @@ public readonly struct TensorIndex
     public static TensorIndex Slice(int? start = null, int? stop = null, int step = 1) =>
         new() { Kind = Kinds.Slice, Start = start, Stop = stop, Step = step };
 
+    /// <summary>An int selects one position of its dim (negative counts from the end); the dim disappears.</summary>
     public static implicit operator TensorIndex(int i) => new() { Kind = Kinds.Int, IntValue = i };
-    public static implicit operator TensorIndex(long i) => checked((int)i);
-    public static implicit operator TensorIndex(Index i) => i.IsFromEnd ? -i.Value : i.Value;
+
+    /// <summary>A long index, checked against the dim's size like an int (never truncated).</summary>
+    public static implicit operator TensorIndex(long i) => new() { Kind = Kinds.Int, IntValue = i };
+
+    /// <summary>C#'s Index: ^k counts from the end like -k; ^0 is one past the end and so out of bounds.</summary>
+    public static implicit operator TensorIndex(Index i) =>
+        !i.IsFromEnd ? i.Value : i.Value == 0 ? new TensorIndex { Kind = Kinds.Int, PastEnd = true } : -i.Value;
+
+    /// <summary>The position this int index names in a dim of <paramref name="size"/> (before bounds checks).</summary>
+    internal long Position(int size) => PastEnd ? size : IntValue;
     public static implicit operator TensorIndex(Tensor t) => new() { Kind = Kinds.Tensor, TensorValue = t };
     public static implicit operator TensorIndex(long[] indices) => Tensor.From(indices);
     public static implicit operator TensorIndex(int[] indices) => Tensor.From(indices);

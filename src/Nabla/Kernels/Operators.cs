@@ -69,7 +69,7 @@ internal struct TruncDivOp : IBinaryOp
 {
     public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
     {
-        if (!IsFloat<T>()) return a / CheckedIntDivisor(b);
+        if (!IsFloat<T>()) return WrappingQuotient(a, CheckedIntDivisor(b));
         return T.CreateTruncating(Math.Truncate(double.CreateTruncating(a / b)));
     }
 
@@ -77,6 +77,14 @@ internal struct TruncDivOp : IBinaryOp
 
     internal static T CheckedIntDivisor<T>(T b) where T : INumber<T> =>
         T.IsZero(b) ? throw new ArgumentException("ZeroDivisionError") : b;
+
+    /// <summary>a / b for integers, where MinValue / -1 wraps to MinValue as two's complement (and libtorch's floor division) does.</summary>
+    internal static T WrappingQuotient<T>(T a, T b) where T : INumber<T> => IsMinusOne(b) ? T.Zero - a : a / b;
+
+    /// <summary>a % b for integers; x % -1 is 0, also for MinValue, where the hardware division would trap.</summary>
+    internal static T WrappingRemainder<T>(T a, T b) where T : INumber<T> => IsMinusOne(b) ? T.Zero : a % b;
+
+    private static bool IsMinusOne<T>(T b) where T : INumber<T> => T.IsNegative(b) && b == T.Zero - T.One;
 }
 internal struct FloorDivOp : IBinaryOp
 {
@@ -85,8 +93,8 @@ internal struct FloorDivOp : IBinaryOp
         if (!TruncDivOp.IsFloat<T>())
         {
             TruncDivOp.CheckedIntDivisor(b);
-            var q = a / b;
-            return (a % b != T.Zero) && (T.IsNegative(a) != T.IsNegative(b)) ? q - T.One : q;
+            var q = TruncDivOp.WrappingQuotient(a, b);
+            return (TruncDivOp.WrappingRemainder(a, b) != T.Zero) && (T.IsNegative(a) != T.IsNegative(b)) ? q - T.One : q;
         }
         double x = double.CreateTruncating(a), y = double.CreateTruncating(b);
         if (y == 0) return T.CreateTruncating(x / y);
@@ -109,7 +117,7 @@ internal struct RemainderOp : IBinaryOp
     public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
     {
         if (!TruncDivOp.IsFloat<T>()) TruncDivOp.CheckedIntDivisor(b);
-        var mod = a % b;
+        var mod = TruncDivOp.IsFloat<T>() ? a % b : TruncDivOp.WrappingRemainder(a, b);
         return !T.IsZero(mod) && (T.IsNegative(b) != T.IsNegative(mod)) ? mod + b : mod;
     }
 }

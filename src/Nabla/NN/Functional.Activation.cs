@@ -1,5 +1,4 @@
 using Nabla.Core;
-using Nabla.Derivatives;
 
 namespace Nabla.NN;
 

@@ -12,6 +12,9 @@ public static partial class F
     /// </summary>
     public static Tensor Pad(Tensor input, int[] pad, string mode = "constant", double? value = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(pad);
+        ArgumentNullException.ThrowIfNull(mode);
         if (mode is not ("constant" or "reflect" or "replicate" or "circular"))
             throw Errors.NotImplemented($"Unrecognised padding mode {mode}");
         Errors.Check(pad.Length % 2 == 0, "Padding length must be divisible by 2");
@@ -49,7 +52,7 @@ public static partial class F
         var region = Region(pad, n);
         Kernels.Copy.Into(cropped, region(y));
         var inverse = pad.Select(p => -p).ToArray();
-        return Graph.Record(y, "ConstantPadNdBackward0", [input], (g, _, _) => [ConstantPad(g, inverse, 0)]);
+        return Graph.Record(y, Derivatives.ConstantPadNdBackward0, [input], inverse, static (g, _, _, inverse) => [ConstantPad(g, inverse, 0)]);
     }
 
     /// <summary>The view of a padded tensor that holds the (cropped) input.</summary>
@@ -99,7 +102,7 @@ public static partial class F
         }
         CheckOutputSize(input, pad, replicate: false);
         CheckNotBool(input, $"reflection_pad{pad.Length / 2}d"); // libtorch checks sizes before the dtype
-        return RecordedGather(input, pad, ReflectSource, $"ReflectionPad{pad.Length / 2}DBackward0");
+        return RecordedGather(input, pad, ReflectSource, Derivatives.ReflectionPadBackward(pad.Length / 2));
     }
 
     private static Tensor ReplicationPad(Tensor input, int[] pad)
@@ -107,7 +110,7 @@ public static partial class F
         CheckNonEmpty(input, pad.Length / 2);
         CheckOutputSize(input, pad, replicate: true);
         CheckNotBool(input, $"replication_pad{pad.Length / 2}d"); // libtorch checks sizes before the dtype
-        return RecordedGather(input, pad, ReplicateSource, $"ReplicationPad{pad.Length / 2}DBackward0");
+        return RecordedGather(input, pad, ReplicateSource, Derivatives.ReplicationPadBackward(pad.Length / 2));
     }
 
     /// <summary>
@@ -223,7 +226,7 @@ public static partial class F
     {
         var steps = GatherSteps(input.Shape, pad, source);
         var y = Gather(input.Detach(), steps);
-        return Graph.Record(y, node, [input], (g, _, _) =>
-            [steps.Reverse().Aggregate(g, (t, s) => t.IndexAddInto(s.InputShape, s.Dim, s.Index))]);
+        return Graph.Record(y, node, [input], steps.Select(s => (s.Dim, s.InputShape)).ToArray(), Derivatives.UndoGathers,
+            steps.Select(s => s.Index).ToArray());
     }
 }

@@ -71,8 +71,8 @@ internal static class Losses
             result = Tensor.From(reduction == Reduction.Mean ? sum / weights : sum).To(dtype);
             totalWeight = Tensor.From(weights).To(dtype);
         }
-        return Graph.Record(result, spatial ? "NllLoss2DBackward0" : "NllLossBackward0", [input],
-            (input.Shape, n, classes, k, reduction), Derivatives.LossDerivatives.NllLoss,
+        return Graph.Record(result, spatial ? LossDerivatives.NllLoss2DBackward0 : LossDerivatives.NllLossBackward0, [input],
+            (input.Shape, n, classes, k, reduction), LossDerivatives.NllLoss,
             Tensor.From(safeTarget).View(n, 1, k), Tensor.From(kept).To(dtype).View(n, k), Tensor.From(ignored).View(n, k), totalWeight);
     }
 

@@ -1,6 +1,6 @@
 using Nabla.NN;
 
-namespace Nabla.Derivatives;
+namespace Nabla;
 
 /// <summary>Backward formulas of the fused activations; each saves the input (s[0]) and reads plain arguments.</summary>
 internal static class ActivationDerivatives

@@ -1,10 +1,13 @@
 using Nabla.NN;
 
-namespace Nabla.Derivatives;
+namespace Nabla;
 
 /// <summary>Backward formulas of the fused losses.</summary>
 internal static class LossDerivatives
 {
+    internal const string NllLossBackward0 = nameof(NllLossBackward0);
+    internal const string NllLoss2DBackward0 = nameof(NllLoss2DBackward0);
+
     /// <summary>
     /// A fused pointwise loss: the output gradient spread over the elements (divided by their count for 'mean'),
     /// times the pointwise derivatives and the weight. Saved: input, target, weight and an auxiliary tensor (empty when absent).

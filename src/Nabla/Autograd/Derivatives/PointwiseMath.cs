@@ -1,4 +1,4 @@
-namespace Nabla.Derivatives;
+namespace Nabla;
 
 /// <summary>Backward formulas of the pointwise math family that do not fit on one line.</summary>
 internal static class PointwiseMathDerivatives

@@ -16,6 +16,9 @@ public static partial class F
     public static Tensor ScaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor? attnMask = null, double dropoutP = 0.0,
         bool isCausal = false, double? scale = null)
     {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
         if (isCausal && attnMask is not null)
             throw Errors.Runtime("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True");
         Errors.Check(query.Dim >= 2 && key.Dim >= 2 && value.Dim >= 2,
@@ -56,6 +59,12 @@ public static partial class F
         Tensor inProjWeight, Tensor? inProjBias, Tensor outProjWeight, Tensor? outProjBias, Tensor? keyPaddingMask = null,
         bool needWeights = true, Tensor? attnMask = null, bool averageAttnWeights = true, double dropoutP = 0.0, bool training = true)
     {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(inProjWeight);
+        ArgumentNullException.ThrowIfNull(outProjWeight);
+        Errors.Check(numHeads > 0, $"num_heads must be positive, got {numHeads}");
         bool batched = query.Dim == 3;
         Errors.Check(query.Dim is 2 or 3 && key.Dim == query.Dim && value.Dim == query.Dim,
             $"query should be unbatched 2D or batched 3D tensor but received {query.Dim}-D query tensor");

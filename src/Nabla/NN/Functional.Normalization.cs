@@ -32,6 +32,7 @@ public static partial class F
     /// shape <paramref name="normalizedShape"/>). Throws ArgumentException when the shapes disagree.
     /// </summary>
     public static Tensor LayerNorm(Tensor input, int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
+        normalizedShape is null ? throw new ArgumentNullException(nameof(normalizedShape)) :
         Normalization.LayerNorm(input, normalizedShape, weight, bias, eps);
 
     /// <summary>
@@ -77,6 +78,8 @@ public static partial class F
     /// </summary>
     public static Tensor RmsNorm(Tensor input, int[] normalizedShape, Tensor? weight = null, double? eps = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(normalizedShape);
         int k = normalizedShape.Length;
         if (input.Dim < k || !input.Sizes[(input.Dim - k)..].SequenceEqual(normalizedShape))
             throw Errors.Runtime($"Given normalized_shape={Errors.Shape(normalizedShape)}, expected input with shape [*{string.Concat(normalizedShape.Select(s => ", " + s))}], but got input of size{Errors.Shape(input.Sizes)}");

@@ -46,6 +46,8 @@ public static partial class F
     /// </summary>
     public static Tensor Prelu(Tensor input, Tensor weight)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         int channels = input.Dim > 1 ? input.Size(1) : 1;
         Errors.Check(weight.Numel == 1 || weight.Numel == channels,
             $"Mismatch of parameter numbers and input channel size. Found parameter numbers = {weight.Numel} and channel size = {channels}.");

@@ -128,6 +128,21 @@ internal static class Normalization
         }
     }
 
+    /// <summary>
+    /// linalg.vector_norm along one dim (kept): <c>(Σ|x|^p)^(1/p)</c>, recorded as LinalgVectorNormBackward0 whose
+    /// gradient is zero where the norm is zero (the composition through sqrt would give NaN there).
+    /// </summary>
+    public static Tensor VectorNorm(Tensor input, double p, int dim)
+    {
+        Tensor y;
+        using (GradMode.NoGrad())
+        {
+            var a = input.Abs();
+            y = p == 2 ? a.Pow(2).Sum(dim, keepdim: true).Sqrt() : p == 1 ? a.Sum(dim, keepdim: true) : a.Pow(p).Sum(dim, keepdim: true).Pow(1 / p);
+        }
+        return Graph.Record(y, "LinalgVectorNormBackward0", [input], p, NormalizationDerivatives.VectorNorm, input, y);
+    }
+
     private static void CheckFeatures(string name, int expected, Tensor t) =>
         Errors.Check(t.Numel == expected, $"{name} should contain {expected} elements not {t.Numel}");
 }

@@ -49,7 +49,8 @@ public sealed partial class Tensor
         set
         {
             if (!IsLeaf)
-                throw Errors.Runtime("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+                throw Errors.Runtime("you can only change requires_grad flags of leaf variables." + (value ? "" :
+                    " If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."));
             if (value && !IsFloatingPoint)
                 throw Errors.Runtime("only Tensors of floating point and complex dtype can require gradients");
             _leafRequiresGrad = value;
@@ -59,6 +60,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.requires_grad_: sets <see cref="RequiresGrad"/> and returns this tensor.</summary>
     public Tensor RequiresGrad_(bool requiresGrad = true)
     {
+        // A non-leaf already requires grad: requires_grad_(True) leaves it alone; only False is refused.
+        if (requiresGrad && !IsLeaf) return this;
         RequiresGrad = requiresGrad;
         return this;
     }

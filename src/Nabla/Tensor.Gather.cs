@@ -12,7 +12,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(index);
         int d = Errors.WrapDim(dim, Dim);
-        var y = Allocate(index.Shape, DType);
+        var y = AllocateForOutput(index.Shape, DType); // the kernel writes every element
         // An empty index skips every check (even its dtype) and gives an empty result.
         if (index.Numel > 0)
         {
@@ -28,6 +28,8 @@ public sealed partial class Tensor
     /// <summary>torch.scatter: a copy of this tensor with <c>out[index[i][j]][j] = src[i][j]</c> (dim 0); duplicates: the last write wins.</summary>
     public Tensor Scatter(int dim, Tensor index, Tensor src)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
@@ -57,6 +59,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         int d = CheckScatter(dim, index, src);
         var y = ScatterRaw(d, index, src, ScatterMode.Add);
         return Graph.Record(y, Derivatives.ScatterAddBackward0, [this, src], d, static (g, s, needs, d) =>
@@ -78,6 +82,9 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(reduce);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(reduce);
         int d = CheckScatter(dim, index, src);
         var mode = ParseReduce(reduce);
         Tensor y;
@@ -89,6 +96,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.scatter_ (in place).</summary>
     public Tensor Scatter_(int dim, Tensor index, Tensor src)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
@@ -110,12 +119,17 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         return InPlace(null, x => x.ScatterAdd(dim, index, src), operand: NotOverlapping(src));
     }
 
     /// <summary>torch.Tensor.scatter_reduce_ (in place).</summary>
     public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(reduce);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(reduce);
@@ -183,6 +197,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         var a = alpha ?? 1;
         int d = Errors.WrapDim(dim, Dim);
         CheckIndexFunc("index_add", d, index, source);
@@ -204,6 +220,8 @@ public sealed partial class Tensor
     /// <summary>torch.index_copy: a copy of this tensor with source slice i written to slice <c>index[i]</c> of <paramref name="dim"/>.</summary>
     public Tensor IndexCopy(int dim, Tensor index, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
@@ -242,6 +260,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(value);
         if (value.Dim != 0)
             throw Errors.Runtime($"index_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.Dim} dimension(s).");
         Tensor y;
@@ -261,12 +281,16 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         return InPlace(null, x => x.IndexAdd(dim, index, source, alpha), operand: NotOverlapping(source));
     }
 
     /// <summary>torch.Tensor.index_copy_ (in place).</summary>
     public Tensor IndexCopy_(int dim, Tensor index, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
@@ -284,6 +308,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.index_fill_ with a 0-d tensor value (in place).</summary>
     public Tensor IndexFill_(int dim, Tensor index, Tensor value)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(index);
@@ -401,6 +427,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(value);
         if (value.Dim != 0)
             throw Errors.Runtime($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.Dim} dimension(s).");
         Tensor y;
@@ -426,6 +454,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(value);
         return InPlace(mask, x => x.MaskedFill(mask, value), castAny: true, operand: value);
     }
 
@@ -436,7 +466,7 @@ public sealed partial class Tensor
         Errors.Check(mask.DType == DType.Bool, "masked_select: expected BoolTensor for mask");
         var shape = Shapes.Broadcast(mask.Sizes, Sizes);
         var positions = MaskPositions(mask, shape);
-        var y = Allocate([positions.Numel], DType);
+        var y = AllocateForOutput([positions.Numel], DType);
         IndexAlongDim.Gather(Detach().Expand(shape).Flat(), 0, positions, y);
         return Graph.Record(y, Derivatives.MaskedSelectBackward0, [this], shape,
             static (g, s, _, shape) => [Zeros(shape, g.DType).MaskedScatter(s[0], g)], mask);
@@ -445,6 +475,8 @@ public sealed partial class Tensor
     /// <summary>torch.masked_scatter: where the mask is set, the next element of <paramref name="source"/> in row-major order.</summary>
     public Tensor MaskedScatter(Tensor mask, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(mask);
@@ -470,6 +502,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.masked_scatter_ (in place); the mask must expand to this tensor's shape.</summary>
     public Tensor MaskedScatter_(Tensor mask, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(mask);

@@ -63,6 +63,7 @@ public sealed partial class Tensor
     /// </summary>
     private bool DirectZip<TOp>(Tensor other) where TOp : IBinaryOp
     {
+        ArgumentNullException.ThrowIfNull(other);
         if (DType == DType.Bool || TypePromotion.ResultType(this, other) != DType || !WritesDirectly(other)) return false;
         Pointwise.Binary<TOp>(this, other.DType == DType ? other : other.CastRaw(DType), this);
         VersionCounter.Bump();
@@ -93,9 +94,10 @@ public sealed partial class Tensor
     private Tensor InPlace(Tensor? other, Func<Tensor, Tensor> op, bool castAny = false, Tensor? operand = null)
     {
         bool record = Graph.ShouldRecord([this, other, operand]);
-        if (IsTracked(record) && ViewBase is not null && Creation != ViewCreation.Default)
+        bool tracked = IsTracked(record);
+        if (tracked && ViewBase is not null && Creation != ViewCreation.Default)
             throw Errors.Runtime(UntrackableViewMessage());
-        if (record && ViewBase is { IsLeaf: true, RequiresGrad: true })
+        if (tracked && ViewBase is { IsLeaf: true, RequiresGrad: true }) // also a view taken before its base required grad
             throw Errors.Runtime("a view of a leaf Variable that requires grad is being used in an in-place operation.");
         if (record && ViewBase is null && IsLeaf && RequiresGrad)
             throw Errors.Runtime("a leaf Variable that requires grad is being used in an in-place operation.");
@@ -143,7 +145,7 @@ public sealed partial class Tensor
     private string UntrackableViewMessage()
     {
         string what = GradFn is { } fn
-            ? $"Output {MultiOutput?.Output ?? OutputNr} of {MultiOutput?.Node ?? fn.Name} is a view and is being modified inplace. "
+            ? $"Output {OutputNr} of {fn.Name} is a view and is being modified inplace. "
             : "A view was created in no_grad mode and is being modified inplace with grad mode enabled. ";
         return what + (Creation == ViewCreation.MultiOutputNode
             ? "This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. " +

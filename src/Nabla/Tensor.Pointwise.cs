@@ -80,8 +80,15 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(other);
         var type = TypePromotion.ResultType(this, other);
         var y = type == DType.Bool ? Zip<LogicalAndOp>(this, other, type) : Zip<MulOp>(this, other, type);
-        return Graph.Record(y, Derivatives.MulBackward0, [this, other], Derivatives.Mul, this, other);
+        return Graph.Record(y, Derivatives.MulBackward0, [this, other], Derivatives.Mul,
+            other.RequiresGrad ? this : NotSaved, RequiresGrad ? other : NotSaved);
     }
+
+    /// <summary>
+    /// Stands in a saved slot whose tensor the formula will not read, as PyTorch saves mul's self only when other
+    /// needs a gradient (and the other way round): an in-place change to an unread input must not fail the version check.
+    /// </summary>
+    private static readonly Tensor NotSaved = Zeros(0);
 
     public Tensor Mul(Scalar other) => Mul(WrapNumber(other));
 
@@ -105,7 +112,7 @@ public sealed partial class Tensor
         }
         if (!type.IsFloatingPoint()) type = DTypes.Default;
         var q = Zip<DivOp>(this, other, type);
-        return Graph.Record(q, Derivatives.DivBackward0, [this, other], Derivatives.Div, this, other);
+        return Graph.Record(q, Derivatives.DivBackward0, [this, other], Derivatives.Div, other.RequiresGrad ? this : NotSaved, other);
     }
 
     public Tensor Div(Scalar other, string? roundingMode = null) => Div(WrapNumber(other), roundingMode);
@@ -181,14 +188,14 @@ public sealed partial class Tensor
 
     public Tensor Sign() => Graph.Record(Map<SignOp>(this), Derivatives.SignBackward0, [this], static (g, _, _) => [ZerosLike(g)]);
 
-    public Tensor Exp() => FloatMap<ExpOp>(Derivatives.ExpBackward0, Derivatives.Exp);
-    public Tensor Log() => FloatMap<LogOp>(Derivatives.LogBackward0, Derivatives.Log);
-    public Tensor Sqrt() => FloatMap<SqrtOp>(Derivatives.SqrtBackward0, Derivatives.Sqrt);
-    public Tensor Rsqrt() => FloatMap<RsqrtOp>(Derivatives.RsqrtBackward0, Derivatives.Rsqrt);
-    public Tensor Sin() => FloatMap<SinOp>(Derivatives.SinBackward0, Derivatives.Sin);
-    public Tensor Cos() => FloatMap<CosOp>(Derivatives.CosBackward0, Derivatives.Cos);
-    public Tensor Tanh() => FloatMap<TanhOp>(Derivatives.TanhBackward0, Derivatives.Tanh);
-    public Tensor Sigmoid() => FloatMap<SigmoidOp>(Derivatives.SigmoidBackward0, Derivatives.Sigmoid);
+    public Tensor Exp() => FloatMap<ExpOp>(Derivatives.ExpBackward0, Derivatives.Exp, savesResult: true);
+    public Tensor Log() => FloatMap<LogOp>(Derivatives.LogBackward0, Derivatives.Log, savesResult: false);
+    public Tensor Sqrt() => FloatMap<SqrtOp>(Derivatives.SqrtBackward0, Derivatives.Sqrt, savesResult: true);
+    public Tensor Rsqrt() => FloatMap<RsqrtOp>(Derivatives.RsqrtBackward0, Derivatives.Rsqrt, savesResult: true);
+    public Tensor Sin() => FloatMap<SinOp>(Derivatives.SinBackward0, Derivatives.Sin, savesResult: false);
+    public Tensor Cos() => FloatMap<CosOp>(Derivatives.CosBackward0, Derivatives.Cos, savesResult: false);
+    public Tensor Tanh() => FloatMap<TanhOp>(Derivatives.TanhBackward0, Derivatives.Tanh, savesResult: true);
+    public Tensor Sigmoid() => FloatMap<SigmoidOp>(Derivatives.SigmoidBackward0, Derivatives.Sigmoid, savesResult: true);
 
     /// <summary>torch.relu.</summary>
     public Tensor Relu()
@@ -215,6 +222,9 @@ public sealed partial class Tensor
     /// <summary>torch.where(condition, input, other): elements of input where condition holds, else of other.</summary>
     public static Tensor Where(Tensor condition, Tensor input, Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(other);
         ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(other);
@@ -254,10 +264,14 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(other);
         ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(other);
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(other);
         return Where(condition, WrapNumber(input), other);
     }
     public static Tensor Where(Tensor condition, Tensor input, Scalar other)
     {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(condition);
@@ -377,12 +391,17 @@ public sealed partial class Tensor
     }
 
     /// <summary>A floating-point function; integer inputs compute in the default float dtype as in PyTorch.</summary>
-    private Tensor FloatMap<TOp>(string node, BackwardFormula derivative) where TOp : IFloatUnaryOp
+    /// <summary>
+    /// A float unary op; the formula reads saved slot 0 (the input) or slot 1 (the result). Only the one it reads is
+    /// saved, as derivatives.yaml does (exp saves its result, sin its input), so an in-place change to the other does
+    /// not fail the version check.
+    /// </summary>
+    private Tensor FloatMap<TOp>(string node, BackwardFormula derivative, bool savesResult) where TOp : IFloatUnaryOp
     {
         var x = IsFloatingPoint ? this : CastRaw(DTypes.Default);
         var y = AllocateForOutput(Shape, x.DType);
         Pointwise.FloatUnary<TOp>(x, y);
-        return Graph.Record(y, node, [this], derivative, this, y);
+        return Graph.Record(y, node, [this], derivative, savesResult ? NotSaved : this, savesResult ? y : NotSaved);
     }
 
     private Tensor FloatPredicate<TOp>() where TOp : IFloatUnaryOp

@@ -238,7 +238,10 @@ public sealed partial class Tensor
     {
         if (Dim == 0) throw Errors.Index("Dimension specified as 0 but tensor has no dimensions"); // libtorch names dim 0 whatever was asked
         int d = Errors.WrapDim(dim, Dim);
-        return MultiOutputViews(Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray(), Derivatives.UnbindBackward0);
+        bool grad = GradMode.IsEnabled;
+        Tensor[] views;
+        using (GradMode.NoGrad()) views = Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray();
+        return MultiOutputViews(views, grad, Derivatives.UnbindBackward0, (Shape, d), Derivatives.Unbind);
     }
 
     /// <summary>torch.split with one chunk size.</summary>
@@ -250,8 +253,8 @@ public sealed partial class Tensor
         int size = Layout.Sizes[d];
         if (splitSize == 0) return size == 0 ? [this] : throw Errors.Runtime($"split_size can only be 0 if dimension size is 0, but got dimension size of {size}");
         int n = (int)Math.Max(((long)size + splitSize - 1) / splitSize, 1);
-        return MultiOutputViews(Enumerable.Range(0, n).Select(i => Narrow(d, i * splitSize, Math.Min(splitSize, size - i * splitSize))).ToArray(),
-            Derivatives.SplitBackward0);
+        var sizes = Enumerable.Range(0, n).Select(i => Math.Min(splitSize, size - i * splitSize)).ToArray();
+        return SplitViews(d, sizes, Derivatives.SplitBackward0);
     }
 
     /// <summary>torch.split with explicit sizes.</summary>
@@ -262,23 +265,30 @@ public sealed partial class Tensor
         int d = Errors.WrapDim(dim, Dim);
         Errors.Check(splitSizes.Sum(s => (long)s) == Layout.Sizes[d],
             $"split_with_sizes expects split_sizes to sum exactly to {Layout.Sizes[d]} (input tensor's size at dimension {d}), but got split_sizes={Errors.Shape(splitSizes)}");
-        var result = new Tensor[splitSizes.Length];
-        int start = 0;
-        for (int i = 0; i < splitSizes.Length; i++) { result[i] = Narrow(d, start, splitSizes[i]); start += splitSizes[i]; }
-        return MultiOutputViews(result, Derivatives.SplitWithSizesBackward0);
+        return SplitViews(d, splitSizes, Derivatives.SplitWithSizesBackward0);
+    }
+
+    /// <summary>Consecutive narrow views along <paramref name="d"/> of the given sizes, as the outputs of one node.</summary>
+    private Tensor[] SplitViews(int d, int[] sizes, string node)
+    {
+        bool grad = GradMode.IsEnabled;
+        var views = new Tensor[sizes.Length];
+        using (GradMode.NoGrad())
+            for (int i = 0, start = 0; i < sizes.Length; start += sizes[i], i++) views[i] = Narrow(d, start, sizes[i]);
+        return MultiOutputViews(views, grad, node, (Shape, d, (int[])sizes.Clone()), Derivatives.Split);
     }
 
     /// <summary>
-    /// Marks the outputs of a view op that returns several views (PyTorch records one node for all of them, named
-    /// <paramref name="node"/>): with grad mode on, in-place writes into them are refused when autograd would track them.
+    /// The outputs of a view op that returns several views (made without recording): with <paramref name="grad"/> mode on
+    /// they become the outputs of one node named <paramref name="node"/>, as in PyTorch, and in-place writes into
+    /// them are refused whenever autograd would track them.
     /// </summary>
-    private static Tensor[] MultiOutputViews(Tensor[] views, string node)
+    private Tensor[] MultiOutputViews<TArgs>(Tensor[] views, bool grad, string node, TArgs args, MultiViewFormula<TArgs> formula)
     {
-        for (int i = 0; i < views.Length; i++)
-        {
-            views[i].MultiOutput = (node, i);
-            if (GradMode.IsEnabled) views[i].Creation = ViewCreation.MultiOutputNode;
-        }
+        foreach (var v in views) v.Creation = grad ? ViewCreation.MultiOutputNode : ViewCreation.NoGradMode;
+        if (!grad || !RequiresGrad || views.Length == 0) return views;
+        var fn = new MultiViewNode<TArgs>(node, this, views.Length, args, formula);
+        for (int i = 0; i < views.Length; i++) views[i].SetHistory(fn, i);
         return views;
     }
 

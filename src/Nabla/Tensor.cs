@@ -18,13 +18,13 @@ public sealed partial class Tensor
     internal Tensor? ViewBase { get; private init; }
 
     /// <summary>Recreates this view from <see cref="ViewBase"/>; used to rebase history after an in-place write.</summary>
-    internal Func<Tensor, Tensor>? ViewReplay { get; private init; }
+    internal Func<Tensor, Tensor>? ViewReplay => _viewSteps is { } steps ? steps.Replay : null;
+
+    /// <summary>The view ops from <see cref="ViewBase"/> to this view, newest first.</summary>
+    private ViewSteps? _viewSteps;
 
     /// <summary>How this view was made; decides whether in-place writes into it may be tracked.</summary>
     internal ViewCreation Creation { get; private set; }
-
-    /// <summary>For an output of unbind / split / chunk: PyTorch's node name and output number, for refusal messages.</summary>
-    internal (string Node, int Output)? MultiOutput { get; private set; }
 
     /// <summary>A .NET number turned into a 0-d tensor; it only raises the category in type promotion.</summary>
     internal bool IsWrappedNumber { get; private init; }
@@ -62,11 +62,11 @@ public sealed partial class Tensor
     internal Tensor MakeView(Layout layout, Func<Tensor, Tensor> replay)
     {
         var root = ViewBase ?? this;
-        var parentReplay = ViewReplay;
+        var parentSteps = _viewSteps;
         return new Tensor(Storage, layout, DType, VersionCounter)
         {
             ViewBase = root,
-            ViewReplay = parentReplay is null ? replay : b => replay(parentReplay(b)),
+            _viewSteps = new ViewSteps(replay, parentSteps),
             // A view of a no_grad or multi-output view keeps that kind (propagate_creation_meta).
             Creation = GradMode.IsEnabled ? (ViewBase is null ? ViewCreation.Default : Creation) : ViewCreation.NoGradMode,
         };

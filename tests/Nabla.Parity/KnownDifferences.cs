@@ -37,6 +37,10 @@ public static class KnownDifferences
         // Reductions (any / all)
 
         // Padding, pooling
+        new("max_unpool3d(max_pool3d)", "", "error-message", "B-unpool3d: with invalid indices in several planes, libtorch's cpu_max_unpool (parallel over planes, no grain) reports whichever plane wrote its error index last, which varies with threading; Nabla reports the last plane's (NABLA_PARITY_SEED=20261126 NABLA_PARITY_OPS=max_unpool3d(max_pool3d))"),
+
+        // Convolution
+        new("nn.functional.conv3d", "", "grad", "B-conv: float32 gradients of a 3-d convolution sum its many products in another order than libtorch's kernels; a value can miss the float32 tolerance by a few ulps of the sum (0.0670598 vs 0.0670700, NABLA_PARITY_SEED=1253347001 NABLA_PARITY_OPS=nn.functional.conv3d); float64 matches", [DType.Float32]),
         new("nn.functional.pad(reflect/replicate/circular)", "circular/", "throws", "B44: circular pad with a negative pad on one side and a positive pad on another throws 'unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location'; libtorch pads: F.Pad(Tensor.Zeros([2,2,4,2]), [-1,1,4,-1], \"circular\")"),
         new("avg_pool1d", "", "error-message", "B46: avg_pool1d / adaptive_avg_pool1d of an integer input whose strides look channels-last name the kernel '\"avg_pool2d\" not implemented for 'Byte''; libtorch '\"avg_pool2d_channels_last\" not implemented for 'Byte'': F.AvgPool1d(Tensor.Zeros([2,1,3], DType.UInt8).Transpose(0,1), 1)"),
         new("adaptive_avg_pool1d", "", "error-message", "B46: (same) F.AdaptiveAvgPool1d(Tensor.Zeros([2,1,3], DType.Int32).Transpose(0,1), 5): libtorch names adaptive_avg_pool2d_channels_last"),
@@ -52,6 +56,15 @@ public static class KnownDifferences
         new("nn.functional.group_norm", "", "grad", "B60: float32 group_norm gradients over ill-conditioned groups (two elements, or all-equal values from an expanded input, so the variance is 0 or tiny next to eps) differ after cancellation: libtorch sums its statistics and per-channel sums in float32 in its own order, Nabla in float64 (float64 matches). E.g. F.GroupNorm(x[2,4], 2) on a sliced float32 x (NABLA_PARITY_SEED=20261126)", [DType.Float32]),
         new("nn.functional.group_norm", "", "values", "B60: (same) float32 group_norm of an expanded input whose groups hold equal values: libtorch's float32 mean differs from the values by an ulp, so its output is that ulp times rstd = 1/sqrt(eps); Nabla's mean is exact, its output exactly the bias (NABLA_PARITY_SEED=5 NABLA_PARITY_ITERATIONS=6)", [DType.Float32]),
         new("nn.functional.layer_norm", "", "grad", "B60: (same) float32 layer_norm gradients over two-element rows: cancellation, libtorch's float32 sums vs Nabla's (NABLA_PARITY_SEED=5 NABLA_PARITY_ITERATIONS=6)", [DType.Float32]),
+
+        // Activations on infinities and NaN, where libtorch's vectorised and scalar kernel paths disagree with each other
+        new("nn.functional.elu", "", "grad", "B61: elu / selu / celu backward at x = ±inf (Edge samples): libtorch's vectorised kernel gives NaN, Nabla the limit of the formula (0 or g * scale), as libtorch's own scalar path does (NABLA_PARITY_SEED=20261126)"),
+        new("nn.functional.selu", "", "grad", "B61: (same) selu backward at x = ±inf"),
+        new("nn.functional.celu", "", "grad", "B61: (same) celu backward at x = ±inf"),
+        new("nn.functional.mish", "", "values", "B61: mish(+inf): libtorch NaN, Nabla +inf (x * tanh(softplus(x)) = inf * 1)"),
+        new("nn.functional.hardshrink", "", "grad", "B61: hardshrink backward at NaN: libtorch's vectorised path gives 0, its scalar tail path the gradient; Nabla always 0"),
+        new("nn.functional.softshrink", "", "grad", "B61: (same) softshrink backward at NaN"),
+        new("nn.functional.relu6", "", "grad", "B61: (same) relu6 (hardtanh) backward at NaN: libtorch gives 0 on its vectorised path and the gradient on its scalar tail, depending on the element's position; Nabla always 0"),
     ];
 
     public static Entry? Match(Failure f) =>

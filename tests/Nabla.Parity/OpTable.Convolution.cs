@@ -149,6 +149,9 @@ public static partial class OpTable
                 var layout = g.Layout();
                 var inputs = new List<InputSpec> { g.Input(dt, [.. l, fin], layout), g.Input(dt, [fout, fin], g.Pick("contiguous", "transposed")) };
                 if (bias) inputs.Add(g.Input(dt, g.Coin(0.8) ? [fout] : [1]));
+                // TorchSharp calls the C++ frontend's linear, which matmuls an N-d input where Python's at::linear flattens it into addmm:
+                // the values agree, only Bool's dispatch error names another kernel
+                if (bias && l.Length >= 2 && dt == DType.Bool) continue;
                 yield return new Sample($"lead{l.Length}/{layout}/{(bias ? "bias" : "nobias")}", [.. inputs], new P());
             }
         yield return new Sample("weight-1d", [g.Input(dt, [2, 3]), g.Input(dt, [3])], new P());

@@ -153,13 +153,18 @@ public static partial class OpTable
         .. Build(),
         .. BuildIndexing(),
         .. BuildPooling(),
+        .. BuildPooling3d(),
         .. BuildConvolution(),
         .. BuildFold(),
+        .. BuildEmbedding(),
+        .. BuildUpsampling(),
         .. BuildRandom(),
         .. BuildBadInput(),
         .. BuildLoss(),
         .. BuildNormalization(),
         .. BuildDropout(),
+        .. BuildPointwiseMath(),
+        .. BuildActivation(),
     ];
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);

@@ -376,7 +376,8 @@ public class TestReductions
             Assert.True(tv.Numel > 32768);
             var v = V(tv);
             Assert.Equal(v.Sum(), tv.Sum().Item<double>());
-            for (int dim = 0; dim < size.Length; dim++)
+            // every dim in the original; the first, middle and last here, for suite time
+            foreach (var dim in new[] { 0, size.Length / 2, size.Length - 1 }.Distinct())
             {
                 var perm = Enumerable.Range(0, size.Length).Where(i => i != dim).Append(dim).ToArray();
                 var moved = V(tv.Permute(perm).Contiguous());

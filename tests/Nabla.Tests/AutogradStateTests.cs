@@ -72,6 +72,9 @@ public class AutogradStateTests
         Assert.StartsWith("Output 1 of UnbindBackward0 is a view and is being modified inplace. This view is the output of a function that returns multiple views.", e.Message);
         Assert.StartsWith("Output 0 of SplitBackward0 is a view", Assert.Throws<ArgumentException>(() => a.Chunk(2)[0].Mul_(2)).Message);
         Assert.StartsWith("Output 1 of SplitWithSizesBackward0 is a view", Assert.Throws<ArgumentException>(() => a.Split([1, 3])[1].Zero_()).Message);
+        Assert.Equal(["UnbindBackward0", "SplitBackward0", "SplitWithSizesBackward0"],
+            new[] { a.Unbind()[0], a.Chunk(2)[1], a.Split([1, 3])[1] }.Select(t => t.GradFn!.Name));
+        Assert.Equal(1, a.Split([1, 3])[1].OutputNr);
         // Without anything to track the write is an ordinary one.
         var plain = Tensor.Zeros(4, 2);
         plain.Unbind()[1].Add_(1);

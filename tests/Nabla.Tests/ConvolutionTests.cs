@@ -9,7 +9,7 @@ namespace Nabla.Tests;
 public class ConvolutionTests
 {
     /// <summary>A float64 leaf with values in [-1, 1); <paramref name="strided"/> gives the same values through transposed strides.</summary>
-    private static Tensor Leaf(int[] shape, bool strided, ulong seed)
+    internal static Tensor Leaf(int[] shape, bool strided, ulong seed)
     {
         Tensor.ManualSeed(seed);
         var t = Tensor.Rand(shape, DType.Float64) * 2 - 1;

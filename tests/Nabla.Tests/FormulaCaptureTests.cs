@@ -46,6 +46,14 @@ public class FormulaCaptureTests
         x => Tensor.SegmentReduce(x[0], "sum", lengths: Tensor.From(new long[] { 1, 2 })),
         x => Tensor.RaggedSliceReduce(x[0], Tensor.From(new long[,] { { 0, 2 }, { 1, 3 } }), "mean"),
         x => { var y = x[0] * 1; y[.., 1] = x[0][.., 0].Sum(); return y; },
+        x => F.Linear(x[0], x[0].Narrow(0, 0, 2), x[0][0, ..2]),
+        x => F.Conv2d(x[0].Reshape(1, 1, 3, 4), x[0].Reshape(12)[..8].Reshape(2, 1, 2, 2), x[0][0, ..2]),
+        x => F.ConvTranspose2d(x[0].Reshape(1, 1, 3, 4), x[0].Reshape(12)[..8].Reshape(1, 2, 2, 2)),
+        x => F.BatchNorm(x[0], null, null, x[0][0], x[0][1], training: true),
+        x => F.LayerNorm(x[0], [4], x[0][0], x[0][1]),
+        x => F.GroupNorm(x[0].Reshape(1, 4, 3), 2, x[0][0], x[0][1]),
+        x => F.NllLoss(x[0].LogSoftmax(1), Tensor.From(new long[] { 0, 3, 1 })),
+        x => F.CrossEntropy(x[0], Tensor.From(new long[] { 2, -100, 1 })),
     ];
 
     /// <summary>Its own generator, so other tests' seeded draws from the default one are left alone.</summary>

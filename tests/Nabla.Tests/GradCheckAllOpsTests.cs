@@ -54,6 +54,8 @@ public class GradCheckAllOpsTests
         new("permute", [[3, 4]], x => x[0].Permute(1, 0)),
         new("expand", [[3, 1]], x => x[0].Expand(3, 5)),
         new("repeat", [[3, 4]], x => x[0].Repeat(2, 1, 2)),
+        new("unbind", [[3, 4]], x => x[0].Unbind(1)[2] * 2 + x[0].Unbind(1)[0]),
+        new("split_chunk", [[3, 4]], x => x[0].Split([1, 3], 1)[1].Sum(1) + x[0].Chunk(2, 0)[0].Sum(0)[..3]),
         new("narrow_select", [[3, 4]], x => x[0].Narrow(1, 1, 2).Select(0, 2)),
         new("slice_step", [[3, 4]], x => x[0][.., TensorIndex.Slice(null, null, 2)]),
         new("cat", [[3, 4], [3, 2]], x => Tensor.Cat([x[0], x[1]], 1)),

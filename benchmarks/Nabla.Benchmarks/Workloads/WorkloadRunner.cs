@@ -8,7 +8,7 @@ namespace Nabla.Benchmarks.Workloads;
 /// Runs the workloads of issue 12 side by side: `--workloads [name filter]` starts this program twice as a child,
 /// once with glibc told to keep freed memory (libtorch at its best; the variable must be in the environment
 /// before the process starts) and once with the default environment, then prints one table. In each child, per
-/// workload: one warm-up call per side, then three alternating rounds (Nabla, libtorch) of at least
+/// workload: a warm-up round per side (at least three calls), then three alternating rounds (Nabla, libtorch) of at least
 /// <see cref="RoundSeconds"/> each; the time is the median of the rounds' per-call means. Nabla's rounds also
 /// count minor page faults and managed bytes allocated per call (steady state, after the warm-up).
 /// </summary>
@@ -24,7 +24,7 @@ public static class WorkloadRunner
         new SumNormalize(), new ChainedTinyAdds(), new Matmul1024(),
     ];
 
-    private sealed record Row(string Name, double Nabla, double Torch, double FaultMbPerCall, double AllocMbPerCall);
+    private sealed record Row(string Name, double Nabla, double Torch, double FaultMbPerCall, double AllocMbPerCall, double NablaCpu, double TorchCpu);
 
     public static int Parent(string filter)
     {
@@ -35,14 +35,14 @@ public static class WorkloadRunner
         Console.WriteLine($"Date {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load after run: {load}; " +
             $"Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}; cores {Environment.ProcessorCount}");
         Console.WriteLine();
-        Console.WriteLine("| workload | Nabla | libtorch best | Nabla ÷ best | libtorch default | Nabla ÷ default | floor | Nabla ÷ floor | fresh pages per call | managed alloc per call |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| workload | Nabla | libtorch best | Nabla ÷ best | Nabla ÷ best, CPU time | libtorch default | Nabla ÷ default | floor | Nabla ÷ floor | fresh pages per call | managed alloc per call |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var w in All().Where(w => Matches(w, filter)))
         {
             if (!best.TryGetValue(w.Name, out var b) || !plain.TryGetValue(w.Name, out var d)) continue;
             string floor = w.FloorSeconds is { } f ? Time(f) : w.Flops is { } fl ? $"{fl / b.Nabla / 1e9:F0} vs {fl / b.Torch / 1e9:F0} GFLOP/s" : "n/a";
             string overFloor = w.FloorSeconds is { } f2 ? $"{b.Nabla / f2:F1}" : "";
-            Console.WriteLine($"| {w.Name} | {Time(b.Nabla)} | {Time(b.Torch)} | **{b.Nabla / b.Torch:F2}** | {Time(d.Torch)} | {d.Nabla / d.Torch:F2} | " +
+            Console.WriteLine($"| {w.Name} | {Time(b.Nabla)} | {Time(b.Torch)} | **{b.Nabla / b.Torch:F2}** | {b.NablaCpu / b.TorchCpu:F2} | {Time(d.Torch)} | {d.Nabla / d.Torch:F2} | " +
                 $"{floor} | {overFloor} | {b.FaultMbPerCall:F1} MB | {b.AllocMbPerCall:F2} MB |");
         }
         return 0;
@@ -68,7 +68,7 @@ public static class WorkloadRunner
             var f = line.Split('\t');
             if (f[0] != "RESULT") continue;
             var v = f[2..].Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            rows[f[1]] = new Row(f[1], v[0], v[1], v[2], v[3]);
+            rows[f[1]] = new Row(f[1], v[0], v[1], v[2], v[3], v[4], v[5]);
         }
         child.WaitForExit();
         return rows;
@@ -77,18 +77,23 @@ public static class WorkloadRunner
     public static int Child(string filter)
     {
         TorchSetup.Init();
-        foreach (var w in All().Where(w => Matches(w, filter)))
+        var pending = new Queue<Workload>(All().Where(w => Matches(w, filter)));
+        // Dequeued one at a time so that a finished workload's tensors die before the next one starts.
+        while (pending.TryDequeue(out var w))
         {
             w.Setup();
-            w.Nabla();
-            TorchCall(w);
+            Measure(w.Nabla, minCalls: 3); // warm-up: JIT, and the caching allocator reaching its steady state
+            Measure(() => TorchCall(w), minCalls: 3);
             var nabla = new List<double>();
             var torchTimes = new List<double>();
+            var nablaCpu = new List<double>();
+            var torchCpu = new List<double>();
             double faults = 0, alloc = 0;
             for (int r = 0; r < Rounds; r++)
             {
                 long f0 = MemoryProbe.MinorFaults(), a0 = GC.GetTotalAllocatedBytes(true);
-                var (t, calls) = Measure(w.Nabla);
+                var (t, cpu, calls) = Measure(w.Nabla);
+                nablaCpu.Add(cpu);
                 long f1 = MemoryProbe.MinorFaults(), a1 = GC.GetTotalAllocatedBytes(true);
                 nabla.Add(t);
                 if (r == Rounds - 1)
@@ -96,10 +101,13 @@ public static class WorkloadRunner
                     faults = (f1 - f0) * (double)MemoryProbe.PageBytes / calls / 1e6;
                     alloc = (a1 - a0) / (double)calls / 1e6;
                 }
-                torchTimes.Add(Measure(() => TorchCall(w)).PerCall);
+                var torchRound = Measure(() => TorchCall(w));
+                torchTimes.Add(torchRound.PerCall);
+                torchCpu.Add(torchRound.CpuPerCall);
             }
             w.Cleanup();
-            Console.WriteLine(string.Join('\t', "RESULT", w.Name, Inv(Median(nabla)), Inv(Median(torchTimes)), Inv(faults), Inv(alloc)));
+            Console.WriteLine(string.Join('\t', "RESULT", w.Name, Inv(Median(nabla)), Inv(Median(torchTimes)), Inv(faults), Inv(alloc),
+                Inv(Median(nablaCpu)), Inv(Median(torchCpu))));
             Console.Out.Flush();
         }
         return 0;
@@ -111,12 +119,17 @@ public static class WorkloadRunner
         w.Torch();
     }
 
-    private static (double PerCall, int Calls) Measure(Action call)
+    /// <summary>Wall-clock and process CPU time (user + system, all threads) per call over one round.</summary>
+    private static (double PerCall, double CpuPerCall, int Calls) Measure(Action call, int minCalls = 1)
     {
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         int calls = 0;
-        do { call(); calls++; } while (sw.Elapsed.TotalSeconds < RoundSeconds);
-        return (sw.Elapsed.TotalSeconds / calls, calls);
+        do { call(); calls++; } while (sw.Elapsed.TotalSeconds < RoundSeconds || calls < minCalls);
+        double wall = sw.Elapsed.TotalSeconds;
+        process.Refresh();
+        return (wall / calls, (process.TotalProcessorTime - cpu0).TotalSeconds / calls, calls);
     }
 
     private static double Median(List<double> v)

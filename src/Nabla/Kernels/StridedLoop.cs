@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-
 namespace Nabla.Kernels;
 
 /// <summary>The body of a strided loop: one innermost run of <c>count</c> elements for up to three operands.</summary>
@@ -71,15 +69,9 @@ internal static class StridedLoop
         long unitElements = independentElements ? ChunkAlign : inner;
         int chunks = (int)Math.Min(units, Math.Min(threads * 4L, numel / (ParallelGrain / 4)));
         if (chunks < 2) { plan.RunElements(kernel, 0, numel); return; }
-        try
-        {
-            Parallel.For(0, chunks, c => plan.RunElements(kernel,
-                Math.Min(numel, units * c / chunks * unitElements), Math.Min(numel, units * (c + 1) / chunks * unitElements)));
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
+        // Kernels.Parallel rethrows a body's exception as itself.
+        Parallel.For(0, chunks, c => plan.RunElements(kernel,
+            Math.Min(numel, units * c / chunks * unitElements), Math.Min(numel, units * (c + 1) / chunks * unitElements)));
     }
 
     /// <summary>The coalesced loop: sizes and strides per merged dim (innermost last) and the operands' offsets.</summary>

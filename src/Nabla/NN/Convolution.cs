@@ -28,14 +28,18 @@ internal static class Convolution
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         Tensor y;
         using (GradMode.NoGrad()) y = Compose(input, weight, bias, spec);
-        return Graph.Record(y, "ConvolutionBackward0", [input, weight, bias], spec, ConvolutionDerivatives.Convolution, input, weight);
+        return Graph.Record(y, ConvolutionDerivatives.ConvolutionBackward0, [input, weight, bias], spec, ConvolutionDerivatives.Convolution, input, weight);
     }
 
     /// <summary>The convolution from differentiable parts (recorded only when grad mode is on).</summary>
     public static Tensor Compose(Tensor input, Tensor weight, Tensor? bias, ConvSpec spec)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         var g = spec.Geometry;
@@ -75,7 +79,7 @@ internal static class Convolution
         int lead = input.Dim - g.Dims - 1;
         var cols = Tensor.Allocate([.. input.Sizes[..lead], input.Size(lead) * g.KernelNumel, g.BlockNumel], input.DType);
         if (cols.Numel > 0) Kernels.Im2Col.Unfold(Dense(input), g, cols);
-        return Graph.Record(cols, "Im2ColBackward0", [input], g, static (grad, _, _, geo) => [Col2Im(grad, geo)]);
+        return Graph.Record(cols, ConvolutionDerivatives.Im2ColBackward0, [input], g, static (grad, _, _, geo) => [Col2Im(grad, geo)]);
     }
 
     /// <summary>col2im as a differentiable op: ([N,] C·K, L) summed back to ([N,] C, *input); its gradient is <see cref="Im2Col"/>.</summary>
@@ -86,7 +90,7 @@ internal static class Convolution
         var image = Tensor.Allocate([.. columns.Sizes[..lead], columns.Size(lead) / g.KernelNumel, .. g.Input], columns.DType);
         if (image.Numel > 0) Kernels.Im2Col.Fold(Dense(columns), g, image);
         if (image.DType == DType.Bool) image = image.CastRaw(DType.UInt8).Ne(0); // overlapping trues sum as a logical or
-        return Graph.Record(image, "Col2ImBackward0", [columns], g, static (grad, _, _, geo) => [Im2Col(grad, geo)]);
+        return Graph.Record(image, ConvolutionDerivatives.Col2ImBackward0, [columns], g, static (grad, _, _, geo) => [Im2Col(grad, geo)]);
     }
 
     /// <summary>The kernels read contiguous storage; a strided view is copied first (without autograd).</summary>

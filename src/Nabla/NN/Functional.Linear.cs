@@ -15,6 +15,8 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         Errors.Check(input.Dim != 0 && weight.Dim != 0,
             $"both arguments to linear need to be at least 1D, but they are {input.Dim}D and {weight.Dim}D");
         Errors.Check(input.DType == weight.DType,
@@ -63,7 +65,7 @@ public static partial class F
         Kernels.Copy.Into(self.Detach(), y);
         if (y.Numel > 0 && m > 0)
             Kernels.Matmul.Run(mat1.Detach().Contiguous(), mat2.Detach().Contiguous(), y, 1, n, m, p);
-        return Graph.Record(y, "AddmmBackward0", [self, mat1, mat2], ConvolutionDerivatives.Addmm, mat1, mat2);
+        return Graph.Record(y, ConvolutionDerivatives.AddmmBackward0, [self, mat1, mat2], ConvolutionDerivatives.Addmm, mat1, mat2);
     }
 
     /// <summary>expand's check: each size of <paramref name="t"/>, aligned from the right, is 1 or the target's.</summary>

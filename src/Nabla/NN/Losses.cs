@@ -13,6 +13,8 @@ internal static class Losses
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
         int classes = spatial ? input.Size(1) : input.Size(-1);
         if (spatial)
         {
@@ -73,7 +75,7 @@ internal static class Losses
             result = Tensor.From(reduction == Reduction.Mean ? sum / weights : sum).To(dtype);
             totalWeight = Tensor.From(weights).To(dtype);
         }
-        return Graph.Record(result, spatial ? "NllLoss2DBackward0" : "NllLossBackward0", [input],
+        return Graph.Record(result, spatial ? LossDerivatives.NllLoss2DBackward0 : LossDerivatives.NllLossBackward0, [input],
             (input.Shape, n, classes, k, reduction), LossDerivatives.NllLoss,
             Tensor.From(safeTarget).View(n, 1, k), Tensor.From(kept).To(dtype).View(n, k), Tensor.From(ignored).View(n, k), totalWeight);
     }
@@ -81,6 +83,8 @@ internal static class Losses
     /// <summary>cross_entropy with class probabilities: <c>-(log_softmax(input) * target * weight)</c> summed over classes.</summary>
     public static Tensor CrossEntropyProbabilities(Tensor self, Tensor target, Tensor? weight, Reduction reduction, double labelSmoothing, int classDim)
     {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(target);
         int classes = self.Size(classDim);
@@ -103,6 +107,8 @@ internal static class Losses
     public static Tensor CrossEntropyLabelSmoothing(Tensor self, Tensor target, Tensor? weight, Reduction reduction, long ignoreIndex,
         double labelSmoothing, int classDim)
     {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(target);
         var input = self.LogSoftmax(classDim, self.DType);

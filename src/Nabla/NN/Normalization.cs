@@ -55,12 +55,14 @@ internal static class Normalization
             }
         }
         var result = Affine(input, mean, invstd, weight?.View(statShape), bias?.View(statShape));
-        return Graph.Record(result, "NativeBatchNormBackward0", [input, weight, bias], (dims, training, eps), NormalizationDerivatives.BatchNorm,
+        return Graph.Record(result, NormalizationDerivatives.NativeBatchNormBackward0, [input, weight, bias], (dims, training, eps), NormalizationDerivatives.BatchNorm,
             input, mean, invstd, weight ?? Tensor.Zeros([0], input.DType));
     }
 
     public static Tensor LayerNorm(Tensor input, int[] normalizedShape, Tensor? weight, Tensor? bias, double eps)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(normalizedShape);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(normalizedShape);
         int k = normalizedShape.Length;
@@ -77,7 +79,7 @@ internal static class Normalization
         int[] dims = [.. Enumerable.Range(input.Dim - k, k)];
         var (mean, rstd) = Moments(input, dims, eps);
         var result = Affine(input, mean, rstd, weight, bias);
-        return Graph.Record(result, "NativeLayerNormBackward0", [input, weight, bias], (dims, eps), NormalizationDerivatives.LayerNorm,
+        return Graph.Record(result, NormalizationDerivatives.NativeLayerNormBackward0, [input, weight, bias], (dims, eps), NormalizationDerivatives.LayerNorm,
             input, mean, rstd, weight ?? Tensor.Zeros([0], input.DType));
     }
 
@@ -101,7 +103,7 @@ internal static class Normalization
         using (GradMode.NoGrad())
             result = Affine(grouped.Detach(), mean, rstd, null, null).Reshape(input.Shape);
         result = Affine(result, Tensor.Zeros([1], input.DType), Tensor.Ones([1], input.DType), weight?.View(channelShape), bias?.View(channelShape));
-        return Graph.Record(result, "NativeGroupNormBackward0", [input, weight, bias], (numGroups, eps), NormalizationDerivatives.GroupNorm,
+        return Graph.Record(result, NormalizationDerivatives.NativeGroupNormBackward0, [input, weight, bias], (numGroups, eps), NormalizationDerivatives.GroupNorm,
             input, mean, rstd, weight ?? Tensor.Zeros([0], input.DType));
     }
 

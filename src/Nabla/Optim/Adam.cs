@@ -74,7 +74,8 @@ public class Adam : Optimizer
             T decayFactor = S<T>(1 - Lr * WeightDecay), wd = S<T>(WeightDecay), w1 = S<T>(1 - Beta1), b2 = S<T>(Beta2),
                 w2 = S<T>(1 - Beta2), bc2Sqrt = S<T>(Bc2Sqrt), eps = S<T>(Eps), negStep = S<T>(-StepSize);
             bool couple = WeightDecay != 0 && !Decoupled, decouple = WeightDecay != 0 && Decoupled;
-            for (int i = 0; i < p.Length; i++)
+            int start = VectorMath.IsAccelerated<T>() ? RunVectors(p, g, a, b, c, decayFactor, wd, w1, b2, w2, bc2Sqrt, eps, negStep, couple, decouple) : 0;
+            for (int i = start; i < p.Length; i++)
             {
                 if (decouple) p[i] *= decayFactor;
                 T grad = Grad(g[i], p[i], Maximize, couple, wd);
@@ -84,6 +85,32 @@ public class Adam : Optimizer
                 T denom = T.Sqrt(v) / bc2Sqrt + eps;
                 p[i] = Addcdiv(p[i], m, denom, negStep);
             }
+        }
+
+        /// <summary>The loop above on whole vectors, with the same roundings; returns how many elements it did.</summary>
+        private int RunVectors<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> a, Span<T> b, Span<T> c, T decayFactor, T wd, T w1, T b2, T w2,
+            T bc2Sqrt, T eps, T negStep, bool couple, bool decouple) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int width = Vector<T>.Count, n = p.Length - p.Length % width;
+            Vector<T> vDecay = new(decayFactor), vWd = new(wd), vW1 = new(w1), vW1m1 = new(w1 - T.One), vB2 = new(b2), vW2 = new(w2),
+                vBc2 = new(bc2Sqrt), vEps = new(eps), vNeg = new(negStep);
+            bool small = T.Abs(w1) < T.CreateTruncating(0.5);
+            for (int i = 0; i < n; i += width)
+            {
+                var pv = new Vector<T>(p[i..]);
+                var gv = new Vector<T>(g[i..]);
+                if (decouple) pv *= vDecay;
+                if (Maximize) gv = -gv;
+                if (couple) gv = VectorMath.Fma(pv, vWd, gv);
+                var m = VectorMath.Lerp(new Vector<T>(a[i..]), gv, vW1, small, vW1m1);
+                m.CopyTo(a[i..]);
+                var v = new Vector<T>(b[i..]) * vB2 + vW2 * gv * gv;
+                v.CopyTo(b[i..]);
+                if (Amsgrad) { v = Vector.Max(new Vector<T>(c[i..]), v); v.CopyTo(c[i..]); }
+                var denom = Vector.SquareRoot(v) / vBc2 + vEps;
+                (pv + vNeg * m / denom).CopyTo(p[i..]);
+            }
+            return n;
         }
     }
 }

@@ -73,7 +73,8 @@ public sealed class SGD : Optimizer
         {
             T wd = S<T>(WeightDecay), mom = S<T>(Momentum), keep = S<T>(1 - Dampening), negLr = S<T>(-Lr);
             bool decay = WeightDecay != 0, useMomentum = Momentum != 0;
-            for (int i = 0; i < p.Length; i++)
+            int start = VectorMath.IsAccelerated<T>() ? RunVectors(p, g, a, wd, mom, keep, negLr, decay, useMomentum) : 0;
+            for (int i = start; i < p.Length; i++)
             {
                 T grad = Grad(g[i], p[i], Maximize, decay, wd);
                 if (useMomentum)
@@ -84,6 +85,29 @@ public sealed class SGD : Optimizer
                 }
                 p[i] = AddScaled(p[i], grad, negLr);
             }
+        }
+
+        /// <summary>The loop above on whole vectors, with the same roundings; returns how many elements it did.</summary>
+        private int RunVectors<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> a, T wd, T mom, T keep, T negLr, bool decay, bool useMomentum)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int width = Vector<T>.Count, n = p.Length - p.Length % width;
+            Vector<T> vWd = new(wd), vMom = new(mom), vKeep = new(keep), vNegLr = new(negLr);
+            for (int i = 0; i < n; i += width)
+            {
+                var pv = new Vector<T>(p[i..]);
+                var grad = new Vector<T>(g[i..]);
+                if (Maximize) grad = -grad;
+                if (decay) grad = VectorMath.Fma(pv, vWd, grad);
+                if (useMomentum)
+                {
+                    var buf = FirstStep ? grad : VectorMath.Fma(grad, vKeep, new Vector<T>(a[i..]) * vMom);
+                    buf.CopyTo(a[i..]);
+                    grad = Nesterov ? VectorMath.Fma(buf, vMom, grad) : buf;
+                }
+                VectorMath.Fma(grad, vNegLr, pv).CopyTo(p[i..]);
+            }
+            return n;
         }
     }
 }

@@ -57,4 +57,35 @@ public class ReaderFuzzTests
         int header = 8 + (int)BitConverter.ToUInt64(valid, 0);
         AssertOnlyDocumentedFailures(valid, header, m => Nabla.IO.SafeTensors.Deserialize(m));
     }
+
+    [Fact]
+    public void Npy()
+    {
+        var valid = NumPy.WriteNpy(Tensor.Randn(3, 5), fortranOrder: true);
+        AssertOnlyDocumentedFailures(valid, 128, m => NumPy.ReadNpy(m));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Npz(bool compressed)
+    {
+        var ms = new MemoryStream();
+        NumPy.WriteNpz(ms, new Dictionary<string, Tensor> { ["a"] = Tensor.Randn(4, 4), ["b"] = Tensor.Arange(6) }, compressed);
+        var valid = ms.ToArray();
+        AssertOnlyDocumentedFailures(valid, valid.Length, m => NumPy.ReadNpz(new MemoryStream(m)));
+    }
+
+    [Fact]
+    public void PyTorchCheckpoint()
+    {
+        var ms = new MemoryStream();
+        Nabla.IO.PyTorchCheckpoint.Save(new Dictionary<object, object?>
+        {
+            ["w"] = Tensor.Randn(3, 4), ["b"] = Tensor.From(new long[] { 1, 2 }), ["groups"] = new List<object?> { 0.5, (1L, "x"), null, true },
+        }, ms);
+        var valid = ms.ToArray();
+        // Every byte matters here: the zip headers, the pickle (stored uncompressed) and the storages.
+        AssertOnlyDocumentedFailures(valid, valid.Length, m => Nabla.IO.PyTorchCheckpoint.Load(new MemoryStream(m)));
+    }
 }

@@ -30,6 +30,8 @@ public class LayerModuleTests
         var gn = new GroupNorm(1, 3);
         Same(F.GroupNorm(x2, 1, gn.Weight, gn.Bias), gn.Call(x2));
         Same(F.Relu(x2), new ReLU().Call(x2));
+        Same(x2.Tanh(), new Tanh().Call(x2));
+        Same(x2.Sigmoid(), new Sigmoid().Call(x2));
         Same(F.Softmax(x2, 1), new Softmax(1).Call(x2));
         var logits = Tensor.Randn([4, 5]);
         var labels = Tensor.From(new long[] { 0, 4, 2, 2 });

@@ -100,6 +100,25 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void StateDictSurvivesAPyTorchCheckpointRoundTrip()
+    {
+        var ps = new[] { Param(0.1f, -0.2f), Param(0.3f) };
+        var opt = new AdamW(ps, lr: 0.01, amsgrad: true);
+        for (int s = 0; s < 3; s++) { SetGrads(ps, s); opt.Step(); }
+        var ms = new MemoryStream();
+        Nabla.IO.PyTorchCheckpoint.Save(opt.StateDict(), ms);
+        var loaded = (Dictionary<object, object?>)Nabla.IO.PyTorchCheckpoint.Load(new MemoryStream(ms.ToArray()))!;
+        var qs = new[] { Param(0.1f, -0.2f), Param(0.3f) };
+        for (int k = 0; k < ps.Length; k++) using (GradMode.NoGrad()) qs[k].Copy_(ps[k]);
+        var restored = new AdamW(qs);
+        restored.LoadStateDict(loaded.ToDictionary(kv => (string)kv.Key, kv => kv.Value));
+        Assert.Equal((0.9, 0.999), restored.ParamGroups[0].Pair("betas"));
+        SetGrads(ps, 5); opt.Step();
+        SetGrads(qs, 5); restored.Step();
+        for (int k = 0; k < ps.Length; k++) Assert.Equal(ps[k].ToArray<float>(), qs[k].ToArray<float>());
+    }
+
+    [Fact]
     public void LoadStateDictRejectsMismatchedGroups()
     {
         var opt = new SGD([Param(1f)], momentum: 0.9);

@@ -8,6 +8,11 @@ namespace Nabla;
 /// </summary>
 internal static class ConvolutionDerivatives
 {
+    internal const string ConvolutionBackward0 = nameof(ConvolutionBackward0);
+    internal const string AddmmBackward0 = nameof(AddmmBackward0);
+    internal const string Im2ColBackward0 = nameof(Im2ColBackward0);
+    internal const string Col2ImBackward0 = nameof(Col2ImBackward0);
+
     /// <summary>
     /// ConvolutionBackward0 over saved (input, weight): the input gradient is the adjoint map (col2im of Wᵀ·grad, or for a
     /// transposed convolution W·im2col(grad)), the weight gradient correlates grad with the columns of the input, the

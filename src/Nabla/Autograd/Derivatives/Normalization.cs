@@ -6,6 +6,10 @@ namespace Nabla;
 /// </summary>
 internal static class NormalizationDerivatives
 {
+    internal const string NativeBatchNormBackward0 = nameof(NativeBatchNormBackward0);
+    internal const string NativeLayerNormBackward0 = nameof(NativeLayerNormBackward0);
+    internal const string NativeGroupNormBackward0 = nameof(NativeGroupNormBackward0);
+
     /// <summary>native_batch_norm: batch statistics in training (all three gradients), running ones in evaluation.</summary>
     public static Tensor?[] BatchNorm(Tensor grad, Tensor[] s, bool[] needs, (int[] Dims, bool Training, double Eps) a)
     {

@@ -50,4 +50,19 @@ internal static partial class Derivatives
         using (GradMode.NoGrad()) region(outside).Detach().FillRaw(false);
         return [needs[0] ? Tensor.Where(outside, g, 0.0) : null, region(g)];
     }
+
+    /// <summary>unbind_backward: the outputs' gradients stacked along dim, zeros for outputs that got none.</summary>
+    internal static Tensor Unbind(Tensor?[] grads, (int[] Shape, int Dim) a)
+    {
+        var slice = a.Shape.Where((_, i) => i != a.Dim).ToArray();
+        var dtype = grads.First(g => g is not null)!.DType;
+        return Tensor.Stack(grads.Select(g => g ?? Tensor.Zeros(slice, dtype)).ToArray(), a.Dim);
+    }
+
+    /// <summary>split_backward: the outputs' gradients joined along dim, zeros for outputs that got none.</summary>
+    internal static Tensor Split(Tensor?[] grads, (int[] Shape, int Dim, int[] Sizes) a)
+    {
+        var dtype = grads.First(g => g is not null)!.DType;
+        return Tensor.Cat(grads.Select((g, i) => g ?? Tensor.Zeros([.. a.Shape[..a.Dim], a.Sizes[i], .. a.Shape[(a.Dim + 1)..]], dtype)).ToArray(), a.Dim);
+    }
 }

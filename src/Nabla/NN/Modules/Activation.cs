@@ -44,3 +44,25 @@ public class LogSoftmax(int dim) : Module<Tensor, Tensor>
     /// <inheritdoc/>
     public override string ExtraRepr() => $"dim={Dim}";
 }
+
+/// <summary>torch.nn.Tanh: torch.tanh(x).</summary>
+public class Tanh : Module<Tensor, Tensor>
+{
+    /// <summary>input.tanh().</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Tanh();
+    }
+}
+
+/// <summary>torch.nn.Sigmoid: torch.sigmoid(x).</summary>
+public class Sigmoid : Module<Tensor, Tensor>
+{
+    /// <summary>input.sigmoid().</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Sigmoid();
+    }
+}

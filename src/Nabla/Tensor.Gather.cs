@@ -32,6 +32,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         int d = CheckScatter(dim, index, src);
         var y = ScatterRaw(d, index, src, ScatterMode.Assign);
         return Graph.Record(y, Derivatives.ScatterBackward0, [this, src], d, static (g, s, needs, d) =>
@@ -57,6 +59,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         int d = CheckScatter(dim, index, src);
         var y = ScatterRaw(d, index, src, ScatterMode.Add);
         return Graph.Record(y, Derivatives.ScatterAddBackward0, [this, src], d, static (g, s, needs, d) =>
@@ -78,6 +82,9 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(reduce);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(reduce);
         int d = CheckScatter(dim, index, src);
         var mode = ParseReduce(reduce);
         Tensor y;
@@ -89,6 +96,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.scatter_ (in place).</summary>
     public Tensor Scatter_(int dim, Tensor index, Tensor src)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
@@ -110,12 +119,17 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         return InPlace(null, x => x.ScatterAdd(dim, index, src), operand: NotOverlapping(src));
     }
 
     /// <summary>torch.Tensor.scatter_reduce_ (in place).</summary>
     public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(reduce);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(reduce);
@@ -183,6 +197,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         var a = alpha ?? 1;
         int d = Errors.WrapDim(dim, Dim);
         CheckIndexFunc("index_add", d, index, source);
@@ -204,6 +220,8 @@ public sealed partial class Tensor
     /// <summary>torch.index_copy: a copy of this tensor with source slice i written to slice <c>index[i]</c> of <paramref name="dim"/>.</summary>
     public Tensor IndexCopy(int dim, Tensor index, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
@@ -242,6 +260,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(value);
         if (value.Dim != 0)
             throw Errors.Runtime($"index_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.Dim} dimension(s).");
         Tensor y;
@@ -261,12 +281,16 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         return InPlace(null, x => x.IndexAdd(dim, index, source, alpha), operand: NotOverlapping(source));
     }
 
     /// <summary>torch.Tensor.index_copy_ (in place).</summary>
     public Tensor IndexCopy_(int dim, Tensor index, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
@@ -284,6 +308,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.index_fill_ with a 0-d tensor value (in place).</summary>
     public Tensor IndexFill_(int dim, Tensor index, Tensor value)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(index);
@@ -401,6 +427,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(value);
         if (value.Dim != 0)
             throw Errors.Runtime($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.Dim} dimension(s).");
         Tensor y;
@@ -422,6 +450,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.masked_fill_ with a 0-d tensor value (in place).</summary>
     public Tensor MaskedFill_(Tensor mask, Tensor value)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(mask);
@@ -449,6 +479,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(source);
         Errors.Check(DType == source.DType,
             $"masked_scatter: expected self and source to have same dtypes but got{DType.ScalarTypeName()} and {source.DType.ScalarTypeName()}");
         Errors.Check(mask.DType == DType.Bool,
@@ -470,6 +502,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.masked_scatter_ (in place); the mask must expand to this tensor's shape.</summary>
     public Tensor MaskedScatter_(Tensor mask, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(mask);

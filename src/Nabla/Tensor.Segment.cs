@@ -25,6 +25,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(reduce);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(reduce);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(reduce);
         int ax = Errors.WrapDim(axis, data.Dim);
         Errors.Check(lengths is not null || offsets is not null, "segment_reduce(): Either lengths or offsets must be defined.");
         var reduction = ParseSegmentReduction(reduce)
@@ -55,6 +57,9 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor RaggedSliceReduce(Tensor data, Tensor slices, string reduce = "mean", int dim = 0)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(slices);
+        ArgumentNullException.ThrowIfNull(reduce);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(slices);
         ArgumentNullException.ThrowIfNull(reduce);

@@ -252,6 +252,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(sortedSequence);
         ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(sortedSequence);
+        ArgumentNullException.ThrowIfNull(values);
         if (side is not null)
         {
             Errors.Check(side is "left" or "right", $"torch.searchsorted(): side can only be 'left' or 'right' but got {side}");
@@ -307,6 +309,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(boundaries);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(boundaries);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(boundaries);
         Errors.Check(boundaries.Dim == 1, $"boundaries tensor must be 1 dimension, but got dim({boundaries.Dim})");
         return Searchsorted(boundaries, input, right, null, outInt32);
     }
@@ -347,6 +351,8 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor[] UnravelIndex(Tensor indices, params int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(indices);

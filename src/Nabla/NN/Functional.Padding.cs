@@ -18,6 +18,9 @@ public static partial class F
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(pad);
         ArgumentNullException.ThrowIfNull(mode);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(pad);
+        ArgumentNullException.ThrowIfNull(mode);
         if (mode is not ("constant" or "reflect" or "replicate" or "circular"))
             throw Errors.NotImplemented($"Unrecognised padding mode {mode}");
         Errors.Check(pad.Length % 2 == 0, "Padding length must be divisible by 2");

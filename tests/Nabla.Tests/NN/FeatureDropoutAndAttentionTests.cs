@@ -101,3 +101,32 @@ public class FeatureDropoutAndAttentionTests
         Assert.Throws<ArgumentException>(() => mha.Call(Tensor.Randn([3, 2, 5]), kv, kv));
     }
 }
+
+/// <summary>RMSNorm, LocalResponseNorm and PairwiseDistance modules: forward equals F, PyTorch's reprs and state dict keys.</summary>
+public class MoreNormalizationModuleTests
+{
+    [Fact]
+    public void ForwardsEqualTheFunctionalOps()
+    {
+        var x = Tensor.Randn([2, 5, 3, 4]);
+        var rms = new RMSNorm([3, 4], eps: 1e-6);
+        Assert.Equal(F.RmsNorm(x, [3, 4], rms.Weight, 1e-6).ToArray<float>(), rms.Call(x).ToArray<float>());
+        Assert.Equal(F.LocalResponseNorm(x, 3, 1e-3, 0.5, 2).ToArray<float>(), new LocalResponseNorm(3, 1e-3, 0.5, 2).Call(x).ToArray<float>());
+        var a = Tensor.Randn([4, 6]);
+        var b = Tensor.Randn([4, 6]);
+        Assert.Equal(F.PairwiseDistance(a, b, 1, 1e-6, true).ToArray<float>(), new PairwiseDistance(1, keepdim: true).Call(a, b).ToArray<float>());
+    }
+
+    [Fact]
+    public void ReprsAndStateDictKeysAreTorchs()
+    {
+        Assert.Equal("RMSNorm((4,), eps=None, elementwise_affine=True)", new RMSNorm(4).ToString());
+        Assert.Equal("RMSNorm((2, 3), eps=1e-05, elementwise_affine=False)", new RMSNorm([2, 3], 1e-5, false).ToString());
+        Assert.Equal(["weight"], new RMSNorm(4).StateDict().Keys);
+        Assert.Equal(new float[] { 1, 1, 1, 1 }, new RMSNorm(4).Weight!.ToArray<float>());
+        Assert.Empty(new RMSNorm(4, elementwiseAffine: false).StateDict());
+        Assert.Equal("LocalResponseNorm(2, alpha=0.0001, beta=0.75, k=1.0)", new LocalResponseNorm(2).ToString());
+        Assert.Equal("PairwiseDistance()", new PairwiseDistance().ToString());
+        Assert.Empty(new LocalResponseNorm(2).StateDict());
+    }
+}

@@ -130,3 +130,17 @@ public class MoreNormalizationModuleTests
         Assert.Empty(new LocalResponseNorm(2).StateDict());
     }
 }
+
+/// <summary>The PoissonNLLLoss module.</summary>
+public class PoissonNLLLossModuleTests
+{
+    [Fact]
+    public void ForwardEqualsTheFunctionalLossAndReprIsTorchs()
+    {
+        var input = Tensor.Rand([3, 4]) + 0.1;
+        var target = Tensor.From(new float[,] { { 0, 1, 2, 3 }, { 4, 0, 1, 5 }, { 2, 2, 0, 1 } });
+        var loss = new PoissonNLLLoss(logInput: false, full: true, reduction: Reduction.Sum);
+        Assert.Equal(F.PoissonNllLoss(input, target, false, true, 1e-8, Reduction.Sum).ToArray<float>(), loss.Call(input, target).ToArray<float>());
+        Assert.Equal("PoissonNLLLoss()", loss.ToString());
+    }
+}

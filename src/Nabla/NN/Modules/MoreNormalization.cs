@@ -40,25 +40,17 @@ public class RMSNorm : Module<Tensor, Tensor>
 }
 
 /// <summary>torch.nn.LocalResponseNorm: <see cref="F.LocalResponseNorm"/> across channels; no parameters.</summary>
-public class LocalResponseNorm : Module<Tensor, Tensor>
+/// <param name="size">size.</param><param name="alpha">alpha.</param><param name="beta">beta.</param><param name="k">k.</param>
+public class LocalResponseNorm(int size, double alpha = 1e-4, double beta = 0.75, double k = 1.0) : Module<Tensor, Tensor>
 {
-    /// <summary>nn.LocalResponseNorm(size, alpha=1e-4, beta=0.75, k=1.0).</summary>
-    public LocalResponseNorm(int size, double alpha = 1e-4, double beta = 0.75, double k = 1.0)
-    {
-        Size = size;
-        Alpha = alpha;
-        Beta = beta;
-        K = k;
-    }
-
     /// <summary>size, the number of neighbouring channels summed.</summary>
-    public int Size { get; }
+    public int Size { get; } = size;
     /// <summary>alpha, the multiplicative factor.</summary>
-    public double Alpha { get; }
+    public double Alpha { get; } = alpha;
     /// <summary>beta, the exponent.</summary>
-    public double Beta { get; }
+    public double Beta { get; } = beta;
     /// <summary>k, the additive factor.</summary>
-    public double K { get; }
+    public double K { get; } = k;
 
     /// <summary>F.local_response_norm(input, size, alpha, beta, k).</summary>
     /// <exception cref="ArgumentException">An input of fewer than three dims.</exception>
@@ -69,22 +61,15 @@ public class LocalResponseNorm : Module<Tensor, Tensor>
 }
 
 /// <summary>torch.nn.PairwiseDistance: <see cref="F.PairwiseDistance"/> between the rows of two inputs.</summary>
-public class PairwiseDistance : Module<Tensor, Tensor, Tensor>
+/// <param name="p">p, the norm degree.</param><param name="eps">eps.</param><param name="keepdim">keepdim.</param>
+public class PairwiseDistance(double p = 2.0, double eps = 1e-6, bool keepdim = false) : Module<Tensor, Tensor, Tensor>
 {
-    /// <summary>nn.PairwiseDistance(p=2.0, eps=1e-6, keepdim=False).</summary>
-    public PairwiseDistance(double p = 2.0, double eps = 1e-6, bool keepdim = false)
-    {
-        Norm = p;
-        Eps = eps;
-        Keepdim = keepdim;
-    }
-
     /// <summary>norm, the p of the p-norm.</summary>
-    public double Norm { get; }
+    public double Norm { get; } = p;
     /// <summary>eps, added to the difference to avoid a zero norm.</summary>
-    public double Eps { get; }
+    public double Eps { get; } = eps;
     /// <summary>keepdim.</summary>
-    public bool Keepdim { get; }
+    public bool Keepdim { get; } = keepdim;
 
     /// <summary>F.pairwise_distance(x1, x2, norm, eps, keepdim).</summary>
     /// <exception cref="ArgumentException">Shapes that do not broadcast.</exception>

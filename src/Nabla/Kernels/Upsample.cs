@@ -23,42 +23,48 @@ internal sealed class AxisTaps
         scale is > 0 ? (float)(1.0 / scale.Value) : (float)input / output;
 
     /// <summary>PyTorch's area_pixel_compute_scale (in float, PyTorch's opmath for both float types' index math).</summary>
-    private static double AreaScale(int input, int output, bool alignCorners, double? scale) =>
-        alignCorners ? (output > 1 ? (double)(input - 1) / (output - 1) : 0) : ScaleValue(scale, input, output);
+    private static double AreaScale(int input, int output, bool alignCorners, double? scale, bool single) =>
+        alignCorners ? Round(output > 1 ? (double)(input - 1) / (output - 1) : 0, single)
+        : scale is > 0 ? Round(1.0 / scale.Value, single) : Round((double)input / output, single);
+
+    /// <summary>float32 index math runs in float (PyTorch's opmath), float64 in double.</summary>
+    private static double Round(double v, bool single) => single ? (float)v : v;
 
     /// <summary>PyTorch's area_pixel_compute_source_index; negative sources clamp to 0 except for cubic.</summary>
-    private static double SourceIndex(double scale, int dst, bool alignCorners, bool cubic)
+    private static double SourceIndex(double scale, int dst, bool alignCorners, bool cubic, bool single)
     {
-        if (alignCorners) return scale * dst;
-        double src = scale * (dst + 0.5) - 0.5;
+        if (alignCorners) return Round(scale * dst, single);
+        double src = Round(Round(scale * (dst + 0.5), single) - 0.5, single);
         return !cubic && src < 0 ? 0 : src;
     }
 
-    /// <summary>nearest: floor(dst·scale); nearest-exact: floor((dst + 0.5)·scale); both clamped to the last input cell.</summary>
-    public static AxisTaps Nearest(int input, int output, double? scale, bool exact)
+    /// <summary>nearest: floor(dst·scale); nearest-exact: floor((dst + 0.5)·scale); both clamped to the last input cell. With
+    /// <paramref name="shortcuts"/>, nearest (not exact) returns dst at 1x and dst/2 at 2x, as libtorch's backward does.</summary>
+    public static AxisTaps Nearest(int input, int output, double? scale, bool exact, bool shortcuts = false)
     {
         var index = new int[output];
         float s = ScaleValue(scale, input, output);
         for (int o = 0; o < output; o++)
         {
-            if (!exact && output == input) index[o] = o;
-            else if (!exact && output == 2 * input) index[o] = o >> 1;
+            // libtorch's nearest_idx (its backward and channels-last kernels) copies at 1x and halves at 2x whatever the scale
+            if (shortcuts && output == input) index[o] = o;
+            else if (shortcuts && output == 2 * input) index[o] = o >> 1;
             else index[o] = (int)Math.Min(MathF.Floor(exact ? (o + 0.5f) * s : o * s), input - 1);
         }
         return new AxisTaps { Input = input, Output = output, Taps = 1, Index = index, Weight = [.. Enumerable.Repeat(1.0, output)] };
     }
 
     /// <summary>Linear interpolation between the two nearest input cells (PyTorch's guard_index_and_lambda).</summary>
-    public static AxisTaps Linear(int input, int output, bool alignCorners, double? scale)
+    public static AxisTaps Linear(int input, int output, bool alignCorners, double? scale, bool single)
     {
         var index = new int[2 * output];
         var weight = new double[2 * output];
-        double s = AreaScale(input, output, alignCorners, scale);
+        double s = AreaScale(input, output, alignCorners, scale, single);
         for (int o = 0; o < output; o++)
         {
-            double real = SourceIndex(s, o, alignCorners, false);
+            double real = SourceIndex(s, o, alignCorners, false, single);
             int i0 = Math.Min((int)real, input - 1);
-            double l1 = Math.Clamp(real - i0, 0, 1);
+            double l1 = Math.Clamp(Round(real - i0, single), 0, 1);
             index[2 * o] = i0;
             index[2 * o + 1] = i0 < input - 1 ? i0 + 1 : i0;
             weight[2 * o] = 1 - l1;
@@ -68,17 +74,17 @@ internal sealed class AxisTaps
     }
 
     /// <summary>Keys' cubic convolution with A = -0.75 over four cells, indices clamped to the axis (PyTorch's bicubic).</summary>
-    public static AxisTaps Cubic(int input, int output, bool alignCorners, double? scale)
+    public static AxisTaps Cubic(int input, int output, bool alignCorners, double? scale, bool single)
     {
         const double A = -0.75;
         var index = new int[4 * output];
         var weight = new double[4 * output];
-        double s = AreaScale(input, output, alignCorners, scale);
+        double s = AreaScale(input, output, alignCorners, scale, single);
         for (int o = 0; o < output; o++)
         {
-            double real = SourceIndex(s, o, alignCorners, true);
+            double real = SourceIndex(s, o, alignCorners, true, single);
             int i0 = (int)Math.Floor(real);
-            double t = real - i0;
+            double t = Round(real - i0, single);
             double[] w = [Far(t + 1), Near(t), Near(1 - t), Far(2 - t)];
             for (int k = 0; k < 4; k++)
             {

@@ -47,8 +47,8 @@ public static partial class F
         // area and recompute_scale_factor forget the factor: the scale becomes in/out
         double?[] scales = size is not null || recomputeScaleFactor == true || mode == InterpolationMode.Area
             ? new double?[dim] : [.. scaleFactor!.Select(s => (double?)s)];
-        Errors.Check(outSize.All(s => s > 0) && input.Shape.Skip(2).All(s => s > 0),
-            $"Input and output sizes should be greater than 0, but got input {spatial} output {PyList(outSize)}");
+        Errors.Check(mode == InterpolationMode.Area || outSize.All(s => s > 0) && input.Shape.Skip(2).All(s => s > 0),
+            $"Input and output sizes should be greater than 0, but got input ({Axes(input.Shape[2..])}){(dim == 1 ? " and" : "")} output ({Axes(outSize)})");
 
         if (mode == InterpolationMode.Area)
             return dim switch
@@ -58,7 +58,9 @@ public static partial class F
                 _ => AdaptiveAvgPool3d(input, [.. outSize.Select(s => (int?)s)]),
             };
 
+        bool single = input.DType == DType.Float32;
         var axes = new AxisTaps[dim];
+        var adjoint = new AxisTaps[dim];
         for (int i = 0; i < dim; i++)
         {
             int inSize = input.Size(i + 2);
@@ -66,19 +68,24 @@ public static partial class F
             {
                 InterpolationMode.Nearest => AxisTaps.Nearest(inSize, outSize[i], scales[i], exact: false),
                 InterpolationMode.NearestExact => AxisTaps.Nearest(inSize, outSize[i], scales[i], exact: true),
-                InterpolationMode.Bicubic => AxisTaps.Cubic(inSize, outSize[i], corners, scales[i]),
-                _ => AxisTaps.Linear(inSize, outSize[i], corners, scales[i]),
+                InterpolationMode.Bicubic => AxisTaps.Cubic(inSize, outSize[i], corners, scales[i], single),
+                _ => AxisTaps.Linear(inSize, outSize[i], corners, scales[i], single),
             };
+            adjoint[i] = mode == InterpolationMode.Nearest ? AxisTaps.Nearest(inSize, outSize[i], scales[i], exact: false, shortcuts: true) : axes[i];
         }
-        var plan = dim switch
-        {
-            1 => new UpsamplePlan(AxisTaps.Single, AxisTaps.Single, axes[0]),
-            2 => new UpsamplePlan(AxisTaps.Single, axes[0], axes[1]),
-            _ => new UpsamplePlan(axes[0], axes[1], axes[2]),
-        };
+        var plan = Plan(dim, axes);
+        var adjointPlan = mode == InterpolationMode.Nearest ? Plan(dim, adjoint) : plan;
         string node = UpsampleNodeName(mode, dim);
-        return UpsampleApply(input, new Derivatives.UpsampleArgs(plan, input.Shape, node + "Backward0", node + "BackwardBackward0"));
+        return UpsampleApply(input, new Derivatives.UpsampleArgs(plan, adjointPlan, input.Shape, node + "Backward0", node + "BackwardBackward0"));
     }
+
+    /// <summary>A three-axis plan from 1 to 3 spatial axes, the missing leading ones trivial.</summary>
+    private static UpsamplePlan Plan(int dim, AxisTaps[] axes) => dim switch
+    {
+        1 => new UpsamplePlan(AxisTaps.Single, AxisTaps.Single, axes[0]),
+        2 => new UpsamplePlan(AxisTaps.Single, axes[0], axes[1]),
+        _ => new UpsamplePlan(axes[0], axes[1], axes[2]),
+    };
 
     /// <summary>PyTorch's autograd name stem for the mode and rank (UpsampleNearest2D, UpsampleBilinear2D, _UpsampleNearestExact1D, ...).</summary>
     private static string UpsampleNodeName(InterpolationMode mode, int dim) => mode switch
@@ -126,9 +133,13 @@ public static partial class F
     internal static Tensor UpsampleAdjoint(Tensor grad, Derivatives.UpsampleArgs a)
     {
         var gradInput = Tensor.Zeros(a.InputShape, grad.DType);
-        Resample.Backward(Dense(grad), a.Plan, gradInput);
+        Resample.Backward(Dense(grad), a.AdjointPlan, gradInput);
         return Graph.Record(gradInput, a.BackwardNode, [grad], a, Derivatives.UpsampleBackwardBackward);
     }
+
+    /// <summary>libtorch's "D: 2, H: 3, W: 4" listing of spatial sizes.</summary>
+    private static string Axes(int[] sizes) =>
+        string.Join(", ", sizes.Select((s, i) => $"{"DHW"[3 - sizes.Length + i]}: {s}"));
 
     /// <summary>Python's repr of a list of numbers ("[2, 3]", "[2.0, 1.5]"), for F.interpolate's messages.</summary>
     private static string PyList<T>(T[]? values) where T : IFormattable =>

@@ -8,8 +8,36 @@ public sealed partial class Tensor
     private AccumulateGrad? _accumulator;
     private bool _retainsGrad;
 
-    /// <summary>The node that produced this tensor (torch.Tensor.grad_fn); null for leaves.</summary>
-    public Node? GradFn { get; private set; }
+    private Node? _gradFn;
+
+    /// <summary>
+    /// The node that produced this tensor (torch.Tensor.grad_fn); null for leaves. A view whose base was written in
+    /// place since the view's node was recorded gets a fresh node replayed from the base's current history, as
+    /// PyTorch regenerates a view's grad_fn when its version moved on.
+    /// </summary>
+    public Node? GradFn
+    {
+        get
+        {
+            RefreshViewHistory();
+            return _gradFn;
+        }
+        private set => _gradFn = value;
+    }
+
+    /// <summary>The version this view's node was recorded at (null: not a replayable view).</summary>
+    private int? _viewHistoryVersion;
+
+    private void RefreshViewHistory()
+    {
+        if (_viewHistoryVersion is not { } recorded || recorded == Version) return;
+        if (ViewBase is not { } root || ViewReplay is not { } replay || Creation != ViewCreation.Default || root.GradFn is null) return;
+        Tensor fresh;
+        using (GradMode.EnableGrad()) fresh = replay(root);
+        _gradFn = fresh._gradFn;
+        OutputNr = fresh.OutputNr;
+        _viewHistoryVersion = Version;
+    }
 
     /// <summary>Which output of <see cref="GradFn"/> this tensor is.</summary>
     internal int OutputNr { get; private set; }
@@ -93,6 +121,7 @@ public sealed partial class Tensor
         GradFn = node;
         OutputNr = outputNr;
         _retainsGrad = false;
+        _viewHistoryVersion = ViewBase is not null && ViewReplay is not null ? Version : null;
     }
 
     /// <summary>Set on an input a custom Function returned as-is: the version its base had then.</summary>

@@ -12,6 +12,8 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args is ["--workloads", .. var w]) return Workloads.WorkloadRunner.Parent(w.FirstOrDefault() ?? "");
+        if (args is ["--workloads-child", .. var c]) return Workloads.WorkloadRunner.Child(c.FirstOrDefault() ?? "");
         TorchSetup.Init();
         if (args is ["--check"]) return Check.Run();
 

@@ -8,6 +8,8 @@ var scenarios = new Dictionary<string, Action>
     ["gather"] = GatherExample.Run,
     ["mae-masking"] = MaeMasking.Run,
     ["maxpool-by-indexing"] = MaxPoolByIndexing.Run,
+    ["maxpool-backward"] = MaxPoolBackward.Run,
+    ["adaptive-pool"] = AdaptivePool.Run,
 };
 
 var chosen = args.Length == 0 || args[0] == "all" ? scenarios.Keys.ToArray() : args;

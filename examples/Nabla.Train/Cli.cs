@@ -14,7 +14,7 @@ public static class Cli
         var epochs = Positive(new Option<int>("--epochs", "-e") { Description = "Epochs to train", DefaultValueFactory = _ => 3 });
         var batch = Positive(new Option<int>("--batch-size", "-b") { Description = "Images per batch", DefaultValueFactory = _ => 64 });
         var lr = new Option<double>("--lr") { Description = "Peak learning rate", DefaultValueFactory = _ => 2e-3 };
-        lr.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and < 10)) r.AddError("--lr must be in (0, 10)"); });
+        Check(lr, v => v is > 0 and < 10, "--lr must be in (0, 10)");
         var optimizer = new Option<OptimizerChoice>("--optimizer") { Description = "adamw (one-cycle) or sgd (Nesterov, cosine)", DefaultValueFactory = _ => OptimizerChoice.AdamW };
         var seed = new Option<ulong>("--seed") { Description = "Seed of every random draw: same seed, same curve", DefaultValueFactory = _ => 0 };
         var data = new Option<DirectoryInfo>("--data") { Description = "Folder with the four Fashion-MNIST IDX files (gzipped or not); default: the bundled subset" };
@@ -26,7 +26,7 @@ public static class Cli
         evaluate.AcceptExistingOnly();
         var threads = Positive(new Option<int>("--threads") { Description = "Worker threads for the kernels", DefaultValueFactory = _ => Environment.ProcessorCount });
         var limit = new Option<int>("--limit") { Description = "Train on at most this many images (0: all)", DefaultValueFactory = _ => 0 };
-        limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--limit must not be negative"); });
+        Check(limit, v => v >= 0, "--limit must not be negative");
         var noProgress = new Option<bool>("--no-progress") { Description = "Plain log lines only, no live progress bar" };
 
         var root = new RootCommand("Trains a CNN on Fashion-MNIST with Nabla: PyTorch's semantics in pure C#.")
@@ -55,9 +55,16 @@ public static class Cli
         return root;
     }
 
-    private static Option<int> Positive(Option<int> option)
+    private static Option<int> Positive(Option<int> option) => Check(option, v => v >= 1, $"{option.Name} must be at least 1");
+
+    /// <summary>Adds a range check that runs on a value that parsed (one that did not already has its own error).</summary>
+    private static Option<T> Check<T>(Option<T> option, Func<T, bool> valid, string message) where T : ISpanParsable<T>
     {
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{option.Name} must be at least 1"); });
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens is [var token] && T.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var value) && !valid(value))
+                r.AddError(message);
+        });
         return option;
     }
 }

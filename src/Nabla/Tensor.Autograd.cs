@@ -14,8 +14,29 @@ public sealed partial class Tensor
     /// <summary>Which output of <see cref="GradFn"/> this tensor is.</summary>
     internal int OutputNr { get; private set; }
 
-    /// <summary>The accumulated gradient of a leaf (or of a tensor that called <see cref="RetainGrad"/>).</summary>
-    public Tensor? Grad { get; set; }
+    private Tensor? _grad;
+
+    /// <summary>
+    /// The accumulated gradient of a leaf (or of a tensor that called <see cref="RetainGrad"/>), torch.Tensor.grad.
+    /// Assigning checks what PyTorch checks: ArgumentException when the value is this tensor itself, or differs
+    /// from it in dtype or shape.
+    /// </summary>
+    public Tensor? Grad
+    {
+        get => _grad;
+        set
+        {
+            if (value is not null)
+            {
+                if (ReferenceEquals(value, this)) throw Errors.Runtime("can't assign Variable as its own grad");
+                if (value.DType != DType)
+                    throw Errors.Runtime($"attempting to assign a gradient with dtype '{value.DType.TypeMetaName()}' to a tensor with dtype '{DType.TypeMetaName()}'. Please ensure that the gradient and the tensor have the same dtype");
+                if (!value.Sizes.SequenceEqual(Sizes))
+                    throw Errors.Runtime($"attempting to assign a gradient of size '{Errors.Shape(value.Sizes)}' to a tensor of size '{Errors.Shape(Sizes)}'. Please ensure that the gradient and the tensor are the same size");
+            }
+            _grad = value;
+        }
+    }
 
     public bool IsLeaf => GradFn is null;
 
@@ -28,7 +49,8 @@ public sealed partial class Tensor
         set
         {
             if (!IsLeaf)
-                throw Errors.Runtime("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+                throw Errors.Runtime("you can only change requires_grad flags of leaf variables." + (value ? "" :
+                    " If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."));
             if (value && !IsFloatingPoint)
                 throw Errors.Runtime("only Tensors of floating point and complex dtype can require gradients");
             _leafRequiresGrad = value;
@@ -38,6 +60,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.requires_grad_: sets <see cref="RequiresGrad"/> and returns this tensor.</summary>
     public Tensor RequiresGrad_(bool requiresGrad = true)
     {
+        // A non-leaf already requires grad: requires_grad_(True) leaves it alone; only False is refused.
+        if (requiresGrad && !IsLeaf) return this;
         RequiresGrad = requiresGrad;
         return this;
     }
@@ -92,7 +116,8 @@ public sealed partial class Tensor
                 "This behavior is forbidden. You can fix this by cloning the output of the custom Function.");
         if (GradFn is not null) return new Edge(GradFn, OutputNr);
         if (!_leafRequiresGrad) return null;
-        return new Edge(_accumulator ??= new AccumulateGrad(this), 0);
+        if (_accumulator is null) Interlocked.CompareExchange(ref _accumulator, new AccumulateGrad(this), null); // one per leaf, also across threads
+        return new Edge(_accumulator, 0);
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ public sealed partial class Tensor
     /// <summary>torch.tensor: copies a .NET array of any rank; the element type picks the dtype (long → Int64, float → Float32, ...).</summary>
     public static Tensor From(Array values, DType? dtype = null, bool requiresGrad = false)
     {
+        ArgumentNullException.ThrowIfNull(values);
         var elementType = values.GetType().GetElementType()!;
         var natural = DTypes.ForClrType(elementType);
         var sizes = new int[values.Rank];
@@ -24,35 +25,67 @@ public sealed partial class Tensor
         From(new[] { value }, dtype, requiresGrad).Reshape();
 
     /// <summary>torch.empty. Nabla zero-fills fresh memory, so this equals <see cref="Zeros(int[], DType, bool)"/>.</summary>
-    public static Tensor Empty(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false) =>
-        Zeros(CheckSizes(shape), dtype, requiresGrad);
+    public static Tensor Empty(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Zeros(CheckSizes(shape), dtype, requiresGrad);
+    }
 
-    public static Tensor Zeros(params int[] shape) => Zeros(shape, DType.Float32);
+    public static Tensor Zeros(params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Zeros(shape, DType.Float32);
+    }
 
     /// <summary>torch.zeros.</summary>
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         if (shape.Any(s => s < 0)) throw Errors.Runtime("zeros: Dimension size must be non-negative.");
         return Allocate((int[])shape.Clone(), dtype).RequiresGrad_(requiresGrad);
     }
 
-    public static Tensor Ones(params int[] shape) => Ones(shape, DType.Float32);
+    public static Tensor Ones(params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Ones(shape, DType.Float32);
+    }
 
     /// <summary>torch.ones.</summary>
-    public static Tensor Ones(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false) =>
-        Full(shape, 1, dtype, requiresGrad);
+    public static Tensor Ones(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Full(shape, 1, dtype, requiresGrad);
+    }
 
     /// <summary>torch.full. Without a dtype the fill value picks it: bool → Bool, integer → Int64, float → Float32.</summary>
     public static Tensor Full(int[] shape, Scalar fillValue, DType? dtype = null, bool requiresGrad = false)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         var d = dtype ?? (fillValue.Kind == DType.Float64 ? DTypes.Default : fillValue.Kind);
         return Allocate(CheckSizes(shape), d).FillRaw(fillValue.CheckFits(d)).RequiresGrad_(requiresGrad);
     }
 
-    public static Tensor ZerosLike(Tensor t, DType? dtype = null) => Zeros(t.Shape, dtype ?? t.DType);
-    public static Tensor OnesLike(Tensor t, DType? dtype = null) => Ones(t.Shape, dtype ?? t.DType);
-    public static Tensor FullLike(Tensor t, Scalar fillValue, DType? dtype = null) => Full(t.Shape, fillValue, dtype ?? t.DType);
-    public static Tensor EmptyLike(Tensor t, DType? dtype = null) => Zeros(t.Shape, dtype ?? t.DType);
+    public static Tensor ZerosLike(Tensor t, DType? dtype = null)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        return Zeros(t.Shape, dtype ?? t.DType);
+    }
+    public static Tensor OnesLike(Tensor t, DType? dtype = null)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        return Ones(t.Shape, dtype ?? t.DType);
+    }
+    public static Tensor FullLike(Tensor t, Scalar fillValue, DType? dtype = null)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        return Full(t.Shape, fillValue, dtype ?? t.DType);
+    }
+    public static Tensor EmptyLike(Tensor t, DType? dtype = null)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        return Zeros(t.Shape, dtype ?? t.DType);
+    }
 
     /// <summary>torch.arange(end): integers give Int64.</summary>
     public static Tensor Arange(long end) => Arange(0, end, 1);
@@ -63,7 +96,8 @@ public sealed partial class Tensor
         if (!dtype.IsFloatingPoint())
         {
             CheckRange(start, end, step);
-            long length = (end - start + step - Math.Sign(step)) / step;
+            // In 128 bits: the span of two int64 bounds (or MinValue / -1) must not wrap or trap.
+            var length = (long)Int128.Min(((Int128)end - start + step - Math.Sign(step)) / step, long.MaxValue);
             var t = Allocate([CheckLength(length)], DType.Int64);
             var data = t.Data<long>();
             for (int i = 0; i < data.Length; i++) data[i] = start + i * step;
@@ -127,62 +161,43 @@ public sealed partial class Tensor
     public static void ManualSeed(ulong seed) => Generator.Default.ManualSeed(seed);
 
     /// <summary>torch.rand: uniform in [0, 1).</summary>
-    public static Tensor Rand(params int[] shape) => Rand(shape, DType.Float32);
+    public static Tensor Rand(params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Rand(shape, DType.Float32);
+    }
 
     public static Tensor Rand(int[] shape, DType dtype = DType.Float32, Generator? generator = null, bool requiresGrad = false)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         if (!dtype.IsFloatingPoint()) throw Errors.NotImplemented($"\"check_uniform_bounds\" not implemented for '{dtype.ScalarTypeName()}'");
         var g = generator ?? Generator.Default;
-        var t = Allocate(CheckSizes(shape), DType.Float64);
-        var data = t.Data<double>();
-        for (int i = 0; i < data.Length; i++) data[i] = g.Uniform(dtype == DType.Float64);
-        return t.To(dtype).RequiresGrad_(requiresGrad);
+        var sizes = CheckSizes(shape);
+        var values = RandomFills.Uniform(Layout.Contiguous(sizes).Numel, dtype == DType.Float64, 0, 1, g);
+        return From(values).Reshape(sizes).To(dtype).RequiresGrad_(requiresGrad);
     }
 
     /// <summary>torch.randn: standard normal values, by Box–Muller over uniform draws as PyTorch's CPU kernel does.</summary>
-    public static Tensor Randn(params int[] shape) => Randn(shape, DType.Float32);
+    public static Tensor Randn(params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Randn(shape, DType.Float32);
+    }
 
     public static Tensor Randn(int[] shape, DType dtype = DType.Float32, Generator? generator = null, bool requiresGrad = false)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         if (!dtype.IsFloatingPoint()) throw Errors.NotImplemented($"\"normal_kernel_cpu\" not implemented for '{dtype.ScalarTypeName()}'");
         var g = generator ?? Generator.Default;
-        var t = Allocate(CheckSizes(shape), DType.Float64);
-        var data = t.Data<double>();
-        bool dbl = dtype == DType.Float64;
-        if (data.Length >= 16)
-        {
-            for (int i = 0; i < data.Length; i++) data[i] = g.Uniform(dbl);
-            for (int i = 0; i + 16 <= data.Length; i += 16) BoxMuller16(data.AsSpan(i, 16), dbl);
-            if (data.Length % 16 != 0)
-            {
-                var tail = data.AsSpan(data.Length - 16, 16);
-                for (int i = 0; i < 16; i++) tail[i] = g.Uniform(dbl);
-                BoxMuller16(tail, dbl);
-            }
-        }
-        else
-        {
-            // Short tensors draw one value at a time from the double-precision distribution, for float32 too.
-            for (int i = 0; i < data.Length; i++) data[i] = g.Normal();
-        }
-        return t.To(dtype).RequiresGrad_(requiresGrad);
-    }
-
-    private static void BoxMuller16(Span<double> data, bool dbl)
-    {
-        for (int j = 0; j < 8; j++)
-        {
-            double u1 = 1 - data[j], u2 = data[j + 8];
-            double radius = Math.Sqrt(-2 * Math.Log(u1)), theta = 2 * Math.PI * u2;
-            data[j] = radius * Math.Cos(theta);
-            data[j + 8] = radius * Math.Sin(theta);
-            if (!dbl) { data[j] = (float)data[j]; data[j + 8] = (float)data[j + 8]; }
-        }
+        var sizes = CheckSizes(shape);
+        var values = RandomFills.Normal(Layout.Contiguous(sizes).Numel, dtype == DType.Float64, true, 0, 1, g);
+        return From(values).Reshape(sizes).To(dtype).RequiresGrad_(requiresGrad);
     }
 
     /// <summary>torch.randint: integers uniform in [low, high).</summary>
     public static Tensor Randint(long low, long high, int[] shape, DType dtype = DType.Int64, Generator? generator = null)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         Errors.Check(low < high, $"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}");
         if (!dtype.IsFloatingPoint())
         {
@@ -201,13 +216,17 @@ public sealed partial class Tensor
         var t = Allocate(CheckSizes(shape), DType.Int64);
         var data = t.Data<long>();
         ulong range = (ulong)(high - low);
-        for (int i = 0; i < data.Length; i++)
-            data[i] = low + (long)(range >= 1UL << 32 ? g.Random64() % range : g.Random() % range);
+        lock (g.Mutex) // one tensor, consecutive draws
+            for (int i = 0; i < data.Length; i++)
+                data[i] = low + (long)(range >= 1UL << 32 ? g.Random64() % range : g.Random() % range);
         return t.To(dtype);
     }
 
-    public static Tensor Randint(long high, int[] shape, DType dtype = DType.Int64, Generator? generator = null) =>
-        Randint(0, high, shape, dtype, generator);
+    public static Tensor Randint(long high, int[] shape, DType dtype = DType.Int64, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Randint(0, high, shape, dtype, generator);
+    }
 
     /// <summary>torch.randperm: a random permutation of 0..n-1.</summary>
     public static Tensor Randperm(int n, DType dtype = DType.Int64, Generator? generator = null)
@@ -216,6 +235,7 @@ public sealed partial class Tensor
         var g = generator ?? Generator.Default;
         var t = Arange(n);
         var data = t.Data<long>();
+        lock (g.Mutex) // one tensor, consecutive draws
         for (int i = 0; i < n - 1; i++)
         {
             int z = (int)(g.Random() % (uint)(n - i));

@@ -13,6 +13,8 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor Einsum(string equation, params Tensor[] operands)
     {
+        ArgumentNullException.ThrowIfNull(equation);
+        Errors.NoNullTensors(operands, nameof(operands));
         Errors.Check(operands.Length > 0, "einsum(): must provide at least one operand");
         var plan = new EinsumPlan(equation, operands);
         var aligned = operands.Select(plan.Align).ToArray();
@@ -48,6 +50,8 @@ public sealed partial class Tensor
 
         public EinsumPlan(string equation, Tensor[] operands)
         {
+            ArgumentNullException.ThrowIfNull(equation);
+            ArgumentNullException.ThrowIfNull(operands);
             int arrow = equation.IndexOf("->", StringComparison.Ordinal);
             string lhs = arrow < 0 ? equation : equation[..arrow];
             _labels = ParseInputs(lhs, operands.Length);
@@ -160,6 +164,7 @@ public sealed partial class Tensor
         /// </summary>
         public Tensor Align(Tensor operand, int index)
         {
+            ArgumentNullException.ThrowIfNull(operand);
             var labels = _labels[index];
             var source = Enumerable.Repeat(-1, _totalDims).ToArray(); // position → dim of op
             var op = operand;
@@ -220,6 +225,7 @@ public sealed partial class Tensor
         /// <summary>Multiplies the aligned operands from the left, then drops (or, for one operand, sums) the contracted dims.</summary>
         public Tensor Contract(Tensor[] aligned)
         {
+            ArgumentNullException.ThrowIfNull(aligned);
             var result = aligned[0];
             for (int k = 1; k < aligned.Length; k++) result = ContractPair(result, aligned[k]);
             if (_totalDims == _outDims) return result;

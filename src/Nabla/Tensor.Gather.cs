@@ -10,8 +10,9 @@ public sealed partial class Tensor
     /// <summary>torch.gather: <c>out[i][j][k] = input[index[i][j][k]][j][k]</c> for dim 0; the output has the index's shape.</summary>
     public Tensor Gather(int dim, Tensor index)
     {
+        ArgumentNullException.ThrowIfNull(index);
         int d = Errors.WrapDim(dim, Dim);
-        var y = Allocate(index.Shape, DType);
+        var y = AllocateForOutput(index.Shape, DType); // the kernel writes every element
         // An empty index skips every check (even its dtype) and gives an empty result.
         if (index.Numel > 0)
         {
@@ -27,6 +28,8 @@ public sealed partial class Tensor
     /// <summary>torch.scatter: a copy of this tensor with <c>out[index[i][j]][j] = src[i][j]</c> (dim 0); duplicates: the last write wins.</summary>
     public Tensor Scatter(int dim, Tensor index, Tensor src)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         int d = CheckScatter(dim, index, src);
         var y = ScatterRaw(d, index, src, ScatterMode.Assign);
         return Graph.Record(y, Derivatives.ScatterBackward0, [this, src], d, static (g, s, needs, d) =>
@@ -39,6 +42,7 @@ public sealed partial class Tensor
     /// <summary>torch.scatter with a scalar: a copy of this tensor with <paramref name="value"/> written at the indexed positions.</summary>
     public Tensor Scatter(int dim, Tensor index, Scalar value)
     {
+        ArgumentNullException.ThrowIfNull(index);
         int d = CheckScatter(dim, index, null);
         var y = ScatterRaw(d, index, ScalarTensor(value), ScatterMode.Assign);
         return Graph.Record(y, Derivatives.ScatterBackward1, [this], d, static (g, s, _, d) => [g.Scatter(d, s[0], 0)], index);
@@ -47,6 +51,8 @@ public sealed partial class Tensor
     /// <summary>torch.scatter_add: a copy of this tensor with every src element added at its indexed position.</summary>
     public Tensor ScatterAdd(int dim, Tensor index, Tensor src)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         int d = CheckScatter(dim, index, src);
         var y = ScatterRaw(d, index, src, ScatterMode.Add);
         return Graph.Record(y, Derivatives.ScatterAddBackward0, [this, src], d, static (g, s, needs, d) =>
@@ -62,6 +68,9 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor ScatterReduce(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(reduce);
         int d = CheckScatter(dim, index, src);
         var mode = ParseReduce(reduce);
         Tensor y;
@@ -71,19 +80,36 @@ public sealed partial class Tensor
     }
 
     /// <summary>torch.Tensor.scatter_ (in place).</summary>
-    public Tensor Scatter_(int dim, Tensor index, Tensor src) =>
-        InPlace(null, x => x.Scatter(dim, index, src), operand: NotOverlapping(src));
+    public Tensor Scatter_(int dim, Tensor index, Tensor src)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
+        return InPlace(null, x => x.Scatter(dim, index, src), operand: NotOverlapping(src));
+    }
 
     /// <summary>torch.Tensor.scatter_ with a scalar value (in place).</summary>
-    public Tensor Scatter_(int dim, Tensor index, Scalar value) => InPlace(null, x => x.Scatter(dim, index, value));
+    public Tensor Scatter_(int dim, Tensor index, Scalar value)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        return InPlace(null, x => x.Scatter(dim, index, value));
+    }
 
     /// <summary>torch.Tensor.scatter_add_ (in place).</summary>
-    public Tensor ScatterAdd_(int dim, Tensor index, Tensor src) =>
-        InPlace(null, x => x.ScatterAdd(dim, index, src), operand: NotOverlapping(src));
+    public Tensor ScatterAdd_(int dim, Tensor index, Tensor src)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
+        return InPlace(null, x => x.ScatterAdd(dim, index, src), operand: NotOverlapping(src));
+    }
 
     /// <summary>torch.Tensor.scatter_reduce_ (in place).</summary>
-    public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true) =>
-        InPlace(null, x => x.ScatterReduce(dim, index, src, reduce, includeSelf), operand: NotOverlapping(src));
+    public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(reduce);
+        return InPlace(null, x => x.ScatterReduce(dim, index, src, reduce, includeSelf), operand: NotOverlapping(src));
+    }
 
     /// <summary>A copy of this tensor with <paramref name="src"/> combined in, without autograd; the index is checked for range here.</summary>
     private Tensor ScatterRaw(int dim, Tensor index, Tensor src, ScatterMode mode)
@@ -139,6 +165,8 @@ public sealed partial class Tensor
     /// <summary>torch.index_add: a copy of this tensor with <c>alpha * source</c> slice i added to slice <c>index[i]</c> of <paramref name="dim"/>.</summary>
     public Tensor IndexAdd(int dim, Tensor index, Tensor source, Scalar? alpha = null)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         var a = alpha ?? 1;
         int d = Errors.WrapDim(dim, Dim);
         CheckIndexFunc("index_add", d, index, source);
@@ -160,6 +188,8 @@ public sealed partial class Tensor
     /// <summary>torch.index_copy: a copy of this tensor with source slice i written to slice <c>index[i]</c> of <paramref name="dim"/>.</summary>
     public Tensor IndexCopy(int dim, Tensor index, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         int d = Errors.WrapDim(dim, Dim);
         CheckIndexCopy(d, index, source);
         var y = CloneRaw();
@@ -180,6 +210,7 @@ public sealed partial class Tensor
     /// <summary>torch.index_fill: a copy of this tensor with slices <paramref name="index"/> of <paramref name="dim"/> set to <paramref name="value"/> (negative indices wrap).</summary>
     public Tensor IndexFill(int dim, Tensor index, Scalar value)
     {
+        ArgumentNullException.ThrowIfNull(index);
         var (d, idx) = CheckIndexFill(dim, index);
         var y = CloneRaw();
         if (idx.Numel > 0 && Numel > 0) IndexAlongDim.Scatter(y, d, SpreadIndex(idx, d, this), ScalarTensor(value), ScatterMode.Assign);
@@ -189,6 +220,8 @@ public sealed partial class Tensor
     /// <summary>torch.index_fill with a 0-d tensor value, which receives the sum of the gradients of the filled slices.</summary>
     public Tensor IndexFill(int dim, Tensor index, Tensor value)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(value);
         if (value.Dim != 0)
             throw Errors.Runtime($"index_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.Dim} dimension(s).");
         Tensor y;
@@ -202,19 +235,35 @@ public sealed partial class Tensor
     }
 
     /// <summary>torch.Tensor.index_add_ (in place).</summary>
-    public Tensor IndexAdd_(int dim, Tensor index, Tensor source, Scalar? alpha = null) =>
-        InPlace(null, x => x.IndexAdd(dim, index, source, alpha), operand: NotOverlapping(source));
+    public Tensor IndexAdd_(int dim, Tensor index, Tensor source, Scalar? alpha = null)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
+        return InPlace(null, x => x.IndexAdd(dim, index, source, alpha), operand: NotOverlapping(source));
+    }
 
     /// <summary>torch.Tensor.index_copy_ (in place).</summary>
-    public Tensor IndexCopy_(int dim, Tensor index, Tensor source) =>
-        InPlace(null, x => x.IndexCopy(dim, index, source), operand: NotOverlapping(source));
+    public Tensor IndexCopy_(int dim, Tensor index, Tensor source)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
+        return InPlace(null, x => x.IndexCopy(dim, index, source), operand: NotOverlapping(source));
+    }
 
     /// <summary>torch.Tensor.index_fill_ (in place).</summary>
-    public Tensor IndexFill_(int dim, Tensor index, Scalar value) => InPlace(null, x => x.IndexFill(dim, index, value));
+    public Tensor IndexFill_(int dim, Tensor index, Scalar value)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        return InPlace(null, x => x.IndexFill(dim, index, value));
+    }
 
     /// <summary>torch.Tensor.index_fill_ with a 0-d tensor value (in place).</summary>
-    public Tensor IndexFill_(int dim, Tensor index, Tensor value) =>
-        InPlace(null, x => x.IndexFill(dim, index, value), operand: value);
+    public Tensor IndexFill_(int dim, Tensor index, Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(value);
+        return InPlace(null, x => x.IndexFill(dim, index, value), operand: value);
+    }
 
     /// <summary>The checks index_add shares with index_reduce (index_func_meta_impl).</summary>
     private void CheckIndexFunc(string func, int dim, Tensor index, Tensor source)
@@ -312,6 +361,7 @@ public sealed partial class Tensor
     /// <summary>torch.masked_fill: <paramref name="value"/> where the Bool mask is set (self and mask broadcast).</summary>
     public Tensor MaskedFill(Tensor mask, Scalar value)
     {
+        ArgumentNullException.ThrowIfNull(mask);
         CheckFillMask(mask);
         var y = Detach().Expand(Shapes.Broadcast(mask.Sizes, Sizes)).CloneRaw();
         Pointwise.MaskedCopy(mask, ScalarTensor(value), y);
@@ -321,6 +371,8 @@ public sealed partial class Tensor
     /// <summary>torch.masked_fill with a 0-d tensor value, which receives the sum of the gradients of the filled elements.</summary>
     public Tensor MaskedFill(Tensor mask, Tensor value)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(value);
         if (value.Dim != 0)
             throw Errors.Runtime($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.Dim} dimension(s).");
         Tensor y;
@@ -333,19 +385,28 @@ public sealed partial class Tensor
     }
 
     /// <summary>torch.Tensor.masked_fill_ (in place); the mask must broadcast to this tensor's shape.</summary>
-    public Tensor MaskedFill_(Tensor mask, Scalar value) => InPlace(mask, x => x.MaskedFill(mask, value), castAny: true);
+    public Tensor MaskedFill_(Tensor mask, Scalar value)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        return InPlace(mask, x => x.MaskedFill(mask, value), castAny: true);
+    }
 
     /// <summary>torch.Tensor.masked_fill_ with a 0-d tensor value (in place).</summary>
-    public Tensor MaskedFill_(Tensor mask, Tensor value) =>
-        InPlace(mask, x => x.MaskedFill(mask, value), castAny: true, operand: value);
+    public Tensor MaskedFill_(Tensor mask, Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(value);
+        return InPlace(mask, x => x.MaskedFill(mask, value), castAny: true, operand: value);
+    }
 
     /// <summary>torch.masked_select: the elements where the Bool mask is set, as a 1-d tensor in row-major order.</summary>
     public Tensor MaskedSelect(Tensor mask)
     {
+        ArgumentNullException.ThrowIfNull(mask);
         Errors.Check(mask.DType == DType.Bool, "masked_select: expected BoolTensor for mask");
         var shape = Shapes.Broadcast(mask.Sizes, Sizes);
         var positions = MaskPositions(mask, shape);
-        var y = Allocate([positions.Numel], DType);
+        var y = AllocateForOutput([positions.Numel], DType);
         IndexAlongDim.Gather(Detach().Expand(shape).Flat(), 0, positions, y);
         return Graph.Record(y, Derivatives.MaskedSelectBackward0, [this], shape,
             static (g, s, _, shape) => [Zeros(shape, g.DType).MaskedScatter(s[0], g)], mask);
@@ -354,6 +415,8 @@ public sealed partial class Tensor
     /// <summary>torch.masked_scatter: where the mask is set, the next element of <paramref name="source"/> in row-major order.</summary>
     public Tensor MaskedScatter(Tensor mask, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(source);
         Errors.Check(DType == source.DType,
             $"masked_scatter: expected self and source to have same dtypes but got{DType.ScalarTypeName()} and {source.DType.ScalarTypeName()}");
         Errors.Check(mask.DType == DType.Bool,
@@ -375,6 +438,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.masked_scatter_ (in place); the mask must expand to this tensor's shape.</summary>
     public Tensor MaskedScatter_(Tensor mask, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(source);
         var expanded = mask.Expand(Shape);
         return InPlace(null, x => x.MaskedScatter(expanded, source), operand: source);
     }
@@ -399,6 +464,7 @@ public sealed partial class Tensor
     /// <summary>torch.take: elements of the flattened tensor at <paramref name="index"/> (negative indices wrap); the output has the index's shape.</summary>
     public Tensor Take(Tensor index)
     {
+        ArgumentNullException.ThrowIfNull(index);
         Errors.Check(index.DType == DType.Int64, $"take(): Expected a long tensor for index, but got {index.DType.ScalarTypeName()}");
         if (Numel == 0 && index.Numel != 0) throw Errors.Index("take(): tried to take from an empty tensor");
         var y = Allocate(index.Shape, DType);
@@ -419,6 +485,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor TakeAlongDim(Tensor indices, int? dim = null)
     {
+        ArgumentNullException.ThrowIfNull(indices);
         if (dim is not { } dimValue) return View(-1).Gather(0, indices.View(-1));
         Errors.Check(Dim == indices.Dim,
             $"torch.take_along_dim(): input and indices should have the same number of dimensions, but got {Dim} dimensions for input, and {indices.Dim} dimensions for indices");

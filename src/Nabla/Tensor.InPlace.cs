@@ -6,24 +6,68 @@ namespace Nabla;
 public sealed partial class Tensor
 {
     /// <summary>In-place torch.add_; bumps the version counter.</summary>
-    public Tensor Add_(Tensor other) => InPlace(other, x => x.Add(other));
-    public Tensor Add_(Scalar other) => InPlace(null, x => x.Add(other));
-    public Tensor Sub_(Tensor other) => InPlace(other, x => x.Sub(other));
-    public Tensor Sub_(Scalar other) => InPlace(null, x => x.Sub(other));
-    public Tensor Mul_(Tensor other) => InPlace(other, x => x.Mul(other));
-    public Tensor Mul_(Scalar other) => InPlace(null, x => x.Mul(other));
-    public Tensor Div_(Tensor other, string? roundingMode = null) => InPlace(other, x => x.Div(other, roundingMode));
-    public Tensor Div_(Scalar other, string? roundingMode = null) => InPlace(null, x => x.Div(other, roundingMode));
+    public Tensor Add_(Tensor other) => DirectZip<AddOp>(other) ? this : InPlace(other, x => x.Add(other));
+    public Tensor Add_(Scalar other) => DirectZip<AddOp>(WrapNumber(other)) ? this : InPlace(null, x => x.Add(other));
+    public Tensor Sub_(Tensor other) => DirectZip<SubOp>(other) ? this : InPlace(other, x => x.Sub(other));
+    public Tensor Sub_(Scalar other) => DirectZip<SubOp>(WrapNumber(other)) ? this : InPlace(null, x => x.Sub(other));
+    public Tensor Mul_(Tensor other) => DirectZip<MulOp>(other) ? this : InPlace(other, x => x.Mul(other));
+    public Tensor Mul_(Scalar other) => DirectZip<MulOp>(WrapNumber(other)) ? this : InPlace(null, x => x.Mul(other));
+    public Tensor Div_(Tensor other, string? roundingMode = null) =>
+        roundingMode is null && IsFloatingPoint && DirectZip<DivOp>(other) ? this : InPlace(other, x => x.Div(other, roundingMode));
+    public Tensor Div_(Scalar other, string? roundingMode = null) =>
+        roundingMode is null && IsFloatingPoint && DirectZip<DivOp>(WrapNumber(other)) ? this : InPlace(null, x => x.Div(other, roundingMode));
     public Tensor Clamp_(Scalar? min = null, Scalar? max = null) => InPlace(null, x => x.Clamp(min, max));
 
     /// <summary>torch.Tensor.zero_.</summary>
     public Tensor Zero_() => Fill_(0);
 
     /// <summary>torch.Tensor.fill_: every element set to <paramref name="value"/>.</summary>
-    public Tensor Fill_(Scalar value) => InPlace(null, x => x * 0 + FullLike(x, value, x.DType), castAny: true);
+    public Tensor Fill_(Scalar value)
+    {
+        if (!WritesDirectly(null)) return InPlace(null, x => x * 0 + FullLike(x, value, x.DType), castAny: true);
+        FillRaw(value);
+        VersionCounter.Bump();
+        return this;
+    }
 
     /// <summary>torch.Tensor.copy_: copies (broadcast, converted) <paramref name="src"/> into this tensor.</summary>
-    public Tensor Copy_(Tensor src) => InPlace(src, x => src.To(x.DType).Expand(x.Shape), castAny: true);
+    public Tensor Copy_(Tensor src)
+    {
+        ArgumentNullException.ThrowIfNull(src);
+        if (!WritesDirectly(src)) return InPlace(src, x => src.To(x.DType).Expand(x.Shape), castAny: true);
+        Copy.Into(src, this);
+        VersionCounter.Bump();
+        return this;
+    }
+
+    /// <summary>
+    /// The in-place fast path: writes op(this, other) straight into this storage when nothing needs the old
+    /// values (no autograd recording), the op computes in this tensor's dtype, and <paramref name="other"/> reads
+    /// no element this write changes first. Returns false (nothing done) when the general path must run; that
+    /// path also raises every error.
+    /// </summary>
+    private bool DirectZip<TOp>(Tensor other) where TOp : IBinaryOp
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (DType == DType.Bool || TypePromotion.ResultType(this, other) != DType || !WritesDirectly(other)) return false;
+        Pointwise.Binary<TOp>(this, other.DType == DType ? other : other.CastRaw(DType), this);
+        VersionCounter.Bump();
+        return true;
+    }
+
+    /// <summary>True when a write into this tensor from <paramref name="other"/> (broadcast) may skip the general in-place path.</summary>
+    private bool WritesDirectly(Tensor? other)
+    {
+        if (IsTracked(Graph.ShouldRecord([this, other]))) return false; // the general path records or refuses
+        for (int d = 0; d < Dim; d++)
+            if (Layout.Strides[d] == 0 && Layout.Sizes[d] > 1) return false;
+        if (other is null) return true;
+        if (other.Dim > Dim) return false;
+        for (int d = 1; d <= other.Dim; d++)
+            if (other.Sizes[^d] != 1 && other.Sizes[^d] != Sizes[^d]) return false;
+        return !ReferenceEquals(other.Storage, Storage)
+            || other.Layout.Offset == Layout.Offset && other.Sizes.SequenceEqual(Sizes) && other.Layout.Strides.AsSpan().SequenceEqual(Layout.Strides);
+    }
 
     /// <summary>
     /// The one path of every in-place op: checks leaves and shapes, computes the result out of place
@@ -35,7 +79,10 @@ public sealed partial class Tensor
     private Tensor InPlace(Tensor? other, Func<Tensor, Tensor> op, bool castAny = false, Tensor? operand = null)
     {
         bool record = Graph.ShouldRecord([this, other, operand]);
-        if (record && ViewBase is { IsLeaf: true, RequiresGrad: true })
+        bool tracked = IsTracked(record);
+        if (tracked && ViewBase is not null && Creation != ViewCreation.Default)
+            throw Errors.Runtime(UntrackableViewMessage());
+        if (tracked && ViewBase is { IsLeaf: true, RequiresGrad: true }) // also a view taken before its base required grad
             throw Errors.Runtime("a view of a leaf Variable that requires grad is being used in an in-place operation.");
         if (record && ViewBase is null && IsLeaf && RequiresGrad)
             throw Errors.Runtime("a leaf Variable that requires grad is being used in an in-place operation.");
@@ -60,6 +107,9 @@ public sealed partial class Tensor
         return this;
     }
 
+    /// <summary>check_inplace: whether autograd watches this write; a view also counts as requiring grad when its base does.</summary>
+    private bool IsTracked(bool record) => record || (GradMode.IsEnabled && IsFloatingPoint && ViewBase is { RequiresGrad: true });
+
     /// <summary>Makes this tensor the output of <paramref name="result"/>'s node; for a view, rewrites its base's history (CopySlices).</summary>
     private void Rebase(Tensor result)
     {
@@ -74,6 +124,19 @@ public sealed partial class Tensor
         root.SetHistory(alias.GradFn!, 0);
         var fresh = region(root);
         SetHistory(fresh.GradFn!, fresh.OutputNr);
+    }
+
+    /// <summary>PyTorch's refusal (handle_view_on_rebase) of an in-place write into a no_grad or multi-output view.</summary>
+    private string UntrackableViewMessage()
+    {
+        string what = GradFn is { } fn
+            ? $"Output {OutputNr} of {fn.Name} is a view and is being modified inplace. "
+            : "A view was created in no_grad mode and is being modified inplace with grad mode enabled. ";
+        return what + (Creation == ViewCreation.MultiOutputNode
+            ? "This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. " +
+              "You should replace the inplace operation by an out-of-place one."
+            : "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the " +
+              "inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).");
     }
 
     private void AdoptHistory(Tensor other)

@@ -20,6 +20,7 @@ public sealed partial class Tensor
         }
         set
         {
+            ArgumentNullException.ThrowIfNull(value);
             var (view, indices) = ApplyBasic(key);
             var v = StripLeadingOnes(value);
             if (indices is null) view.Copy_(v);
@@ -108,7 +109,7 @@ public sealed partial class Tensor
 
     /// <summary>at::alias: a new view of the same data with the same layout.</summary>
     private Tensor Alias() =>
-        Graph.Record(MakeView(Layout, static b => b.Alias()), "AliasBackward0", [this], static (g, _, _) => [g]);
+        Graph.Record(MakeView(Layout, static b => b.Alias()), Derivatives.AliasBackward0, [this], static (g, _, _) => [g]);
 
     /// <summary>
     /// torch.Tensor.index (aten::index): one optional index tensor per leading dim; Bool masks cover as many dims
@@ -116,6 +117,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Index(params Tensor?[] indices)
     {
+        ArgumentNullException.ThrowIfNull(indices);
         var expanded = ExpandMasks(indices, "index");
         var plan = new AdvancedIndex(this, expanded);
         var y = Allocate(plan.ResultShape, DType);
@@ -127,6 +129,8 @@ public sealed partial class Tensor
     /// <summary>torch.index_put: a copy with the indexed positions replaced by (or, with accumulate, increased by) values.</summary>
     public Tensor IndexPut(Tensor?[] indices, Tensor values, bool accumulate = false)
     {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
         var expanded = ExpandMasks(indices, "index_put");
         var plan = new AdvancedIndex(this, expanded);
         if (values.DType != DType)
@@ -147,6 +151,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.index_put_: <see cref="IndexPut"/> in place.</summary>
     public Tensor IndexPut_(Tensor?[] indices, Tensor values, bool accumulate = false)
     {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
         // PyTorch routes a lone mask with a one-element value to masked_fill_, which casts the value.
         if (!accumulate && indices.Length == 1 && indices[0] is { DType: DType.Bool } mask && values.Numel == 1)
         {
@@ -202,6 +208,7 @@ public sealed partial class Tensor
     /// <summary>torch.index_select: the slices of <paramref name="dim"/> named by a 1-d index (negative indices are rejected).</summary>
     public Tensor IndexSelect(int dim, Tensor index)
     {
+        ArgumentNullException.ThrowIfNull(index);
         int d = Errors.WrapDim(dim, Dim);
         if (index.Dim > 1) throw Errors.Index("index_select(): Index is supposed to be a vector");
         if (index.IsFloatingPoint || index.DType is DType.Bool or DType.UInt8)

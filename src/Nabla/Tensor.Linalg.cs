@@ -7,6 +7,7 @@ public sealed partial class Tensor
     /// <summary>torch.mm: (n×m)·(m×p). Both operands must share a dtype, as in PyTorch.</summary>
     public Tensor Mm(Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(other);
         Errors.Check(Dim == 2, "self must be a matrix");
         Errors.Check(other.Dim == 2, "mat2 must be a matrix");
         return Bmm3(Unsqueeze(0), other.Unsqueeze(0), "mm").Squeeze(0);
@@ -15,6 +16,7 @@ public sealed partial class Tensor
     /// <summary>torch.bmm: batched (b×n×m)·(b×m×p).</summary>
     public Tensor Bmm(Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(other);
         Errors.Check(Dim == 3, "batch1 must be a 3D tensor");
         Errors.Check(other.Dim == 3, "batch2 must be a 3D tensor");
         return Bmm3(this, other, "bmm");
@@ -23,6 +25,7 @@ public sealed partial class Tensor
     /// <summary>torch.matmul: dot, matrix-vector, matrix-matrix or broadcast batched product by the operands' ranks.</summary>
     public Tensor Matmul(Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(other);
         Errors.Check(Dim > 0 && other.Dim > 0, $"both arguments to matmul need to be at least 1D, but they are {Dim}D and {other.Dim}D");
         if (Dim == 1 && other.Dim == 1)
         {

@@ -47,6 +47,7 @@ public sealed partial class Tensor
     /// <summary>torch.add (Bool + Bool is logical or).</summary>
     public Tensor Add(Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(other);
         var type = TypePromotion.ResultType(this, other);
         var y = type == DType.Bool ? Zip<LogicalOrOp>(this, other, type) : Zip<AddOp>(this, other, type);
         return Graph.Record(y, Derivatives.AddBackward0, [this, other], static (g, _, _) => [g, g]);
@@ -55,7 +56,11 @@ public sealed partial class Tensor
     public Tensor Add(Scalar other) => Add(WrapNumber(other));
 
     /// <summary>torch.sub.</summary>
-    public Tensor Sub(Tensor other) => Sub(other, Derivatives.SubBackward0);
+    public Tensor Sub(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Sub(other, Derivatives.SubBackward0);
+    }
 
     public Tensor Sub(Scalar other) => Sub(WrapNumber(other));
 
@@ -72,16 +77,25 @@ public sealed partial class Tensor
     /// <summary>torch.mul (Bool * Bool is logical and).</summary>
     public Tensor Mul(Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(other);
         var type = TypePromotion.ResultType(this, other);
         var y = type == DType.Bool ? Zip<LogicalAndOp>(this, other, type) : Zip<MulOp>(this, other, type);
-        return Graph.Record(y, Derivatives.MulBackward0, [this, other], Derivatives.Mul, this, other);
+        return Graph.Record(y, Derivatives.MulBackward0, [this, other], Derivatives.Mul,
+            other.RequiresGrad ? this : NotSaved, RequiresGrad ? other : NotSaved);
     }
+
+    /// <summary>
+    /// Stands in a saved slot whose tensor the formula will not read, as PyTorch saves mul's self only when other
+    /// needs a gradient (and the other way round): an in-place change to an unread input must not fail the version check.
+    /// </summary>
+    private static readonly Tensor NotSaved = Zeros(0);
 
     public Tensor Mul(Scalar other) => Mul(WrapNumber(other));
 
     /// <summary>torch.div. Integer inputs divide as the default float dtype; <paramref name="roundingMode"/> "trunc" or "floor" keeps integers.</summary>
     public Tensor Div(Tensor other, string? roundingMode = null)
     {
+        ArgumentNullException.ThrowIfNull(other);
         var type = TypePromotion.ResultType(this, other);
                 if (roundingMode is not null)
         {
@@ -98,17 +112,22 @@ public sealed partial class Tensor
         }
         if (!type.IsFloatingPoint()) type = DTypes.Default;
         var q = Zip<DivOp>(this, other, type);
-        return Graph.Record(q, Derivatives.DivBackward0, [this, other], Derivatives.Div, this, other);
+        return Graph.Record(q, Derivatives.DivBackward0, [this, other], Derivatives.Div, other.RequiresGrad ? this : NotSaved, other);
     }
 
     public Tensor Div(Scalar other, string? roundingMode = null) => Div(WrapNumber(other), roundingMode);
 
     /// <summary>torch.floor_divide (Python's //).</summary>
-    public Tensor FloorDivide(Tensor other) => Div(other, "floor");
+    public Tensor FloorDivide(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Div(other, "floor");
+    }
 
     /// <summary>torch.remainder: Python's %, the result takes the divisor's sign.</summary>
     public Tensor Remainder(Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(other);
         Shapes.Broadcast(Sizes, other.Sizes); // shape errors come before dtype errors
         if (TypePromotion.ResultType(this, other) == DType.Bool)
             throw Errors.NotImplemented("\"remainder_cpu\" not implemented for 'Bool'");
@@ -120,6 +139,7 @@ public sealed partial class Tensor
     /// <summary>torch.pow with a tensor exponent.</summary>
     public Tensor Pow(Tensor exponent)
     {
+        ArgumentNullException.ThrowIfNull(exponent);
         Shapes.Broadcast(Sizes, exponent.Sizes); // shape errors come before dtype errors
         if (TypePromotion.ResultType(this, exponent) == DType.Bool)
             throw Errors.NotImplemented("\"pow\" not implemented for 'Bool'");
@@ -132,10 +152,18 @@ public sealed partial class Tensor
     public Tensor Pow(Scalar exponent) => Pow(WrapNumber(exponent));
 
     /// <summary>torch.maximum: elementwise, NaN propagates; ties split the gradient evenly.</summary>
-    public Tensor Maximum(Tensor other) => MinMax<MaximumOp>(other, Derivatives.MaximumBackward0, +1);
+    public Tensor Maximum(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return MinMax<MaximumOp>(other, "MaximumBackward0", +1);
+    }
 
     /// <summary>torch.minimum: elementwise, NaN propagates; ties split the gradient evenly.</summary>
-    public Tensor Minimum(Tensor other) => MinMax<MinimumOp>(other, Derivatives.MinimumBackward0, -1);
+    public Tensor Minimum(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return MinMax<MinimumOp>(other, "MinimumBackward0", -1);
+    }
 
     private Tensor MinMax<TOp>(Tensor other, string node, int sign) where TOp : IBinaryOp
     {
@@ -160,14 +188,14 @@ public sealed partial class Tensor
 
     public Tensor Sign() => Graph.Record(Map<SignOp>(this), Derivatives.SignBackward0, [this], static (g, _, _) => [ZerosLike(g)]);
 
-    public Tensor Exp() => FloatMap<ExpOp>(Derivatives.ExpBackward0, Derivatives.Exp);
-    public Tensor Log() => FloatMap<LogOp>(Derivatives.LogBackward0, Derivatives.Log);
-    public Tensor Sqrt() => FloatMap<SqrtOp>(Derivatives.SqrtBackward0, Derivatives.Sqrt);
-    public Tensor Rsqrt() => FloatMap<RsqrtOp>(Derivatives.RsqrtBackward0, Derivatives.Rsqrt);
-    public Tensor Sin() => FloatMap<SinOp>(Derivatives.SinBackward0, Derivatives.Sin);
-    public Tensor Cos() => FloatMap<CosOp>(Derivatives.CosBackward0, Derivatives.Cos);
-    public Tensor Tanh() => FloatMap<TanhOp>(Derivatives.TanhBackward0, Derivatives.Tanh);
-    public Tensor Sigmoid() => FloatMap<SigmoidOp>(Derivatives.SigmoidBackward0, Derivatives.Sigmoid);
+    public Tensor Exp() => FloatMap<ExpOp>(Derivatives.ExpBackward0, Derivatives.Exp, savesResult: true);
+    public Tensor Log() => FloatMap<LogOp>(Derivatives.LogBackward0, Derivatives.Log, savesResult: false);
+    public Tensor Sqrt() => FloatMap<SqrtOp>(Derivatives.SqrtBackward0, Derivatives.Sqrt, savesResult: true);
+    public Tensor Rsqrt() => FloatMap<RsqrtOp>(Derivatives.RsqrtBackward0, Derivatives.Rsqrt, savesResult: true);
+    public Tensor Sin() => FloatMap<SinOp>(Derivatives.SinBackward0, Derivatives.Sin, savesResult: false);
+    public Tensor Cos() => FloatMap<CosOp>(Derivatives.CosBackward0, Derivatives.Cos, savesResult: false);
+    public Tensor Tanh() => FloatMap<TanhOp>(Derivatives.TanhBackward0, Derivatives.Tanh, savesResult: true);
+    public Tensor Sigmoid() => FloatMap<SigmoidOp>(Derivatives.SigmoidBackward0, Derivatives.Sigmoid, savesResult: true);
 
     /// <summary>torch.relu.</summary>
     public Tensor Relu()
@@ -194,6 +222,9 @@ public sealed partial class Tensor
     /// <summary>torch.where(condition, input, other): elements of input where condition holds, else of other.</summary>
     public static Tensor Where(Tensor condition, Tensor input, Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(other);
         if (condition.DType != DType.Bool)
             throw Errors.Runtime($"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.DType.ScalarTypeName()}");
         var type = TypePromotion.ResultType(input, other);
@@ -205,19 +236,57 @@ public sealed partial class Tensor
     }
 
     /// <summary>torch.where(condition) with one argument: the coordinates of the non-zero elements, one tensor per dim.</summary>
-    public static Tensor[] Where(Tensor condition) => condition.NonzeroTuple();
+    public static Tensor[] Where(Tensor condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return condition.NonzeroTuple();
+    }
 
-    public static Tensor Where(Tensor condition, Scalar input, Tensor other) => Where(condition, WrapNumber(input), other);
-    public static Tensor Where(Tensor condition, Tensor input, Scalar other) => Where(condition, input, WrapNumber(other));
+    public static Tensor Where(Tensor condition, Scalar input, Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(other);
+        return Where(condition, WrapNumber(input), other);
+    }
+    public static Tensor Where(Tensor condition, Tensor input, Scalar other)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(input);
+        return Where(condition, input, WrapNumber(other));
+    }
 
     // ---- comparisons and logic (never differentiable) ---------------------------------------------------------
 
-    public Tensor Eq(Tensor other) => Compare<EqOp>(this, other);
-    public Tensor Ne(Tensor other) => Compare<NeOp>(this, other);
-    public Tensor Lt(Tensor other) => Compare<LtOp>(this, other);
-    public Tensor Le(Tensor other) => Compare<LeOp>(this, other);
-    public Tensor Gt(Tensor other) => Compare<GtOp>(this, other);
-    public Tensor Ge(Tensor other) => Compare<GeOp>(this, other);
+    public Tensor Eq(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Compare<EqOp>(this, other);
+    }
+    public Tensor Ne(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Compare<NeOp>(this, other);
+    }
+    public Tensor Lt(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Compare<LtOp>(this, other);
+    }
+    public Tensor Le(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Compare<LeOp>(this, other);
+    }
+    public Tensor Gt(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Compare<GtOp>(this, other);
+    }
+    public Tensor Ge(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Compare<GeOp>(this, other);
+    }
     public Tensor Eq(Scalar other) => Eq(WrapNumber(other));
     public Tensor Ne(Scalar other) => Ne(WrapNumber(other));
     public Tensor Lt(Scalar other) => Lt(WrapNumber(other));
@@ -225,9 +294,21 @@ public sealed partial class Tensor
     public Tensor Gt(Scalar other) => Gt(WrapNumber(other));
     public Tensor Ge(Scalar other) => Ge(WrapNumber(other));
 
-    public Tensor LogicalAnd(Tensor other) => Zip<LogicalAndOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
-    public Tensor LogicalOr(Tensor other) => Zip<LogicalOrOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
-    public Tensor LogicalXor(Tensor other) => Zip<LogicalXorOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
+    public Tensor LogicalAnd(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Zip<LogicalAndOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
+    }
+    public Tensor LogicalOr(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Zip<LogicalOrOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
+    }
+    public Tensor LogicalXor(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Zip<LogicalXorOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
+    }
     public Tensor LogicalNot() => Map<LogicalNotOp>(CastRaw(DType.Bool));
 
     // ---- casts -----------------------------------------------------------------------------------------------
@@ -282,12 +363,17 @@ public sealed partial class Tensor
     }
 
     /// <summary>A floating-point function; integer inputs compute in the default float dtype as in PyTorch.</summary>
-    private Tensor FloatMap<TOp>(string node, BackwardFormula derivative) where TOp : IFloatUnaryOp
+    /// <summary>
+    /// A float unary op; the formula reads saved slot 0 (the input) or slot 1 (the result). Only the one it reads is
+    /// saved, as derivatives.yaml does (exp saves its result, sin its input), so an in-place change to the other does
+    /// not fail the version check.
+    /// </summary>
+    private Tensor FloatMap<TOp>(string node, BackwardFormula derivative, bool savesResult) where TOp : IFloatUnaryOp
     {
         var x = IsFloatingPoint ? this : CastRaw(DTypes.Default);
         var y = AllocateForOutput(Shape, x.DType);
         Pointwise.FloatUnary<TOp>(x, y);
-        return Graph.Record(y, node, [this], derivative, this, y);
+        return Graph.Record(y, node, [this], derivative, savesResult ? NotSaved : this, savesResult ? y : NotSaved);
     }
 
     private Tensor FloatPredicate<TOp>() where TOp : IFloatUnaryOp

@@ -13,7 +13,10 @@ public sealed partial class Tensor
     {
         var type = dtype ?? (DType.IsIntegral() ? DType.Int64 : DType);
         var dims = ReductionDims(dim);
-        var y = ReduceValues<SumReducer>(CastRaw(type), dims, keepdim);
+        // Integer and Bool sums to Int64 widen element by element instead of converting the whole input first.
+        var y = type == DType.Int64 && DType is not (DType.Int64 or DType.Float32 or DType.Float64)
+            ? WideningSum(dims, keepdim, type)
+            : ReduceValues<SumReducer>(CastRaw(type), dims, keepdim);
         var inputShape = Shape;
         return Graph.Record(y, dim is null ? Derivatives.SumBackward0 : Derivatives.SumBackward1, [this],
             new Derivatives.Reduced(inputShape, dims, keepdim), Derivatives.Sum);
@@ -30,7 +33,11 @@ public sealed partial class Tensor
         var dims = ReductionDims(dim);
         int count = dims.Aggregate(1, (n, d) => n * Layout.Sizes[d]);
         Tensor y;
-        using (GradMode.NoGrad()) y = ReduceValues<SumReducer>(CastRaw(DType.Float64), dims, keepdim).Div(count).CastRaw(type);
+        using (GradMode.NoGrad())
+        {
+            var sum = DType == DType.Float64 ? ReduceValues<SumReducer>(this, dims, keepdim) : WideningSum(dims, keepdim, DType.Float64);
+            y = sum.Div(count).CastRaw(type);
+        }
         var inputShape = Shape;
         return Graph.Record(y, dim is null ? Derivatives.MeanBackward0 : Derivatives.MeanBackward1, [this],
             (new Derivatives.Reduced(inputShape, dims, keepdim), count), Derivatives.Mean);
@@ -123,6 +130,7 @@ public sealed partial class Tensor
     /// <summary>torch.logsumexp, computed stably around the maximum.</summary>
     public Tensor Logsumexp(int[] dim, bool keepdim = false)
     {
+        ArgumentNullException.ThrowIfNull(dim);
         var x = IsFloatingPoint ? this : CastRaw(DTypes.Default);
         var dims = ReductionDims(dim);
         Tensor y;
@@ -248,6 +256,15 @@ public sealed partial class Tensor
         var rows = Reduce.Rows(this, dims, out int outer, out int k);
         var y = Allocate(ReducedShape(dims, keepdim), DType.Int64);
         Reduce.Indices<TA>(rows, outer, k, y.Data<long>());
+        return y;
+    }
+
+    /// <summary>The sum over <paramref name="dims"/> into <paramref name="wide"/> (Int64 or Float64), accumulated without a widened copy of the input.</summary>
+    private Tensor WideningSum(int[] dims, bool keepdim, DType wide)
+    {
+        var y = Allocate(ReducedShape(dims, keepdim), wide);
+        var rows = Reduce.Rows(this, dims, out int outer, out int k);
+        if (k > 0 && y.Numel > 0) Reduce.WideningSums(rows, outer, k, y);
         return y;
     }
 

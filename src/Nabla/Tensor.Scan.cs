@@ -22,17 +22,20 @@ public sealed partial class Tensor
     }
 
 
-    private Tensor ScanRaw<TOp>(int d, DType? dtype) where TOp : IScanOp
+    /// <summary>The scan along <paramref name="d"/> into a fresh contiguous tensor, read in place (no transposes).</summary>
+    internal Tensor ScanRaw<TOp>(int d, DType? dtype, bool reverse = false) where TOp : IScanOp
     {
         var type = dtype ?? (DType.IsIntegral() ? DType.Int64 : DType);
         var x = CastRaw(type);
         if (Dim == 0) return x.CloneRaw();
-        var order = Enumerable.Range(0, Dim).Where(i => i != d).Append(d).ToArray();
-        var rows = x.Detach().Permute(order);
-        rows = rows.IsContiguous() ? rows : rows.CloneRaw();
-        var y = Allocate(rows.Shape, type);
-        if (y.Numel > 0) Scan.Run<TOp>(rows, Layout.Sizes[d], y);
-        return y.Permute(InversePermutation(order)).CloneRaw();
+        if (!x.IsContiguous()) x = x.CloneRaw();
+        var y = AllocateForOutput(Shape, type);
+        if (y.Numel == 0) return y;
+        int outer = 1, inner = 1;
+        for (int i = 0; i < d; i++) outer *= Sizes[i];
+        for (int i = d + 1; i < Dim; i++) inner *= Sizes[i];
+        Scan.Run<TOp>(x, outer, Sizes[d], inner, y, reverse);
+        return y;
     }
 
     /// <summary>torch.diff: n-th forward difference along <paramref name="dim"/>, with optional prepend/append.</summary>

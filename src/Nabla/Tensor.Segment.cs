@@ -21,6 +21,8 @@ public sealed partial class Tensor
     public static Tensor SegmentReduce(Tensor data, string reduce, Tensor? lengths = null, Tensor? offsets = null,
         int axis = 0, bool unsafeMode = false, Scalar? initial = null)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(reduce);
         int ax = Errors.WrapDim(axis, data.Dim);
         Errors.Check(lengths is not null || offsets is not null, "segment_reduce(): Either lengths or offsets must be defined.");
         var reduction = ParseSegmentReduction(reduce)
@@ -51,6 +53,9 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor RaggedSliceReduce(Tensor data, Tensor slices, string reduce = "mean", int dim = 0)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(slices);
+        ArgumentNullException.ThrowIfNull(reduce);
         const string op = "RaggedSliceReduce()";
         var reduction = ParseSegmentReduction(reduce)
             ?? throw Errors.Runtime($"{op}: reduce must be one of sum, mean, max, min or prod, but got '{reduce}'");

@@ -248,6 +248,8 @@ public sealed partial class Tensor
     public static Tensor Searchsorted(Tensor sortedSequence, Tensor values, bool right = false, string? side = null,
         bool outInt32 = false, Tensor? sorter = null)
     {
+        ArgumentNullException.ThrowIfNull(sortedSequence);
+        ArgumentNullException.ThrowIfNull(values);
         if (side is not null)
         {
             Errors.Check(side is "left" or "right", $"torch.searchsorted(): side can only be 'left' or 'right' but got {side}");
@@ -275,8 +277,11 @@ public sealed partial class Tensor
 
     /// <summary>torch.searchsorted with a single .NET number as the value (it takes part in promotion as a Python scalar).</summary>
     public static Tensor Searchsorted(Tensor sortedSequence, Scalar value, bool right = false, string? side = null,
-        bool outInt32 = false, Tensor? sorter = null) =>
-        Searchsorted(sortedSequence, WrapNumber(value), right, side, outInt32, sorter);
+        bool outInt32 = false, Tensor? sorter = null)
+    {
+        ArgumentNullException.ThrowIfNull(sortedSequence);
+        return Searchsorted(sortedSequence, WrapNumber(value), right, side, outInt32, sorter);
+    }
 
     /// <summary>searchsorted's sorter rules: the boundaries' shape, Int64, every entry a position within a row.</summary>
     private static void CheckSorter(Tensor sorter, Tensor boundaries)
@@ -296,13 +301,18 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor Bucketize(Tensor input, Tensor boundaries, bool outInt32 = false, bool right = false)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(boundaries);
         Errors.Check(boundaries.Dim == 1, $"boundaries tensor must be 1 dimension, but got dim({boundaries.Dim})");
         return Searchsorted(boundaries, input, right, null, outInt32);
     }
 
     /// <summary>torch.bucketize of a single .NET number.</summary>
-    public static Tensor Bucketize(Scalar input, Tensor boundaries, bool outInt32 = false, bool right = false) =>
-        Bucketize(WrapNumber(input), boundaries, outInt32, right);
+    public static Tensor Bucketize(Scalar input, Tensor boundaries, bool outInt32 = false, bool right = false)
+    {
+        ArgumentNullException.ThrowIfNull(boundaries);
+        return Bucketize(WrapNumber(input), boundaries, outInt32, right);
+    }
 
     /// <summary>searchsorted's rule for n-d sequences: same rank, and equal sizes on every dim but the last.</summary>
     private static bool LeadingDimsMatch(Tensor boundaries, Tensor values) =>
@@ -333,6 +343,8 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor[] UnravelIndex(Tensor indices, params int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(shape);
         if (indices.IsFloatingPoint || indices.DType == DType.Bool)
             throw Errors.Runtime($"expected 'indices' to be integer dtype, but got {indices.DType.TorchName()}");
         if (shape.Any(s => s < 0))

@@ -7,6 +7,7 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.view: same data, new shape (one -1 is inferred); fails when strides make a view impossible.</summary>
     public Tensor View(params int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         var sizes = InferSize(shape, Numel);
         var strides = Layout.ViewStrides(sizes) ?? throw Errors.Runtime(
             "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
@@ -18,6 +19,7 @@ public sealed partial class Tensor
     /// <summary>torch.reshape: a view when the strides allow, else a copy.</summary>
     public Tensor Reshape(params int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         var sizes = InferSize(shape, Numel);
         if (Layout.ViewStrides(sizes) is not null) return View(sizes);
         var inputShape = Shape;
@@ -26,8 +28,16 @@ public sealed partial class Tensor
         return Graph.Record(y, Derivatives.UnsafeViewBackward0, [this], inputShape, Derivatives.ReshapeBack);
     }
 
-    public Tensor ViewAs(Tensor other) => View(other.Shape);
-    public Tensor ReshapeAs(Tensor other) => Reshape(other.Shape);
+    public Tensor ViewAs(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return View(other.Shape);
+    }
+    public Tensor ReshapeAs(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Reshape(other.Shape);
+    }
 
     /// <summary>torch.flatten: dims startDim..endDim merged into one.</summary>
     public Tensor Flatten(int startDim = 0, int endDim = -1)
@@ -51,6 +61,7 @@ public sealed partial class Tensor
     /// <summary>Removes the listed dims that have size 1; others are left alone (torch.squeeze(dim)).</summary>
     public Tensor Squeeze(params int[] dims)
     {
+        ArgumentNullException.ThrowIfNull(dims);
         var wrapped = dims.Select(d => Errors.WrapDim(d, Dim)).ToArray();
         var dup = wrapped.GroupBy(d => d).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw Errors.Runtime($"dim {dup.Key} appears multiple times in the list of dims");
@@ -78,6 +89,7 @@ public sealed partial class Tensor
     /// <summary>torch.permute: dims reordered.</summary>
     public Tensor Permute(params int[] dims)
     {
+        ArgumentNullException.ThrowIfNull(dims);
         Errors.Check(dims.Length == Dim,
             $"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = {Dim} is not equal to len(dims) = {dims.Length}");
         var wrapped = dims.Select(d => Errors.WrapDim(d, Dim)).ToArray();
@@ -122,6 +134,7 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.expand: a broadcast view; -1 keeps a size; new dims go on the left.</summary>
     public Tensor Expand(params int[] sizes)
     {
+        ArgumentNullException.ThrowIfNull(sizes);
         Errors.Check(sizes.Length >= Dim,
             $"expand({DType.CpuTypeName()}{{{Errors.Shape(Sizes)}}}, size={Errors.Shape(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({Dim})");
         var target = new int[sizes.Length];
@@ -131,7 +144,8 @@ public sealed partial class Tensor
             int j = i - lead;
             if (j < 0)
             {
-                Errors.Check(sizes[i] >= 0, $"The expanded size of the tensor ({sizes[i]}) isn't allowed in a leading, non-existing dimension {i}");
+                // -1 cannot be kept in a new dim; any other negative size is left to the layout's numel check, as in libtorch.
+                Errors.Check(sizes[i] != -1, $"The expanded size of the tensor ({sizes[i]}) isn't allowed in a leading, non-existing dimension {i}");
                 target[i] = sizes[i];
                 continue;
             }
@@ -145,11 +159,16 @@ public sealed partial class Tensor
         return Graph.Record(y, Derivatives.ExpandBackward0, [this], inputShape, static (g, _, _, shape) => [g.SumTo(shape)]);
     }
 
-    public Tensor ExpandAs(Tensor other) => Expand(other.Shape);
+    public Tensor ExpandAs(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Expand(other.Shape);
+    }
 
     /// <summary>torch.Tensor.repeat: tiles copies of the data.</summary>
     public Tensor Repeat(params int[] repeats)
     {
+        ArgumentNullException.ThrowIfNull(repeats);
         Errors.Check(repeats.Length >= Dim, "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
         int lead = repeats.Length - Dim;
         var padded = Enumerable.Repeat(1, lead).Concat(Shape).ToArray();
@@ -217,8 +236,12 @@ public sealed partial class Tensor
     /// <summary>torch.unbind: the slices along a dim.</summary>
     public Tensor[] Unbind(int dim = 0)
     {
-        int d = Errors.WrapDim(dim, Dim, scalarWraps: false);
-        return Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray();
+        if (Dim == 0) throw Errors.Index("Dimension specified as 0 but tensor has no dimensions"); // libtorch names dim 0 whatever was asked
+        int d = Errors.WrapDim(dim, Dim);
+        bool grad = GradMode.IsEnabled;
+        Tensor[] views;
+        using (GradMode.NoGrad()) views = Enumerable.Range(0, Layout.Sizes[d]).Select(i => Select(d, i)).ToArray();
+        return MultiOutputViews(views, grad, Derivatives.UnbindBackward0, (Shape, d), Derivatives.Unbind);
     }
 
     /// <summary>torch.split with one chunk size.</summary>
@@ -230,7 +253,8 @@ public sealed partial class Tensor
         int size = Layout.Sizes[d];
         if (splitSize == 0) return size == 0 ? [this] : throw Errors.Runtime($"split_size can only be 0 if dimension size is 0, but got dimension size of {size}");
         int n = (int)Math.Max(((long)size + splitSize - 1) / splitSize, 1);
-        return Enumerable.Range(0, n).Select(i => Narrow(d, i * splitSize, Math.Min(splitSize, size - i * splitSize))).ToArray();
+        var sizes = Enumerable.Range(0, n).Select(i => Math.Min(splitSize, size - i * splitSize)).ToArray();
+        return SplitViews(d, sizes, Derivatives.SplitBackward0);
     }
 
     /// <summary>torch.split with explicit sizes.</summary>
@@ -241,10 +265,31 @@ public sealed partial class Tensor
         int d = Errors.WrapDim(dim, Dim);
         Errors.Check(splitSizes.Sum(s => (long)s) == Layout.Sizes[d],
             $"split_with_sizes expects split_sizes to sum exactly to {Layout.Sizes[d]} (input tensor's size at dimension {d}), but got split_sizes={Errors.Shape(splitSizes)}");
-        var result = new Tensor[splitSizes.Length];
-        int start = 0;
-        for (int i = 0; i < splitSizes.Length; i++) { result[i] = Narrow(d, start, splitSizes[i]); start += splitSizes[i]; }
-        return result;
+        return SplitViews(d, splitSizes, Derivatives.SplitWithSizesBackward0);
+    }
+
+    /// <summary>Consecutive narrow views along <paramref name="d"/> of the given sizes, as the outputs of one node.</summary>
+    private Tensor[] SplitViews(int d, int[] sizes, string node)
+    {
+        bool grad = GradMode.IsEnabled;
+        var views = new Tensor[sizes.Length];
+        using (GradMode.NoGrad())
+            for (int i = 0, start = 0; i < sizes.Length; start += sizes[i], i++) views[i] = Narrow(d, start, sizes[i]);
+        return MultiOutputViews(views, grad, node, (Shape, d, (int[])sizes.Clone()), Derivatives.Split);
+    }
+
+    /// <summary>
+    /// The outputs of a view op that returns several views (made without recording): with <paramref name="grad"/> mode on
+    /// they become the outputs of one node named <paramref name="node"/>, as in PyTorch, and in-place writes into
+    /// them are refused whenever autograd would track them.
+    /// </summary>
+    private Tensor[] MultiOutputViews<TArgs>(Tensor[] views, bool grad, string node, TArgs args, MultiViewFormula<TArgs> formula)
+    {
+        foreach (var v in views) v.Creation = grad ? ViewCreation.MultiOutputNode : ViewCreation.NoGradMode;
+        if (!grad || !RequiresGrad || views.Length == 0) return views;
+        var fn = new MultiViewNode<TArgs>(node, this, views.Length, args, formula);
+        for (int i = 0; i < views.Length; i++) views[i].SetHistory(fn, i);
+        return views;
     }
 
     /// <summary>torch.chunk: at most <paramref name="chunks"/> pieces of equal size (the last may be smaller).</summary>
@@ -259,14 +304,16 @@ public sealed partial class Tensor
     /// <summary>torch.cat: tensors joined along an existing dim (1-d empty tensors are skipped, as in PyTorch).</summary>
     public static Tensor Cat(Tensor[] tensors, int dim = 0)
     {
+        Errors.NoNullTensors(tensors, nameof(tensors));
         Errors.Check(tensors.Length > 0, "torch.cat(): expected a non-empty list of Tensors");
+        // Skipped empty tensors still take part in type promotion, as in PyTorch.
+        var type = TypePromotion.ResultType(tensors);
         var parts = tensors.Where(t => !(t.Dim == 1 && t.Numel == 0)).ToArray();
         if (parts.Length == 0)
-            return Graph.Record(tensors[0].CloneRaw(), Derivatives.CatBackward0, tensors, tensors.Length, static (g, _, _, n) => Enumerable.Repeat<Tensor?>(g, n).ToArray());
+            return Graph.Record(tensors[0].CloneRaw().CastRaw(type), Derivatives.CatBackward0, tensors, tensors.Length, static (g, _, _, n) => Enumerable.Repeat<Tensor?>(g, n).ToArray());
         var first = parts[0];
         Errors.Check(first.Dim > 0, "zero-dimensional tensor (at position 0) cannot be concatenated");
         int d = Errors.WrapDim(dim, first.Dim);
-        var type = TypePromotion.ResultType(parts);
         for (int i = 0; i < parts.Length; i++)
         {
             var t = parts[i];
@@ -294,6 +341,7 @@ public sealed partial class Tensor
     /// <summary>torch.stack: tensors of equal shape joined along a new dim.</summary>
     public static Tensor Stack(Tensor[] tensors, int dim = 0)
     {
+        Errors.NoNullTensors(tensors, nameof(tensors));
         Errors.Check(tensors.Length > 0, "stack expects a non-empty TensorList");
         int d = Errors.WrapDim(dim, tensors[0].Dim + 1);
         for (int i = 1; i < tensors.Length; i++)
@@ -305,6 +353,7 @@ public sealed partial class Tensor
     /// <summary>torch.flip: reverses the order along the given dims (a copy).</summary>
     public Tensor Flip(params int[] dims)
     {
+        ArgumentNullException.ThrowIfNull(dims);
         var wrapped = dims.Select(d => Errors.WrapDim(d, Dim)).ToArray();
         var dup = wrapped.GroupBy(d => d).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw Errors.Runtime($"dim {dup.Key} appears multiple times in the list of dims");

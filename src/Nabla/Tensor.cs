@@ -9,20 +9,27 @@ namespace Nabla;
 /// </summary>
 public sealed partial class Tensor
 {
-    internal readonly Storage Storage;
-    internal readonly Layout Layout;
+    // Not readonly: a module parameter keeps its identity when Module.To(dtype) swaps its data (SetData).
+    internal Storage Storage;
+    internal Layout Layout;
     internal readonly VersionCounter VersionCounter;
 
     /// <summary>The tensor this one is a view of (null for a tensor that owns its storage).</summary>
     internal Tensor? ViewBase { get; private init; }
 
     /// <summary>Recreates this view from <see cref="ViewBase"/>; used to rebase history after an in-place write.</summary>
-    internal Func<Tensor, Tensor>? ViewReplay { get; private init; }
+    internal Func<Tensor, Tensor>? ViewReplay => _viewSteps is { } steps ? steps.Replay : null;
+
+    /// <summary>The view ops from <see cref="ViewBase"/> to this view, newest first.</summary>
+    private ViewSteps? _viewSteps;
+
+    /// <summary>How this view was made; decides whether in-place writes into it may be tracked.</summary>
+    internal ViewCreation Creation { get; private set; }
 
     /// <summary>A .NET number turned into a 0-d tensor; it only raises the category in type promotion.</summary>
     internal bool IsWrappedNumber { get; private init; }
 
-    public DType DType { get; }
+    public DType DType { get; private set; }
 
     internal Tensor(Storage storage, Layout layout, DType dtype, VersionCounter? version = null)
     {
@@ -55,11 +62,13 @@ public sealed partial class Tensor
     internal Tensor MakeView(Layout layout, Func<Tensor, Tensor> replay)
     {
         var root = ViewBase ?? this;
-        var parentReplay = ViewReplay;
+        var parentSteps = _viewSteps;
         return new Tensor(Storage, layout, DType, VersionCounter)
         {
             ViewBase = root,
-            ViewReplay = parentReplay is null ? replay : b => replay(parentReplay(b)),
+            _viewSteps = new ViewSteps(replay, parentSteps),
+            // A view of a no_grad or multi-output view keeps that kind (propagate_creation_meta).
+            Creation = GradMode.IsEnabled ? (ViewBase is null ? ViewCreation.Default : Creation) : ViewCreation.NoGradMode,
         };
     }
 
@@ -101,9 +110,9 @@ public sealed partial class Tensor
         if (Numel != 1)
             throw Errors.Runtime($"a Tensor with {Numel} elements cannot be converted to Scalar");
         var target = DTypes.ForClrType(typeof(T));
-        if (target != DType.Bool)
+        if (target is not (DType.Bool or DType.Float64) && target != DType) // only a narrowing can overflow
         {
-            Scalar value = IsFloatingPoint ? ToArray<double>()[0] : ToArray<long>()[0];
+            Scalar value = IsFloatingPoint ? (Scalar)ToArray<double>()[0] : (Scalar)ToArray<long>()[0];
             value.CheckFits(target);
         }
         return ToArray<T>()[0];
@@ -127,6 +136,47 @@ public sealed partial class Tensor
         return data.AsSpan(dense.Layout.Offset, dense.Numel).ToArray();
     }
 
+    /// <summary>Element <paramref name="flatIndex"/> (row-major) read straight from storage as a double, without copying anything.</summary>
+    internal double ReadFlatDouble(int flatIndex)
+    {
+        int o = StorageIndexOf(flatIndex);
+        return DType switch
+        {
+            DType.Bool or DType.UInt8 => Data<byte>()[o],
+            DType.Int32 => Data<int>()[o],
+            DType.Int64 => Data<long>()[o],
+            DType.Float32 => Data<float>()[o],
+            _ => Data<double>()[o],
+        };
+    }
+
+    /// <summary>Element <paramref name="flatIndex"/> of an integer or Bool tensor read straight from storage, exactly.</summary>
+    internal long ReadFlatInt64(int flatIndex)
+    {
+        int o = StorageIndexOf(flatIndex);
+        return DType switch
+        {
+            DType.Bool or DType.UInt8 => Data<byte>()[o],
+            DType.Int32 => Data<int>()[o],
+            DType.Int64 => Data<long>()[o],
+            DType.Float32 => (long)Data<float>()[o],
+            _ => (long)Data<double>()[o],
+        };
+    }
+
+    /// <summary>The storage position of row-major element <paramref name="flatIndex"/>.</summary>
+    private int StorageIndexOf(int flatIndex)
+    {
+        long o = Layout.Offset;
+        for (int d = Dim - 1; d >= 0; d--)
+        {
+            int size = Layout.Sizes[d];
+            o += (long)(flatIndex % size) * Layout.Strides[d];
+            flatIndex /= size;
+        }
+        return (int)o;
+    }
+
     /// <summary>Reads element <paramref name="flatIndex"/> (row-major) straight from storage, as a double.</summary>
     internal double GetFlat(int flatIndex) => Narrowed(flatIndex).Item<double>();
 
@@ -140,5 +190,6 @@ public sealed partial class Tensor
         return new Tensor(Storage, Layout.Contiguous([], Layout.OffsetOf(index)), DType);
     }
 
-    public override string ToString() => TensorFormatter.Format(this);
+    /// <summary>What PyTorch's repr prints: the tensor, under "Parameter containing:" for a module parameter.</summary>
+    public override string ToString() => IsParameter ? "Parameter containing:\n" + TensorFormatter.Format(this) : TensorFormatter.Format(this);
 }

@@ -37,6 +37,11 @@ public static class KnownDifferences
         // Reductions (any / all)
 
         // Padding, pooling
+        new("max_unpool3d(max_pool3d)", "", "error-message", "B-unpool3d: with invalid indices in several planes, libtorch's cpu_max_unpool (parallel over planes, no grain) reports whichever plane wrote its error index last, which varies with threading; Nabla reports the last plane's (NABLA_PARITY_SEED=20261126 NABLA_PARITY_OPS=max_unpool3d(max_pool3d))"),
+
+        // Convolution
+        .. new[] { "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d" }.Select(op => new Entry("nn.functional." + op, "", "grad",
+            "B-conv: float32 gradients of a convolution sum many products in another order than libtorch's kernels; on large samples a value can miss the float32 tolerance (weight grad 0.0670598 vs 0.0670700, NABLA_PARITY_SEED=1253347001 NABLA_PARITY_OPS=nn.functional.conv3d; bias grad -0.9120002 vs libtorch -0.9120151 where the exact sum of the 3-decimal cotangents is -0.912, NABLA_PARITY_SEED=15927137 NABLA_PARITY_OPS=nn.functional.conv_transpose3d); float64 gradients of the same samples match", [DType.Float32])),
         new("nn.functional.pad(reflect/replicate/circular)", "circular/", "throws", "B44: circular pad with a negative pad on one side and a positive pad on another throws 'unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location'; libtorch pads: F.Pad(Tensor.Zeros([2,2,4,2]), [-1,1,4,-1], \"circular\")"),
         new("avg_pool1d", "", "error-message", "B46: avg_pool1d / adaptive_avg_pool1d of an integer input whose strides look channels-last name the kernel '\"avg_pool2d\" not implemented for 'Byte''; libtorch '\"avg_pool2d_channels_last\" not implemented for 'Byte'': F.AvgPool1d(Tensor.Zeros([2,1,3], DType.UInt8).Transpose(0,1), 1)"),
         new("adaptive_avg_pool1d", "", "error-message", "B46: (same) F.AdaptiveAvgPool1d(Tensor.Zeros([2,1,3], DType.Int32).Transpose(0,1), 5): libtorch names adaptive_avg_pool2d_channels_last"),
@@ -48,8 +53,19 @@ public static class KnownDifferences
         new("max_unpool2d(max_pool2d)", "", "error-message", "B47: (same) with an output_size out of the allowed range Nabla reports 'Found an invalid max index: 6 (output volumes are of size 4x1)'; torch 'invalid output_size 4 1 (dim 0 must be between 1 and 3)' (NABLA_PARITY_SEED=777 NABLA_PARITY_ITERATIONS=6)"),
         new("max_unpool2d(max_pool2d)", "", "throws", "B47: max_unpool2d accepts an explicit output_size outside the range torch.nn.functional allows (the default size minus/plus the stride); torch throws ('invalid output_size 5 3 (dim 0 must be between 6 and 10)'; the check is in Python/TorchSharp's functional layer, not in at::max_unpool2d): F.MaxUnpool2d(o, i, [3,3], [3,3], null, [5,3]) for o,i = MaxPool2dWithIndices(x[2,2,5,3], [3,3], [3,3])"),
 
-        // Seeded random draws (torch.manual_seed(s); torch.randn(n) vs Tensor.ManualSeed(s); Tensor.Randn([n]))
-        new("randn(seeded)", "", "values", "B48: randn float32 with n >= 16 (libtorch's AVX2 path, approximate log/sin/cos from avx_mathfun) differs in the last float bit for about half the draws; n < 16 and float64 match. Tensor.ManualSeed(0); Tensor.Randn(16)", [DType.Float32]),
+        // Normalisation
+        new("nn.functional.group_norm", "", "grad", "B60: float32 group_norm gradients over ill-conditioned groups (two elements, or all-equal values from an expanded input, so the variance is 0 or tiny next to eps) differ after cancellation: libtorch sums its statistics and per-channel sums in float32 in its own order, Nabla in float64 (float64 matches). E.g. F.GroupNorm(x[2,4], 2) on a sliced float32 x (NABLA_PARITY_SEED=20261126)", [DType.Float32]),
+        new("nn.functional.group_norm", "", "values", "B60: (same) float32 group_norm of an expanded input whose groups hold equal values: libtorch's float32 mean differs from the values by an ulp, so its output is that ulp times rstd = 1/sqrt(eps); Nabla's mean is exact, its output exactly the bias (NABLA_PARITY_SEED=5 NABLA_PARITY_ITERATIONS=6)", [DType.Float32]),
+        new("nn.functional.layer_norm", "", "grad", "B60: (same) float32 layer_norm gradients over two-element rows: cancellation, libtorch's float32 sums vs Nabla's (NABLA_PARITY_SEED=5 NABLA_PARITY_ITERATIONS=6)", [DType.Float32]),
+
+        // Activations on infinities and NaN, where libtorch's vectorised and scalar kernel paths disagree with each other
+        new("nn.functional.elu", "", "grad", "B61: elu / selu / celu backward at x = ±inf (Edge samples): libtorch's vectorised kernel gives NaN, Nabla the limit of the formula (0 or g * scale), as libtorch's own scalar path does (NABLA_PARITY_SEED=20261126)"),
+        new("nn.functional.selu", "", "grad", "B61: (same) selu backward at x = ±inf"),
+        new("nn.functional.celu", "", "grad", "B61: (same) celu backward at x = ±inf"),
+        new("nn.functional.mish", "", "values", "B61: mish(+inf): libtorch NaN, Nabla +inf (x * tanh(softplus(x)) = inf * 1)"),
+        new("nn.functional.hardshrink", "", "grad", "B61: hardshrink backward at NaN: libtorch's vectorised path gives 0, its scalar tail path the gradient; Nabla always 0"),
+        new("nn.functional.softshrink", "", "grad", "B61: (same) softshrink backward at NaN"),
+        new("nn.functional.relu6", "", "grad", "B61: (same) relu6 (hardtanh) backward at NaN: libtorch gives 0 on its vectorised path and the gradient on its scalar tail, depending on the element's position; Nabla always 0"),
     ];
 
     public static Entry? Match(Failure f) =>

@@ -148,7 +148,25 @@ public static partial class OpTable
 
     // ----- the table -----
 
-    public static readonly OpInfo[] Ops = Build().Concat(BuildIndexing()).Concat(BuildPooling()).Concat(BuildRandom()).ToArray();
+    public static readonly OpInfo[] Ops =
+    [
+        .. Build(),
+        .. BuildIndexing(),
+        .. BuildPooling(),
+        .. BuildPooling3d(),
+        .. BuildConvolution(),
+        .. BuildFold(),
+        .. BuildEmbedding(),
+        .. BuildEmbeddingBag(),
+        .. BuildUpsampling(),
+        .. BuildRandom(),
+        .. BuildBadInput(),
+        .. BuildLoss(),
+        .. BuildNormalization(),
+        .. BuildDropout(),
+        .. BuildPointwiseMath(),
+        .. BuildActivation(),
+    ];
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);
 

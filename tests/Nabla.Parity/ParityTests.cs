@@ -9,6 +9,7 @@ namespace Nabla.Parity;
 /// Fixed seed by default; NABLA_PARITY_SEED=random (or a number) and NABLA_PARITY_ITERATIONS=N for longer runs;
 /// NABLA_PARITY_OPS="op1;op2" restricts the run to those ops (others pass trivially).
 /// </summary>
+[Collection(DefaultGeneratorsCollection.Name)]
 public class ParityTests(ITestOutputHelper output)
 {
     public const int DefaultSeed = 20261126;

@@ -94,4 +94,33 @@ public class SeedScenarioParityTests
         var (to, ti) = TF.max_pool2d_with_indices(tx, new long[] { k, k }, new long[] { s, s }, new long[] { p, p });
         Check($"max_pool2d k={k} s={s} p={p}", [no, ni], [to, ti], [x], [tx]);
     }
+
+    [Fact]
+    public void MaxPoolBackwardScenarioThroughTheModule()
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor.ManualSeed(0);
+        var x = Tensor.Randint(0, 3, [2, 3, 5, 5]).To(DType.Float32).Detach().RequiresGrad_();
+        var tx = TLeaf(x);
+        var pool = new MaxPool2d(3, stride: 2);
+        Check("MaxPool2d(3, stride=2) module", [pool.Call(x)], [TF.max_pool2d(tx, new long[] { 3, 3 }, new long[] { 2, 2 })], [x], [tx]);
+    }
+
+    [Fact]
+    public void AdaptivePoolNetworkForwardAndBackward()
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor.ManualSeed(0);
+        // The scenario's network (examples/AdaptivePool.SmallNet), built from the same modules in the same order.
+        var net = new Sequential(new Conv2d(3, 8, 3, padding: 1), new ReLU(), new MaxPool2d(2), new AdaptiveAvgPool2d(4), new Flatten(), new Linear(128, 10));
+        var images = Tensor.Randn([2, 3, 13, 11]);
+        var labels = Tensor.From(new long[] { 3, 7 });
+        var p = net.Parameters().ToArray();
+        var tp = p.Select(TLeaf).ToArray();
+        var nLoss = F.CrossEntropy(net.Call(images), labels);
+        var hidden = TF.max_pool2d(TF.relu(TF.conv2d(T(images), tp[0], tp[1], padding: new long[] { 1, 1 })), new long[] { 2, 2 });
+        var tLogits = TF.linear(TF.adaptive_avg_pool2d(hidden, new long[] { 4, 4 }).flatten(1), tp[2], tp[3]);
+        var tLoss = TF.cross_entropy(tLogits, T(labels));
+        Check("adaptive-pool network loss", [nLoss], [tLoss], p, tp);
+    }
 }

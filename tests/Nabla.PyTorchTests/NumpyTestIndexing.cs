@@ -1,4 +1,5 @@
 using static Nabla.PyTorchTests.Check;
+using static Nabla.PyTorchTests.Keys;
 
 namespace Nabla.PyTorchTests;
 
@@ -9,11 +10,6 @@ namespace Nabla.PyTorchTests;
 public class NumpyTestIndexing
 {
     private const string P = "numpy/_core/tests/test_indexing.py::";
-    private static readonly TensorIndex All = TensorIndex.Slice();
-    private static readonly TensorIndex E = TensorIndex.Ellipsis;
-    private static readonly TensorIndex None = TensorIndex.NewAxis;
-    private static TensorIndex S(int? start, int? stop, int step = 1) => TensorIndex.Slice(start, stop, step);
-    private static Tensor A33() => L([1, 2, 3, 4, 5, 6, 7, 8, 9], 3, 3);
 
     [Fact(DisplayName = P + "TestIndexing::test_none_index")]
     public void test_none_index()

@@ -1,4 +1,5 @@
 using static Nabla.PyTorchTests.Check;
+using static Nabla.PyTorchTests.Keys;
 
 namespace Nabla.PyTorchTests;
 
@@ -6,10 +7,6 @@ namespace Nabla.PyTorchTests;
 public class TestIndexing
 {
     private const string P = "test_indexing.py::TestIndexing::";
-    private static readonly TensorIndex All = TensorIndex.Slice();
-    private static readonly TensorIndex E = TensorIndex.Ellipsis;
-    private static readonly TensorIndex None = TensorIndex.NewAxis;
-    private static TensorIndex S(int? start, int? stop, int step = 1) => TensorIndex.Slice(start, stop, step);
     private static Tensor Scalar(double v, DType dtype) => Tensor.Full([], v, dtype);
 
     [Fact(DisplayName = P + "test_index (basic)")]
@@ -1013,18 +1010,22 @@ public class TestIndexing
         Assert.Throws<IndexException>(() => a.IndexCopy_(1, Tensor.Full([8], -6L, DType.Int64), c));
     }
 
+    /// <summary>The original's _prepare_data_for_index_copy_and_add_deterministic (its 2000 along dim scaled down).</summary>
+    private static (Tensor X, Tensor Index, Tensor Src) PrepareIndexCopyAndAdd(int dim, int size)
+    {
+        int[] a = [5, 4, 3];
+        a[dim] = size;
+        int[] b = (int[])a.Clone();
+        b[dim] = size * 20;
+        return (Tensor.Zeros(a), Tensor.Randint(size, [b[dim]]), Tensor.Rand(b));
+    }
+
     [Fact(DisplayName = P + "test_index_add_deterministic")]
     public void test_index_add_deterministic()
     {
         for (int dim = 0; dim < 3; dim++)
         {
-            int[] a = [5, 4, 3];
-            a[dim] = 200;
-            var x = Tensor.Zeros(a);
-            int[] b = (int[])a.Clone();
-            b[dim] = a[dim] * 20;
-            var src = Tensor.Rand(b);
-            var index = Tensor.Randint(a[dim], [b[dim]]);
+            var (x, index, src) = PrepareIndexCopyAndAdd(dim, 200);
             double alpha = 1.5;
             var y0 = x.IndexAdd(dim, index, src, alpha);
             for (int k = 0; k < 3; k++) Eq(y0, x.IndexAdd(dim, index, src, alpha), 0, 0);
@@ -1036,13 +1037,7 @@ public class TestIndexing
     {
         for (int dim = 0; dim < 3; dim++)
         {
-            int[] a = [5, 4, 3];
-            a[dim] = 100;
-            var x = Tensor.Zeros(a);
-            int[] b = (int[])a.Clone();
-            b[dim] = a[dim] * 20;
-            var src = Tensor.Rand(b);
-            var index = Tensor.Randint(a[dim], [b[dim]]);
+            var (x, index, src) = PrepareIndexCopyAndAdd(dim, 100);
             var y0 = x.IndexCopy(dim, index, src);
             // the last write wins on CPU, as the reference loop in the original assumes
             var x0 = x.Clone();

@@ -1,4 +1,5 @@
 using static Nabla.PyTorchTests.Check;
+using static Nabla.PyTorchTests.Keys;
 
 namespace Nabla.PyTorchTests;
 
@@ -6,12 +7,8 @@ namespace Nabla.PyTorchTests;
 public class TestIndexingNumpyTests
 {
     private const string P = "test_indexing.py::NumpyTests::";
-    private static readonly TensorIndex All = TensorIndex.Slice();
-    private static readonly TensorIndex E = TensorIndex.Ellipsis;
-    private static readonly TensorIndex None = TensorIndex.NewAxis;
     private static readonly Tensor True = Tensor.From(true);
     private static readonly Tensor False = Tensor.From(false);
-    private static Tensor A33() => L([1, 2, 3, 4, 5, 6, 7, 8, 9], 3, 3);
 
     [Fact(DisplayName = P + "test_none_index")]
     public void test_none_index()

@@ -6,7 +6,8 @@ namespace Nabla.PyTorchTests;
 public class TestSortAndSelect
 {
     private const string P = "test_sort_and_select.py::TestSortAndSelect::";
-    private static readonly DType[] AllTypes = [DType.UInt8, DType.Int32, DType.Int64, DType.Float32, DType.Float64];
+    /// <summary>The original's all_types for the dtypes Nabla has.</summary>
+    public static TheoryData<DType> NablaTypes => [DType.UInt8, DType.Int32, DType.Int64, DType.Float32, DType.Float64];
 
     /// <summary>The original's assertIsOrdered: each row ordered (NaN last ascending, first descending), indices a permutation giving the values.</summary>
     private static void AssertIsOrdered(bool descending, Tensor x, Tensor values, Tensor indices)
@@ -77,11 +78,7 @@ public class TestSortAndSelect
     }
 
     [Theory(DisplayName = P + "test_stable_sort")]
-    [InlineData(DType.UInt8)]
-    [InlineData(DType.Int32)]
-    [InlineData(DType.Int64)]
-    [InlineData(DType.Float32)]
-    [InlineData(DType.Float64)]
+    [MemberData(nameof(NablaTypes))]
     public void test_stable_sort(DType dtype)
     {
         foreach (var ncopies in new[] { 100, 1000, 10000 })
@@ -166,11 +163,7 @@ public class TestSortAndSelect
     }
 
     [Theory(DisplayName = P + "test_stable_sort_against_numpy")]
-    [InlineData(DType.UInt8)]
-    [InlineData(DType.Int32)]
-    [InlineData(DType.Int64)]
-    [InlineData(DType.Float32)]
-    [InlineData(DType.Float64)]
+    [MemberData(nameof(NablaTypes))]
     public void test_stable_sort_against_numpy(DType dtype)
     {
         // np.argsort(kind='stable') written out: positions ordered by (value, position), NaN after everything.
@@ -220,11 +213,7 @@ public class TestSortAndSelect
     }
 
     [Theory(DisplayName = P + "test_msort")]
-    [InlineData(DType.UInt8)]
-    [InlineData(DType.Int32)]
-    [InlineData(DType.Int64)]
-    [InlineData(DType.Float32)]
-    [InlineData(DType.Float64)]
+    [MemberData(nameof(NablaTypes))]
     public void test_msort(DType dtype)
     {
         foreach (var shape in new[] { Array.Empty<int>(), [0], [20], [1, 20], [30, 30], [10, 20, 30] })
@@ -425,11 +414,7 @@ public class TestSortAndSelect
     }
 
     [Theory(DisplayName = P + "test_topk_zero")]
-    [InlineData(DType.UInt8)]
-    [InlineData(DType.Int32)]
-    [InlineData(DType.Int64)]
-    [InlineData(DType.Float32)]
-    [InlineData(DType.Float64)]
+    [MemberData(nameof(NablaTypes))]
     public void test_topk_zero(DType dtype)
     {
         var t = Tensor.Rand(2, 2).To(dtype);
@@ -473,11 +458,7 @@ public class TestSortAndSelect
 
     [Theory(DisplayName = P + "test_unique")]
     [InlineData(DType.Bool)]
-    [InlineData(DType.UInt8)]
-    [InlineData(DType.Int32)]
-    [InlineData(DType.Int64)]
-    [InlineData(DType.Float32)]
-    [InlineData(DType.Float64)]
+    [MemberData(nameof(NablaTypes))]
     public void test_unique(DType dtype)
     {
         Tensor x, eu, ei, ec;
@@ -507,11 +488,7 @@ public class TestSortAndSelect
 
     [Theory(DisplayName = P + "test_unique_consecutive")]
     [InlineData(DType.Bool)]
-    [InlineData(DType.UInt8)]
-    [InlineData(DType.Int32)]
-    [InlineData(DType.Int64)]
-    [InlineData(DType.Float32)]
-    [InlineData(DType.Float64)]
+    [MemberData(nameof(NablaTypes))]
     public void test_unique_consecutive(DType dtype)
     {
         Tensor x, eu, ei, ec;

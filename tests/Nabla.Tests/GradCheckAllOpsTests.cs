@@ -54,6 +54,8 @@ public class GradCheckAllOpsTests
         new("permute", [[3, 4]], x => x[0].Permute(1, 0)),
         new("expand", [[3, 1]], x => x[0].Expand(3, 5)),
         new("repeat", [[3, 4]], x => x[0].Repeat(2, 1, 2)),
+        new("unbind", [[3, 4]], x => x[0].Unbind(1)[2] * 2 + x[0].Unbind(1)[0]),
+        new("split_chunk", [[3, 4]], x => x[0].Split([1, 3], 1)[1].Sum(1) + x[0].Chunk(2, 0)[0].Sum(0)[..3]),
         new("narrow_select", [[3, 4]], x => x[0].Narrow(1, 1, 2).Select(0, 2)),
         new("slice_step", [[3, 4]], x => x[0][.., TensorIndex.Slice(null, null, 2)]),
         new("cat", [[3, 4], [3, 2]], x => Tensor.Cat([x[0], x[1]], 1)),
@@ -69,18 +71,7 @@ public class GradCheckAllOpsTests
 
     public static TheoryData<string> Names => new(Ops.Select(o => o.Name));
 
-    internal static Tensor[] Inputs(Op op, bool transposed)
-    {
-        Tensor.ManualSeed(7);
-        return op.Shapes.Select(shape =>
-        {
-            var t = Tensor.Rand(shape, DType.Float64);
-            t = op.Positive ? t + 0.5 : t * 2 - 1;
-            if (transposed && shape.Length >= 2)
-                t = t.Transpose(-1, -2).Contiguous().Transpose(-1, -2); // same values, non-contiguous strides
-            return t.Detach().RequiresGrad_();
-        }).ToArray();
-    }
+    private static Tensor[] Inputs(Op op, bool transposed) => GradCheckInputs.Make(op.Shapes, op.Positive, transposed, 7);
 
     [Theory]
     [MemberData(nameof(Names))]

@@ -7,6 +7,7 @@ public class MatmulTests
     [InlineData(1, 13, 300, 37)]
     [InlineData(3, 12, 129, 48)]
     [InlineData(2, 7, 5, 17)]
+    [InlineData(1, 8, 260, 530)] // more than one packed block of B along n and along k
     public void MatchesNaiveProduct(int batch, int m, int k, int n)
     {
         Tensor.ManualSeed(11);

@@ -8,6 +8,7 @@ public static partial class Autograd
     /// <summary>torch.autograd.backward.</summary>
     public static void Backward(Tensor[] tensors, Tensor?[]? gradTensors = null, bool retainGraph = false, bool createGraph = false)
     {
+        Errors.NoNullTensors(tensors, nameof(tensors));
         var (roots, grads) = Roots(tensors, gradTensors);
         Engine.Run(roots, grads, retainGraph || createGraph, createGraph);
     }
@@ -19,6 +20,8 @@ public static partial class Autograd
     public static Tensor?[] Grad(Tensor[] outputs, Tensor[] inputs, Tensor?[]? gradOutputs = null,
         bool? retainGraph = null, bool createGraph = false, bool allowUnused = false)
     {
+        Errors.NoNullTensors(outputs, nameof(outputs));
+        Errors.NoNullTensors(inputs, nameof(inputs));
         var (roots, grads) = Roots(outputs, gradOutputs);
         var captures = new Edge[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
@@ -36,8 +39,12 @@ public static partial class Autograd
 
     /// <inheritdoc cref="Grad(Tensor[], Tensor[], Tensor?[], bool?, bool, bool)"/>
     public static Tensor? Grad(Tensor output, Tensor input, Tensor? gradOutput = null, bool? retainGraph = null,
-        bool createGraph = false, bool allowUnused = false) =>
-        Grad([output], [input], gradOutput is null ? null : [gradOutput], retainGraph, createGraph, allowUnused)[0];
+        bool createGraph = false, bool allowUnused = false)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(input);
+        return Grad([output], [input], gradOutput is null ? null : [gradOutput], retainGraph, createGraph, allowUnused)[0];
+    }
 
     private static (Edge[], Tensor[]) Roots(Tensor[] tensors, Tensor?[]? grads)
     {

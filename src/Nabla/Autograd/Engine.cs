@@ -74,21 +74,27 @@ internal static class Engine
         return results;
     }
 
-    /// <summary>Nodes from which some capture can be reached; only these run in autograd.grad.</summary>
+    /// <summary>
+    /// Nodes from which some capture can be reached; only these run in autograd.grad. Walks the reversed edges from
+    /// the captures with an explicit stack, so graphs of any depth fit (no recursion).
+    /// </summary>
     private static HashSet<Node> NeededFor(Edge[] captures, HashSet<Node> all)
     {
-        var targets = new HashSet<Node>(captures.Select(c => c.Node), ReferenceEqualityComparer.Instance);
-        var memo = new Dictionary<Node, bool>(ReferenceEqualityComparer.Instance);
-        bool Visit(Node n)
-        {
-            if (memo.TryGetValue(n, out var v)) return v;
-            memo[n] = false;
-            bool any = false;
+        var consumers = new Dictionary<Node, List<Node>>(ReferenceEqualityComparer.Instance);
+        foreach (var n in all)
             foreach (var e in n.NextEdges)
-                if (e is { } edge && (targets.Contains(edge.Node) | Visit(edge.Node))) any = true;
-            return memo[n] = any;
-        }
-        return new HashSet<Node>(all.Where(Visit), ReferenceEqualityComparer.Instance);
+                if (e is { } edge)
+                {
+                    if (!consumers.TryGetValue(edge.Node, out var list)) consumers[edge.Node] = list = [];
+                    list.Add(n);
+                }
+        var needed = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<Node>(captures.Select(c => c.Node));
+        while (pending.Count > 0)
+            if (consumers.TryGetValue(pending.Pop(), out var users))
+                foreach (var u in users)
+                    if (needed.Add(u)) pending.Push(u);
+        return needed;
     }
 
     private static void Accumulate(Dictionary<Node, Tensor?[]> buffers, Edge edge, Tensor grad)

@@ -11,6 +11,8 @@ public static partial class Autograd
         /// </summary>
         public static Tensor Jacobian(Func<Tensor, Tensor> func, Tensor input, bool createGraph = false, bool strict = false)
         {
+            ArgumentNullException.ThrowIfNull(func);
+            ArgumentNullException.ThrowIfNull(input);
             var x = input.Detach().RequiresGrad_();
             Tensor y;
             using (GradMode.EnableGrad()) y = func(x);

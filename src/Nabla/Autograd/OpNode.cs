@@ -70,17 +70,28 @@ internal sealed class AccumulateGrad : Node
         Sequence = long.MaxValue; // accumulate as soon as the gradient is complete
     }
 
+    /// <summary>
+    /// Adds under this leaf's lock, as PyTorch's AccumulateGrad does: backward passes running on several threads
+    /// that reach the same leaf add every contribution.
+    /// </summary>
     internal override Tensor?[] Apply(Tensor?[] gradOutputs)
     {
         var g = gradOutputs[0];
         if (g is null) return [];
+        lock (_lock) Add(g);
+        return [];
+    }
+
+    private readonly Lock _lock = new();
+
+    private void Add(Tensor g)
+    {
         if (Variable.Grad is null)
             Variable.Grad = GradMode.IsEnabled ? g : g.Detach().Clone();
         else if (GradMode.IsEnabled)
             Variable.Grad = Variable.Grad + g;
         else
             Variable.Grad.Add_(g);
-        return [];
     }
 }
 

@@ -10,8 +10,8 @@ namespace Nabla.Core;
 /// <para>
 /// Buffers return without Dispose: each carries a <see cref="BufferLease"/> that is finalized only once the
 /// buffer is unreachable. Large arrays are only found dead by a full GC, so when the pool runs dry after enough
-/// renting it induces one (blocking, then waits for the leases' finalizers) before it maps new memory; a
-/// collection that recovers little makes it wait longer before the next.
+/// renting it induces one (blocking, then waits for the leases' finalizers) before it maps new memory: when the
+/// bytes rented since the last full GC reach half of what survived the last induced one.
 /// </para>
 /// <para>
 /// Buckets hold whole buffers of the requested length (storages expose their array, whose length kernels read as
@@ -39,8 +39,7 @@ internal static class CachingAllocator
     private static readonly Lock Gate = new();
     private static readonly long IdleLimit = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
 
-    private static long _ownedBytes, _idleBytes, _rentedSinceCollect;
-    private static double _collectFactor = 0.5;
+    private static long _ownedBytes, _idleBytes, _rentedSinceCollect, _survivedBytes;
     private static int _lastGen2;
 
     /// <summary>Idle buffers of one element type and length, most recently returned on top (warmest).</summary>
@@ -104,21 +103,19 @@ internal static class CachingAllocator
 
     private static bool ShouldCollect()
     {
-        lock (Gate) return _rentedSinceCollect >= Math.Max(MinCollectBytes, (long)(_ownedBytes * _collectFactor));
+        lock (Gate) return _rentedSinceCollect >= Math.Max(MinCollectBytes, _survivedBytes / 2);
     }
 
     /// <summary>A full blocking GC, then the leases' finalizers: every dead buffer is back in its bucket.</summary>
     private static void Collect()
     {
-        long idleBefore, rented;
-        lock (Gate) { idleBefore = _idleBytes; rented = _rentedSinceCollect; }
         GC.Collect();
         GC.WaitForPendingFinalizers();
         lock (Gate)
         {
-            long recovered = _idleBytes - idleBefore;
-            // Little came back: the renting was mostly live data (a model being built); wait longer next time.
-            _collectFactor = recovered * 4 < rented ? Math.Min(_collectFactor * 2, 8) : 0.5;
+            // Like a generational GC's budget: the next collection waits for renting worth half of what survived
+            // this one, so building large live data (a model) costs only logarithmically many collections.
+            _survivedBytes = _ownedBytes - _idleBytes;
             _rentedSinceCollect = 0;
             _collections++;
         }

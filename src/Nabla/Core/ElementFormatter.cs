@@ -24,21 +24,32 @@ internal sealed class ElementFormatter
     /// <summary>The element at flat (row-major) index <paramref name="index"/>, padded on the left to <see cref="Width"/>.</summary>
     public string Format(int index) => _text(index).PadLeft(Width);
 
-    /// <summary>A formatter for <paramref name="t"/> sized from the elements at <paramref name="shown"/>.</summary>
+    /// <summary>
+    /// A formatter for <paramref name="t"/> sized from the elements at <paramref name="shown"/>. Only those elements
+    /// are read, straight from storage: printing the edges of a huge (even expanded) tensor copies nothing else.
+    /// </summary>
     public static ElementFormatter Create(Tensor t, IReadOnlyList<int> shown)
     {
         if (t.DType == DType.Bool)
         {
-            var flags = t.ToArray<bool>();
+            var flags = Read(shown, i => t.ReadFlatInt64(i) != 0);
             return FromText(i => flags[i] ? "True" : "False", shown);
         }
         if (!t.IsFloatingPoint)
         {
-            var ints = t.ToArray<long>();
+            var ints = Read(shown, t.ReadFlatInt64);
             return FromText(i => ints[i].ToString(CultureInfo.InvariantCulture), shown);
         }
         // Float32 values widen exactly to double, which is also what PyTorch formats (via item()/tolist()).
-        return ForFloats(t.ToArray<double>(), shown);
+        return ForFloats(Read(shown, t.ReadFlatDouble), shown);
+    }
+
+    /// <summary>The shown elements by their row-major position.</summary>
+    private static Dictionary<int, T> Read<T>(IReadOnlyList<int> shown, Func<int, T> read)
+    {
+        var values = new Dictionary<int, T>(shown.Count);
+        foreach (var i in shown) values[i] = read(i);
+        return values;
     }
 
     /// <summary>Integers and booleans: the width is the longest text, at least 1.</summary>
@@ -54,7 +65,7 @@ internal sealed class ElementFormatter
     /// Floats: only nonzero finite values choose the style and the width, so zeros, nan and inf never widen
     /// the columns (nan and inf may then stick out, exactly as in PyTorch).
     /// </summary>
-    private static ElementFormatter ForFloats(double[] values, IReadOnlyList<int> shown)
+    private static ElementFormatter ForFloats(Dictionary<int, double> values, IReadOnlyList<int> shown)
     {
         var decisive = shown.Select(i => values[i]).Where(v => double.IsFinite(v) && v != 0).ToArray();
         var style = ChooseStyle(decisive);

@@ -30,5 +30,14 @@ internal static class Errors
         return dim < 0 ? dim + ndim : dim;
     }
 
+    /// <summary>ArgumentNullException naming the list and the position of its first null tensor (the list itself checked too).</summary>
+    public static Tensor[] NoNullTensors(Tensor?[]? tensors, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(tensors, paramName);
+        for (int i = 0; i < tensors.Length; i++)
+            if (tensors[i] is null) throw new ArgumentNullException(paramName, $"{paramName}[{i}] is null");
+        return tensors!;
+    }
+
     public static string Shape(ReadOnlySpan<int> sizes) => "[" + string.Join(", ", sizes.ToArray()) + "]";
 }

@@ -19,6 +19,12 @@ internal struct CopyRow<TFrom, TTo>(TFrom[] src, TTo[] dst, bool toBool) : IRowK
 {
     public void Row(int n, int o0, int s0, int o1, int s1, int o2, int s2)
     {
+        if (s1 == 0 && s0 == 1) // a broadcast scalar (fill_, zero_): one conversion, a vectorised fill
+        {
+            var v = src[o1];
+            dst.AsSpan(o0, n).Fill(toBool ? (v == TFrom.Zero ? TTo.Zero : TTo.One) : Convert<TFrom, TTo>.Apply(v));
+            return;
+        }
         if (toBool)
         {
             for (int i = 0; i < n; i++) dst[o0 + i * s0] = src[o1 + i * s1] == TFrom.Zero ? TTo.Zero : TTo.One;
@@ -64,6 +70,6 @@ internal static class Copy
 
         void Run<TTo>(TFrom[] from, TTo[] to, bool b) where TTo : unmanaged, INumber<TTo> =>
             StridedLoop.Run(dst.Layout.Sizes, dst.Layout.Strides, dst.Layout.Offset,
-                srcLayout.Strides, srcLayout.Offset, [], 0, new CopyRow<TFrom, TTo>(from, to, b));
+                srcLayout.Strides, srcLayout.Offset, [], 0, new CopyRow<TFrom, TTo>(from, to, b), independentElements: true);
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Numerics;
 
 namespace Nabla.Kernels;
@@ -123,6 +124,16 @@ internal static class IndexAlongDim
     /// <summary>The first index value (row-major) outside [<paramref name="low"/>, <paramref name="high"/>), if any.</summary>
     public static long? FirstOutOfRange(Tensor index, long low, long high)
     {
+        if (index.Numel == 0) return null;
+        if (index.DType == DType.Int64 && index.IsContiguous())
+        {
+            // Read in place: a vectorised min/max answers the common case; only a bad index needs the scan.
+            var values = new ReadOnlySpan<long>(index.Data<long>(), index.Layout.Offset, index.Numel);
+            if (TensorPrimitives.Min(values) >= low && TensorPrimitives.Max(values) < high) return null;
+            foreach (var v in values)
+                if (v < low || v >= high) return v;
+            return null;
+        }
         foreach (var v in index.ToArray<long>())
             if (v < low || v >= high) return v;
         return null;

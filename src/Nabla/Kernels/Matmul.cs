@@ -1,45 +1,33 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Nabla.Kernels;
 
 /// <summary>
-/// Batched matrix multiply of contiguous row-major operands: C[b] = A[b] · B[b], C zero on entry.
-/// Floating types run a register-tiled kernel: a 6-row × 2-vector tile of C stays in registers while k runs
-/// over a block of rows of B small enough to stay in L1; edges fall back to row updates. Tiles of rows run in
-/// parallel, each summing k in the same order, so results do not depend on the thread count.
+/// Batched matrix multiply of contiguous row-major operands: C[b] += A[b] · B[b] (C is zero on entry).
+/// Floating types run a packed, cache-blocked GEMM: a KC × NC block of B is packed into panels of NR columns
+/// (contiguous, zero-padded, L2-resident), and a register micro-kernel keeps an MR × NR tile of C in registers
+/// while it runs down k, reading A rows in place and the packed panel in order. NR is two vectors: Vector512
+/// where the processor accelerates it, else Vector256 (DOTNET_EnableAVX512=0 selects the narrow path).
+/// Row tiles run in parallel; each element of C is one fused multiply-add chain over k in ascending order,
+/// whatever the blocking or the thread count, so results do not depend on either.
 /// </summary>
 internal static class Matmul
 {
-    private const int TileRows = 6;
-    private const int KBlock = 128;
+    private const int MR = 6;
+    private const int KC = 256;
+    private const int PackedBytes = 512 * 1024;
 
     public static void Run(Tensor a, Tensor b, Tensor c, int batch, int m, int k, int n)
     {
         switch (c.DType)
         {
-            case DType.Float32: Float<float>(); break;
-            case DType.Float64: Float<double>(); break;
+            case DType.Float32: Gemm<float>(a, b, c, batch, m, k, n); break;
+            case DType.Float64: Gemm<double>(a, b, c, batch, m, k, n); break;
             case DType.Int32: Int<int>(); break;
             case DType.Int64: Int<long>(); break;
             default: Int<byte>(); break;
-        }
-
-        void Float<T>() where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            var (A, B, C) = (a.Data<T>(), b.Data<T>(), c.Data<T>());
-            int ao = a.StorageOffset, bo = b.StorageOffset;
-            int tiles = (m + TileRows - 1) / TileRows;
-            Parallelise(batch * tiles, (long)m * n * k, t =>
-            {
-                int bi = t / tiles, i0 = t % tiles * TileRows;
-                var matA = new ReadOnlySpan<T>(A, ao + bi * m * k, m * k);
-                var matB = new ReadOnlySpan<T>(B, bo + bi * k * n, k * n);
-                var matC = new Span<T>(C, bi * m * n, m * n);
-                RowTile(matA, matB, matC, i0, Math.Min(TileRows, m - i0), k, n);
-            });
         }
 
         void Int<T>() where T : unmanaged, INumber<T>
@@ -58,71 +46,170 @@ internal static class Matmul
         }
     }
 
-    /// <summary>Rows i0..i0+rows of C += A · B, blocked over k.</summary>
-    private static void RowTile<T>(ReadOnlySpan<T> A, ReadOnlySpan<T> B, Span<T> C, int i0, int rows, int k, int n)
+    private static bool Wide => Vector512.IsHardwareAccelerated;
+
+    private static void Gemm<T>(Tensor a, Tensor b, Tensor c, int batch, int m, int k, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int width = 2 * Vector256<T>.Count;
-        int nMain = Vector256.IsHardwareAccelerated && rows == TileRows ? n - n % width : 0;
-        for (int kb = 0; kb < k; kb += KBlock)
+        var (A, B, C) = (a.Data<T>(), b.Data<T>(), c.Data<T>());
+        int ao = a.StorageOffset, bo = b.StorageOffset;
+        int nr = 2 * (Wide ? Vector512<T>.Count : Vector256<T>.Count);
+        int kc = Math.Min(k, KC);
+        int nc = Math.Min((n + nr - 1) / nr * nr, Math.Max(nr, PackedBytes / Unsafe.SizeOf<T>() / kc / nr * nr));
+        var packed = Core.CachingAllocator.Rent<T>(kc * nc, zeroed: false); // warm memory, reused call after call
+        int tiles = (m + MR - 1) / MR;
+        for (int bi = 0; bi < batch; bi++)
         {
-            int kEnd = Math.Min(k, kb + KBlock);
-            for (int j = 0; j < nMain; j += width)
-                Tile(A, B, C, i0, j, kb, kEnd, k, n);
-            // Columns past the last full tile (and short tiles): scaled-row updates.
-            for (int r = i0; r < i0 + rows; r++)
+            int aBase = ao + bi * m * k, bBase = bo + bi * k * n, cBase = bi * m * n;
+            for (int jc = 0; jc < n; jc += nc)
             {
-                var dst = C.Slice(r * n + nMain, n - nMain);
-                if (dst.IsEmpty) continue;
-                for (int p = kb; p < kEnd; p++)
-                    TensorPrimitives.MultiplyAdd(B.Slice(p * n + nMain, n - nMain), A[r * k + p], dst, dst);
+                int ncur = Math.Min(nc, n - jc), panels = (ncur + nr - 1) / nr;
+                for (int pc = 0; pc < k; pc += kc)
+                {
+                    int kcur = Math.Min(kc, k - pc);
+                    Pack(B, bBase + pc * n + jc, n, kcur, ncur, nr, packed);
+                    Parallelise(tiles, (long)m * ncur * kcur, t =>
+                    {
+                        int i0 = t * MR, rows = Math.Min(MR, m - i0);
+                        for (int q = 0; q < panels; q++)
+                        {
+                            int j = jc + q * nr;
+                            Block(A, aBase + i0 * k + pc, k, packed, q * kcur * nr, kcur, C, cBase + i0 * n + j, n, rows, Math.Min(nr, n - j), nr);
+                        }
+                    });
+                }
             }
         }
     }
 
-    /// <summary>A TileRows × (2 vectors) tile of C accumulated in registers over rows kb..kEnd of B.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile<T>(ReadOnlySpan<T> A, ReadOnlySpan<T> B, Span<T> C, int i, int j, int kb, int kEnd, int k, int n)
+    /// <summary>Copies rows [0, kcur) × columns [0, ncur) of B (from <paramref name="start"/>) into NR-wide panels, zero-padded.</summary>
+    private static void Pack<T>(T[] B, int start, int ldb, int kcur, int ncur, int nr, T[] packed) where T : unmanaged
+    {
+        for (int q = 0, j = 0; j < ncur; q++, j += nr)
+        {
+            int cols = Math.Min(nr, ncur - j);
+            var panel = packed.AsSpan(q * kcur * nr, kcur * nr);
+            for (int p = 0; p < kcur; p++)
+            {
+                B.AsSpan(start + p * ldb + j, cols).CopyTo(panel.Slice(p * nr, cols));
+                if (cols < nr) panel.Slice(p * nr + cols, nr - cols).Clear();
+            }
+        }
+    }
+
+    /// <summary>A rows × cols block of C (rows ≤ MR, cols ≤ NR) += A-rows · panel; short blocks go through a padded copy of C.</summary>
+    private static void Block<T>(T[] A, int aOff, int lda, T[] P, int pOff, int kcur, T[] C, int cOff, int ldc, int rows, int cols, int nr)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int w = Vector256<T>.Count;
-        ref T c0 = ref C[i * n + j];
-        ref T c1 = ref C[(i + 1) * n + j];
-        ref T c2 = ref C[(i + 2) * n + j];
-        ref T c3 = ref C[(i + 3) * n + j];
-        ref T c4 = ref C[(i + 4) * n + j];
-        ref T c5 = ref C[(i + 5) * n + j];
-        var c00 = Vector256.LoadUnsafe(ref c0); var c01 = Vector256.LoadUnsafe(ref c0, (nuint)w);
-        var c10 = Vector256.LoadUnsafe(ref c1); var c11 = Vector256.LoadUnsafe(ref c1, (nuint)w);
-        var c20 = Vector256.LoadUnsafe(ref c2); var c21 = Vector256.LoadUnsafe(ref c2, (nuint)w);
-        var c30 = Vector256.LoadUnsafe(ref c3); var c31 = Vector256.LoadUnsafe(ref c3, (nuint)w);
-        var c40 = Vector256.LoadUnsafe(ref c4); var c41 = Vector256.LoadUnsafe(ref c4, (nuint)w);
-        var c50 = Vector256.LoadUnsafe(ref c5); var c51 = Vector256.LoadUnsafe(ref c5, (nuint)w);
-        ref readonly T a = ref A[i * k];
-        for (int p = kb; p < kEnd; p++)
+        if (cols == nr)
         {
-            ref readonly T brow = ref B[p * n + j];
-            var b0 = Vector256.LoadUnsafe(in brow);
-            var b1 = Vector256.LoadUnsafe(in brow, (nuint)w);
-            var a0 = Vector256.Create(Unsafe.Add(ref Unsafe.AsRef(in a), p));
-            c00 = Fma(a0, b0, c00); c01 = Fma(a0, b1, c01);
-            var a1 = Vector256.Create(Unsafe.Add(ref Unsafe.AsRef(in a), k + p));
-            c10 = Fma(a1, b0, c10); c11 = Fma(a1, b1, c11);
-            var a2 = Vector256.Create(Unsafe.Add(ref Unsafe.AsRef(in a), 2 * k + p));
-            c20 = Fma(a2, b0, c20); c21 = Fma(a2, b1, c21);
-            var a3 = Vector256.Create(Unsafe.Add(ref Unsafe.AsRef(in a), 3 * k + p));
-            c30 = Fma(a3, b0, c30); c31 = Fma(a3, b1, c31);
-            var a4 = Vector256.Create(Unsafe.Add(ref Unsafe.AsRef(in a), 4 * k + p));
-            c40 = Fma(a4, b0, c40); c41 = Fma(a4, b1, c41);
-            var a5 = Vector256.Create(Unsafe.Add(ref Unsafe.AsRef(in a), 5 * k + p));
-            c50 = Fma(a5, b0, c50); c51 = Fma(a5, b1, c51);
+            if (rows == MR) Micro6(ref A[aOff], lda, ref P[pOff], kcur, ref C[cOff], ldc);
+            else for (int r = 0; r < rows; r++) Micro1(ref A[aOff + r * lda], ref P[pOff], kcur, ref C[cOff + r * ldc]);
+            return;
         }
-        c00.StoreUnsafe(ref c0); c01.StoreUnsafe(ref c0, (nuint)w);
-        c10.StoreUnsafe(ref c1); c11.StoreUnsafe(ref c1, (nuint)w);
-        c20.StoreUnsafe(ref c2); c21.StoreUnsafe(ref c2, (nuint)w);
-        c30.StoreUnsafe(ref c3); c31.StoreUnsafe(ref c3, (nuint)w);
-        c40.StoreUnsafe(ref c4); c41.StoreUnsafe(ref c4, (nuint)w);
-        c50.StoreUnsafe(ref c5); c51.StoreUnsafe(ref c5, (nuint)w);
+        Span<T> tile = stackalloc T[MR * 32];
+        tile = tile[..(MR * nr)];
+        tile.Clear();
+        for (int r = 0; r < rows; r++) C.AsSpan(cOff + r * ldc, cols).CopyTo(tile.Slice(r * nr, cols));
+        if (rows == MR) Micro6(ref A[aOff], lda, ref P[pOff], kcur, ref tile[0], nr);
+        else for (int r = 0; r < rows; r++) Micro1(ref A[aOff + r * lda], ref P[pOff], kcur, ref tile[r * nr]);
+        for (int r = 0; r < rows; r++) tile.Slice(r * nr, cols).CopyTo(C.AsSpan(cOff + r * ldc, cols));
+    }
+
+    private static void Micro6<T>(ref T a, int lda, ref T p, int kcur, ref T c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Wide) Micro6x512(ref a, lda, ref p, kcur, ref c, ldc);
+        else Micro6x256(ref a, lda, ref p, kcur, ref c, ldc);
+    }
+
+    private static void Micro1<T>(ref T a, ref T p, int kcur, ref T c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Wide)
+        {
+            nuint w = (nuint)Vector512<T>.Count;
+            var c0 = Vector512.LoadUnsafe(ref c); var c1 = Vector512.LoadUnsafe(ref c, w);
+            for (int q = 0; q < kcur; q++)
+            {
+                var av = Vector512.Create(Unsafe.Add(ref a, q));
+                c0 = Fma(av, Vector512.LoadUnsafe(ref p, (nuint)q * 2 * w), c0);
+                c1 = Fma(av, Vector512.LoadUnsafe(ref p, (nuint)q * 2 * w + w), c1);
+            }
+            c0.StoreUnsafe(ref c); c1.StoreUnsafe(ref c, w);
+        }
+        else
+        {
+            nuint w = (nuint)Vector256<T>.Count;
+            var c0 = Vector256.LoadUnsafe(ref c); var c1 = Vector256.LoadUnsafe(ref c, w);
+            for (int q = 0; q < kcur; q++)
+            {
+                var av = Vector256.Create(Unsafe.Add(ref a, q));
+                c0 = Fma(av, Vector256.LoadUnsafe(ref p, (nuint)q * 2 * w), c0);
+                c1 = Fma(av, Vector256.LoadUnsafe(ref p, (nuint)q * 2 * w + w), c1);
+            }
+            c0.StoreUnsafe(ref c); c1.StoreUnsafe(ref c, w);
+        }
+    }
+
+    /// <summary>The 6 × 2-vector register tile, 512-bit lanes. Same FMA chain as <see cref="Micro1"/>.</summary>
+    private static void Micro6x512<T>(ref T a, int lda, ref T p, int kcur, ref T c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nuint w = (nuint)Vector512<T>.Count;
+        ref T r0 = ref c; ref T r1 = ref Unsafe.Add(ref c, ldc); ref T r2 = ref Unsafe.Add(ref c, 2 * ldc);
+        ref T r3 = ref Unsafe.Add(ref c, 3 * ldc); ref T r4 = ref Unsafe.Add(ref c, 4 * ldc); ref T r5 = ref Unsafe.Add(ref c, 5 * ldc);
+        var c00 = Vector512.LoadUnsafe(ref r0); var c01 = Vector512.LoadUnsafe(ref r0, w);
+        var c10 = Vector512.LoadUnsafe(ref r1); var c11 = Vector512.LoadUnsafe(ref r1, w);
+        var c20 = Vector512.LoadUnsafe(ref r2); var c21 = Vector512.LoadUnsafe(ref r2, w);
+        var c30 = Vector512.LoadUnsafe(ref r3); var c31 = Vector512.LoadUnsafe(ref r3, w);
+        var c40 = Vector512.LoadUnsafe(ref r4); var c41 = Vector512.LoadUnsafe(ref r4, w);
+        var c50 = Vector512.LoadUnsafe(ref r5); var c51 = Vector512.LoadUnsafe(ref r5, w);
+        for (int q = 0; q < kcur; q++)
+        {
+            var b0 = Vector512.LoadUnsafe(ref p, (nuint)q * 2 * w);
+            var b1 = Vector512.LoadUnsafe(ref p, (nuint)q * 2 * w + w);
+            var a0 = Vector512.Create(Unsafe.Add(ref a, q)); c00 = Fma(a0, b0, c00); c01 = Fma(a0, b1, c01);
+            var a1 = Vector512.Create(Unsafe.Add(ref a, lda + q)); c10 = Fma(a1, b0, c10); c11 = Fma(a1, b1, c11);
+            var a2 = Vector512.Create(Unsafe.Add(ref a, 2 * lda + q)); c20 = Fma(a2, b0, c20); c21 = Fma(a2, b1, c21);
+            var a3 = Vector512.Create(Unsafe.Add(ref a, 3 * lda + q)); c30 = Fma(a3, b0, c30); c31 = Fma(a3, b1, c31);
+            var a4 = Vector512.Create(Unsafe.Add(ref a, 4 * lda + q)); c40 = Fma(a4, b0, c40); c41 = Fma(a4, b1, c41);
+            var a5 = Vector512.Create(Unsafe.Add(ref a, 5 * lda + q)); c50 = Fma(a5, b0, c50); c51 = Fma(a5, b1, c51);
+        }
+        c00.StoreUnsafe(ref r0); c01.StoreUnsafe(ref r0, w);
+        c10.StoreUnsafe(ref r1); c11.StoreUnsafe(ref r1, w);
+        c20.StoreUnsafe(ref r2); c21.StoreUnsafe(ref r2, w);
+        c30.StoreUnsafe(ref r3); c31.StoreUnsafe(ref r3, w);
+        c40.StoreUnsafe(ref r4); c41.StoreUnsafe(ref r4, w);
+        c50.StoreUnsafe(ref r5); c51.StoreUnsafe(ref r5, w);
+    }
+
+    /// <summary>The 6 × 2-vector register tile, 256-bit lanes (AVX2 + FMA machines).</summary>
+    private static void Micro6x256<T>(ref T a, int lda, ref T p, int kcur, ref T c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nuint w = (nuint)Vector256<T>.Count;
+        ref T r0 = ref c; ref T r1 = ref Unsafe.Add(ref c, ldc); ref T r2 = ref Unsafe.Add(ref c, 2 * ldc);
+        ref T r3 = ref Unsafe.Add(ref c, 3 * ldc); ref T r4 = ref Unsafe.Add(ref c, 4 * ldc); ref T r5 = ref Unsafe.Add(ref c, 5 * ldc);
+        var c00 = Vector256.LoadUnsafe(ref r0); var c01 = Vector256.LoadUnsafe(ref r0, w);
+        var c10 = Vector256.LoadUnsafe(ref r1); var c11 = Vector256.LoadUnsafe(ref r1, w);
+        var c20 = Vector256.LoadUnsafe(ref r2); var c21 = Vector256.LoadUnsafe(ref r2, w);
+        var c30 = Vector256.LoadUnsafe(ref r3); var c31 = Vector256.LoadUnsafe(ref r3, w);
+        var c40 = Vector256.LoadUnsafe(ref r4); var c41 = Vector256.LoadUnsafe(ref r4, w);
+        var c50 = Vector256.LoadUnsafe(ref r5); var c51 = Vector256.LoadUnsafe(ref r5, w);
+        for (int q = 0; q < kcur; q++)
+        {
+            var b0 = Vector256.LoadUnsafe(ref p, (nuint)q * 2 * w);
+            var b1 = Vector256.LoadUnsafe(ref p, (nuint)q * 2 * w + w);
+            var a0 = Vector256.Create(Unsafe.Add(ref a, q)); c00 = Fma(a0, b0, c00); c01 = Fma(a0, b1, c01);
+            var a1 = Vector256.Create(Unsafe.Add(ref a, lda + q)); c10 = Fma(a1, b0, c10); c11 = Fma(a1, b1, c11);
+            var a2 = Vector256.Create(Unsafe.Add(ref a, 2 * lda + q)); c20 = Fma(a2, b0, c20); c21 = Fma(a2, b1, c21);
+            var a3 = Vector256.Create(Unsafe.Add(ref a, 3 * lda + q)); c30 = Fma(a3, b0, c30); c31 = Fma(a3, b1, c31);
+            var a4 = Vector256.Create(Unsafe.Add(ref a, 4 * lda + q)); c40 = Fma(a4, b0, c40); c41 = Fma(a4, b1, c41);
+            var a5 = Vector256.Create(Unsafe.Add(ref a, 5 * lda + q)); c50 = Fma(a5, b0, c50); c51 = Fma(a5, b1, c51);
+        }
+        c00.StoreUnsafe(ref r0); c01.StoreUnsafe(ref r0, w);
+        c10.StoreUnsafe(ref r1); c11.StoreUnsafe(ref r1, w);
+        c20.StoreUnsafe(ref r2); c21.StoreUnsafe(ref r2, w);
+        c30.StoreUnsafe(ref r3); c31.StoreUnsafe(ref r3, w);
+        c40.StoreUnsafe(ref r4); c41.StoreUnsafe(ref r4, w);
+        c50.StoreUnsafe(ref r5); c51.StoreUnsafe(ref r5, w);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -130,9 +217,15 @@ internal static class Matmul
     {
         if (typeof(T) == typeof(float))
             return Vector256.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
-        if (typeof(T) == typeof(double))
-            return Vector256.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
-        return a * b + c;
+        return Vector256.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+            return Vector512.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        return Vector512.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
     }
 
     private static void Parallelise(int units, long work, Action<int> body)

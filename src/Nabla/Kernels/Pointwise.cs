@@ -145,6 +145,6 @@ internal static class Pointwise
         var la = a.Layout.Expand(sizes);
         var lb = b?.Layout.Expand(sizes);
         StridedLoop.Run(sizes, y.Layout.Strides, y.Layout.Offset, la.Strides, la.Offset,
-            lb is null ? [] : lb.Strides, lb?.Offset ?? 0, kernel);
+            lb is null ? [] : lb.Strides, lb?.Offset ?? 0, kernel, independentElements: true);
     }
 }

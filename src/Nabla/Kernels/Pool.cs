@@ -19,6 +19,9 @@ internal sealed class AxisWindows
 
     public int Output => First.Length;
 
+    /// <summary>The one-cell axis that turns a 2-D plan into a 3-D one.</summary>
+    public static readonly AxisWindows Single = new() { Input = 1, First = [0], End = [1], Span = [1] };
+
     /// <summary>Max pooling: taps that fall in the left padding are skipped a dilation step at a time.</summary>
     public static AxisWindows Max(int input, int output, int kernel, int stride, int pad, int dilation)
     {
@@ -66,15 +69,19 @@ internal sealed class AxisWindows
 }
 
 /// <summary>
-/// A 2-D pooling plan over (planes, H, W) tensors. For averages, output cell <c>i</c> is <c>sum / DivisorA[i] / DivisorB[i]</c>:
-/// PyTorch's avg_pool divides once (DivisorB = 1), adaptive avg divides by the window height, then its width.
+/// A pooling plan over (planes, D, H, W) tensors; 2-D pooling has a trivial depth axis (<see cref="AxisWindows.Single"/>).
+/// For averages, output cell <c>i</c> is the window sum divided by each of <see cref="Divisors"/>[j][i] in turn: PyTorch's
+/// avg_pool divides once, adaptive avg divides by the window's extent along each axis.
 /// </summary>
-internal sealed record PoolPlan(AxisWindows H, AxisWindows W, long[]? DivisorA = null, long[]? DivisorB = null)
+internal sealed record PoolPlan(AxisWindows D, AxisWindows H, AxisWindows W, long[][]? Divisors = null)
 {
-    public int InPlane => H.Input * W.Input;
-    public int OutPlane => H.Output * W.Output;
+    /// <summary>A 2-D plan (depth 1).</summary>
+    public PoolPlan(AxisWindows h, AxisWindows w) : this(AxisWindows.Single, h, w) { }
 
-    public bool IsEmpty(int oh, int ow) => H.First[oh] >= H.End[oh] || W.First[ow] >= W.End[ow];
+    public int InPlane => D.Input * H.Input * W.Input;
+    public int OutPlane => D.Output * H.Output * W.Output;
+
+    public bool IsEmpty(int od, int oh, int ow) => D.First[od] >= D.End[od] || H.First[oh] >= H.End[oh] || W.First[ow] >= W.End[ow];
 }
 
 /// <summary>
@@ -146,25 +153,25 @@ internal static class Pool
     {
         // -inf for floats, the lowest value for integers (0 for uint8), as PyTorch's initial best
         var smallest = T.CreateSaturating(double.NegativeInfinity);
-        int width = p.W.Input;
+        int height = p.H.Input, width = p.W.Input, o = yBase;
+        for (int od = 0; od < p.D.Output; od++)
         for (int oh = 0; oh < p.H.Output; oh++)
+        for (int ow = 0; ow < p.W.Output; ow++, o++)
         {
-            for (int ow = 0; ow < p.W.Output; ow++)
+            int best = (p.D.First[od] * height + p.H.First[oh]) * width + p.W.First[ow];
+            var bestValue = smallest;
+            for (int id = p.D.First[od]; id < p.D.End[od]; id += p.D.Step)
+            for (int ih = p.H.First[oh]; ih < p.H.End[oh]; ih += p.H.Step)
             {
-                int best = p.H.First[oh] * width + p.W.First[ow];
-                var bestValue = smallest;
-                for (int ih = p.H.First[oh]; ih < p.H.End[oh]; ih += p.H.Step)
+                int row = (id * height + ih) * width;
+                for (int iw = p.W.First[ow]; iw < p.W.End[ow]; iw += p.W.Step)
                 {
-                    for (int iw = p.W.First[ow]; iw < p.W.End[ow]; iw += p.W.Step)
-                    {
-                        var v = x[xBase + ih * width + iw];
-                        if (v > bestValue || T.IsNaN(v)) { bestValue = v; best = ih * width + iw; }
-                    }
+                    var v = x[xBase + row + iw];
+                    if (v > bestValue || T.IsNaN(v)) { bestValue = v; best = row + iw; }
                 }
-                int o = yBase + oh * p.W.Output + ow;
-                y[o] = bestValue;
-                idx[o] = best;
             }
+            y[o] = bestValue;
+            idx[o] = best;
         }
     }
 
@@ -180,25 +187,27 @@ internal static class Pool
 
     private static void AvgPlane<T>(T[] x, int xBase, T[] y, int yBase, PoolPlan p) where T : unmanaged, INumber<T>
     {
-        int width = p.W.Input;
+        int height = p.H.Input, width = p.W.Input, cell = 0;
+        for (int od = 0; od < p.D.Output; od++)
         for (int oh = 0; oh < p.H.Output; oh++)
+        for (int ow = 0; ow < p.W.Output; ow++, cell++)
         {
-            for (int ow = 0; ow < p.W.Output; ow++)
-            {
-                int cell = oh * p.W.Output + ow;
-                if (p.IsEmpty(oh, ow)) { y[yBase + cell] = T.Zero; continue; }
-                // accumulate in the element type, as PyTorch's CPU kernel does (int64 sums, then truncates)
-                var sum = T.Zero;
-                for (int ih = p.H.First[oh]; ih < p.H.End[oh]; ih++)
-                    for (int iw = p.W.First[ow]; iw < p.W.End[ow]; iw++)
-                        sum += x[xBase + ih * width + iw];
-                y[yBase + cell] = Divide(sum, p, cell);
-            }
+            if (p.IsEmpty(od, oh, ow)) { y[yBase + cell] = T.Zero; continue; }
+            // accumulate in the element type, as PyTorch's CPU kernel does (int64 sums, then truncates)
+            var sum = T.Zero;
+            for (int id = p.D.First[od]; id < p.D.End[od]; id++)
+            for (int ih = p.H.First[oh]; ih < p.H.End[oh]; ih++)
+            for (int iw = p.W.First[ow]; iw < p.W.End[ow]; iw++)
+                sum += x[xBase + (id * height + ih) * width + iw];
+            y[yBase + cell] = Divide(sum, p, cell);
         }
     }
 
-    private static T Divide<T>(T value, PoolPlan p, int cell) where T : unmanaged, INumber<T> =>
-        value / T.CreateTruncating(p.DivisorA![cell]) / T.CreateTruncating(p.DivisorB![cell]);
+    private static T Divide<T>(T value, PoolPlan p, int cell) where T : unmanaged, INumber<T>
+    {
+        foreach (var divisor in p.Divisors!) value /= T.CreateTruncating(divisor[cell]);
+        return value;
+    }
 
     private readonly struct AvgBackwardKernel(Tensor grad, PoolPlan plan, Tensor gradInput) : INumericKernel
     {
@@ -212,18 +221,17 @@ internal static class Pool
 
     private static void AvgBackwardPlane<T>(T[] g, int gBase, T[] gi, int giBase, PoolPlan p) where T : unmanaged, INumber<T>
     {
-        int width = p.W.Input;
+        int height = p.H.Input, width = p.W.Input, cell = 0;
+        for (int od = 0; od < p.D.Output; od++)
         for (int oh = 0; oh < p.H.Output; oh++)
+        for (int ow = 0; ow < p.W.Output; ow++, cell++)
         {
-            for (int ow = 0; ow < p.W.Output; ow++)
-            {
-                int cell = oh * p.W.Output + ow;
-                if (p.IsEmpty(oh, ow)) continue;
-                var delta = Divide(g[gBase + cell], p, cell);
-                for (int ih = p.H.First[oh]; ih < p.H.End[oh]; ih++)
-                    for (int iw = p.W.First[ow]; iw < p.W.End[ow]; iw++)
-                        gi[giBase + ih * width + iw] += delta;
-            }
+            if (p.IsEmpty(od, oh, ow)) continue;
+            var delta = Divide(g[gBase + cell], p, cell);
+            for (int id = p.D.First[od]; id < p.D.End[od]; id++)
+            for (int ih = p.H.First[oh]; ih < p.H.End[oh]; ih++)
+            for (int iw = p.W.First[ow]; iw < p.W.End[ow]; iw++)
+                gi[giBase + (id * height + ih) * width + iw] += delta;
         }
     }
 

@@ -159,6 +159,42 @@ internal static class Reduce
         }
     }
 
+    /// <summary>
+    /// Row sums of any input dtype into a wider output, Int64 (for Bool and integer inputs) or Float64, converting one
+    /// element at a time: a UInt8 sum or a float32 mean never makes a widened copy of its whole input first.
+    /// </summary>
+    public static void WideningSums(Tensor rows, int outer, int k, Tensor y) =>
+        DTypeDispatch.Run(rows.DType, new WideningSumsKernel(rows, outer, k, y));
+
+    private readonly struct WideningSumsKernel(Tensor rows, int outer, int k, Tensor y) : INumericKernel
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var src = rows.Data<T>();
+            int offset = rows.StorageOffset, kk = k;
+            if (y.DType == DType.Int64)
+            {
+                var dst = y.Data<long>();
+                ForRows(outer, k, i =>
+                {
+                    long sum = 0;
+                    foreach (var v in new ReadOnlySpan<T>(src, offset + i * kk, kk)) sum += long.CreateTruncating(v);
+                    dst[i] = sum;
+                });
+                return;
+            }
+            var dstF = y.Data<double>();
+            ForRows(outer, k, i =>
+            {
+                var row = new ReadOnlySpan<T>(src, offset + i * kk, kk);
+                if (Accumulate.IsFloat<T>()) { dstF[i] = SumReducer.SumAsDouble(row); return; }
+                double sum = 0;
+                foreach (var v in row) sum += double.CreateTruncating(v);
+                dstF[i] = sum;
+            });
+        }
+    }
+
     public static void Indices<TR>(Tensor rows, int outer, int k, long[] indices) where TR : IArgReducer =>
         DTypeDispatch.Run(rows.DType, new IndicesKernel<TR>(rows, outer, k, indices));
 

@@ -300,7 +300,7 @@ internal static class Segment
     private static void ForUnits(SegmentPlan plan, Action<int, int, int> body)
     {
         bool parallel = plan.Work >= StridedLoop.ParallelGrain;
-        int blocks = parallel ? Math.Clamp(plan.Inner / 16, 1, Environment.ProcessorCount) : 1;
+        int blocks = parallel ? Math.Clamp(plan.Inner / 16, 1, Parallelism.NumThreads) : 1;
         int units = plan.Outer * blocks;
         void Unit(int u)
         {

@@ -12,6 +12,9 @@ public static partial class F
     /// </summary>
     public static Tensor Pad(Tensor input, int[] pad, string mode = "constant", double? value = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(pad);
+        ArgumentNullException.ThrowIfNull(mode);
         if (mode is not ("constant" or "reflect" or "replicate" or "circular"))
             throw Errors.NotImplemented($"Unrecognised padding mode {mode}");
         Errors.Check(pad.Length % 2 == 0, "Padding length must be divisible by 2");

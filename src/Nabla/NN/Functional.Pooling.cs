@@ -13,12 +13,19 @@ public static partial class F
     // ---- max pooling -----------------------------------------------------------------------------------------
 
     /// <summary>torch.nn.functional.max_pool2d over (C, H, W) or (N, C, H, W); <paramref name="stride"/> defaults to the kernel.</summary>
-    public static Tensor MaxPool2d(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false) =>
-        MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    public static Tensor MaxPool2d(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    }
 
     /// <summary>torch.nn.functional.max_pool2d with per-axis (H, W) arguments; each list has one or two entries.</summary>
-    public static Tensor MaxPool2d(Tensor input, int[] kernelSize, int[]? stride = null, int[]? padding = null, int[]? dilation = null, bool ceilMode = false) =>
-        MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    public static Tensor MaxPool2d(Tensor input, int[] kernelSize, int[]? stride = null, int[]? padding = null, int[]? dilation = null, bool ceilMode = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
+        return MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    }
 
     /// <summary>
     /// torch.nn.functional.max_pool2d(return_indices=True): values and int64 indices into each flattened input plane.
@@ -45,6 +52,7 @@ public static partial class F
     /// <summary>torch.nn.functional.max_pool1d over (C, L) or (N, C, L), with max_pool1d's own argument checks.</summary>
     public static Tensor MaxPool1d(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false)
     {
+        ArgumentNullException.ThrowIfNull(input);
         CheckMaxPool1d(input, kernelSize, stride ?? kernelSize, padding, dilation, ceilMode);
         return MaxPool1dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
     }
@@ -73,22 +81,45 @@ public static partial class F
     }
 
     /// <summary>Runs the max kernel and records a backward that scatters each gradient to its recorded index.</summary>
-    private static (Tensor Output, Tensor Indices) WindowMax(Tensor input, PoolPlan plan, string node, string backwardNode)
+    private static (Tensor Output, Tensor Indices) WindowMax(Tensor input, PoolPlan plan, string node, string backwardNode, int spatial = 2)
     {
         var shape = PooledShape(input, plan);
         var y = Tensor.Allocate(shape, input.DType);
         var indices = Tensor.Allocate(shape, DType.Int64);
         Pool.Max(Dense(input), plan, y, indices);
         var inputShape = input.Shape;
-        Graph.Record(y, node, [input], (inputShape, backwardNode), Derivatives.ScatterAddPlanes, indices);
+        Graph.Record(y, node, [input], (inputShape, backwardNode, spatial),
+            node == Derivatives.AdaptiveMaxPool2DBackward0 ? Derivatives.AdaptiveMaxPoolScatterAddPlanes : Derivatives.ScatterAddPlanes, indices);
         return (y, indices);
+    }
+
+    /// <summary>
+    /// The adaptive pools' backward kernels refuse an empty grad_output plane (an output_size of 0), as PyTorch's do;
+    /// the forward accepts it.
+    /// </summary>
+    internal static void CheckAdaptiveGradOutput(Tensor grad, string forwardNode)
+    {
+        string? op = forwardNode switch
+        {
+            "AdaptiveAvgPool2DBackward0" => "adaptive_avg_pool2d_backward",
+            "AdaptiveMaxPool2DBackward0" => "adaptive_max_pool2d_backward",
+            _ => null,
+        };
+        if (op is null) return;
+        for (int d = 1; d < grad.Dim; d++)
+            Errors.Check(grad.Size(d) > 0,
+                $"{op}(): Expected grad_output to have non-zero size for non-batch dimensions, but grad_output has sizes {Errors.Shape(grad.Sizes)} with dimension {d} being empty");
     }
 
     // ---- max unpooling ---------------------------------------------------------------------------------------
 
     /// <summary>torch.nn.functional.max_unpool2d with square arguments.</summary>
-    public static Tensor MaxUnpool2d(Tensor input, Tensor indices, int kernelSize, int? stride = null, int padding = 0, int[]? outputSize = null) =>
-        MaxUnpool2d(input, indices, [kernelSize], stride is { } s ? [s] : null, [padding], outputSize);
+    public static Tensor MaxUnpool2d(Tensor input, Tensor indices, int kernelSize, int? stride = null, int padding = 0, int[]? outputSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        return MaxUnpool2d(input, indices, [kernelSize], stride is { } s ? [s] : null, [padding], outputSize);
+    }
 
     /// <summary>
     /// torch.nn.functional.max_unpool2d: a zero tensor with <c>out[plane][indices[i]] = input[i]</c>. The output size defaults to
@@ -96,32 +127,43 @@ public static partial class F
     /// </summary>
     public static Tensor MaxUnpool2d(Tensor input, Tensor indices, int[] kernelSize, int[]? stride = null, int[]? padding = null, int[]? outputSize = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(kernelSize);
         var k = Pair(kernelSize, "max_unpool2d: kernel_size must either be a single int, or a tuple of two ints");
         var s = stride is null ? k : Pair(stride, "max_unpool2d: stride must either be omitted, a single int, or a tuple of two ints");
         var p = Pair(padding ?? [0], "max_unpool2d: padding must either be a single int, or a tuple of two ints");
         var size = UnpoolOutputSize(input, k, s, p, outputSize);
         CheckUnpoolInputs(input, indices);
+        return Unpool(input, indices, size, "MaxUnpool2DBackward0");
+    }
+
+    /// <summary>A zero tensor of the input's shape with the last dims resized to <paramref name="size"/>, each plane scattered at its indices.</summary>
+    private static Tensor Unpool(Tensor input, Tensor indices, int[] size, string node)
+    {
+        int spatial = size.Length;
         var shape = input.Shape;
-        shape[^2] = size[0];
-        shape[^1] = size[1];
+        for (int i = 0; i < spatial; i++) shape[shape.Length - spatial + i] = size[i];
         var y = Tensor.Zeros(Tensor.CheckSizes(shape), input.DType);
         // an empty output is returned before any index is looked at
-        var invalid = y.Numel == 0 ? null : Pool.Scatter<Assign>(Dense(input), Dense(indices), y, PlaneSize(input.Shape), size[0] * size[1]);
+        var invalid = y.Numel == 0 ? null
+            : Pool.Scatter<Assign>(Dense(input), Dense(indices), y, PlaneSize(input.Shape, spatial), Layout.NumelOf(size));
         if (invalid is { } v)
-            throw Errors.Runtime($"Found an invalid max index: {v} (output volumes are of size {size[0]}x{size[1]})");
-        return Graph.Record(y, Derivatives.MaxUnpool2DBackward0, [input], Derivatives.GatherPlanes, indices);
+            throw Errors.Runtime($"Found an invalid max index: {v} (output volumes are of size {string.Join("x", size)})");
+        return Graph.Record(y, node, [input], spatial, Derivatives.GatherPlanes, indices);
     }
 
     /// <summary>torch.nn.functional._unpool_output_size (Python-level, raises ValueError).</summary>
     private static int[] UnpoolOutputSize(Tensor input, int[] k, int[] s, int[] p, int[]? outputSize)
     {
-        var defaults = new int[2];
-        for (int d = 0; d < 2; d++) defaults[d] = (input.Size(d - 2) - 1) * s[d] + k[d] - 2 * p[d];
+        int n = k.Length;
+        var defaults = new int[n];
+        for (int d = 0; d < n; d++) defaults[d] = (input.Size(d - n) - 1) * s[d] + k[d] - 2 * p[d];
         if (outputSize is null) return defaults;
-        var size = outputSize.Length == 4 ? outputSize[2..] : outputSize;
-        if (size.Length != 2)
-            throw Errors.Runtime($"output_size should be a sequence containing 2 or 4 elements, but it has a length of '{size.Length}'");
-        for (int d = 0; d < 2; d++)
+        var size = outputSize.Length == n + 2 ? outputSize[2..] : outputSize;
+        if (size.Length != n)
+            throw Errors.Runtime($"output_size should be a sequence containing {n} or {n + 2} elements, but it has a length of '{size.Length}'");
+        for (int d = 0; d < n; d++)
         {
             int min = defaults[d] - s[d], max = defaults[d] + s[d];
             if (!(min < size[d] && size[d] < max))
@@ -146,8 +188,11 @@ public static partial class F
 
     /// <summary>torch.nn.functional.avg_pool2d with square arguments.</summary>
     public static Tensor AvgPool2d(Tensor input, int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false,
-        bool countIncludePad = true, int? divisorOverride = null) =>
-        AvgPool2d(input, [kernelSize], stride is { } s ? [s] : null, [padding], ceilMode, countIncludePad, divisorOverride);
+        bool countIncludePad = true, int? divisorOverride = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AvgPool2d(input, [kernelSize], stride is { } s ? [s] : null, [padding], ceilMode, countIncludePad, divisorOverride);
+    }
 
     /// <summary>
     /// torch.nn.functional.avg_pool2d: window sums divided by the padded window size (clipped at the right padding),
@@ -157,25 +202,22 @@ public static partial class F
     public static Tensor AvgPool2d(Tensor input, int[] kernelSize, int[]? stride = null, int[]? padding = null, bool ceilMode = false,
         bool countIncludePad = true, int? divisorOverride = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
         var k = Pair(kernelSize, "avg_pool2d: kernel_size must either be a single int, or a tuple of two ints");
         var s = stride is null || stride.Length == 0 ? k : Pair(stride, "avg_pool2d: stride must either be omitted, a single int, or a tuple of two ints");
         var p = Pair(padding ?? [0], "avg_pool2d: padding must either be a single int, or a tuple of two ints");
         Errors.Check(divisorOverride != 0, "divisor must be not zero");
         var plan = WindowPlan(input, k, s, p, [1, 1], ceilMode, (n, o, kk, ss, pp, _) => AxisWindows.Avg(n, o, kk, ss, pp));
         CheckDType(input, "avg_pool2d", t => t is DType.Float32 or DType.Float64 or DType.Int64);
-        plan = plan with
-        {
-            DivisorA = CellValues(plan, (h, w) => divisorOverride ?? (countIncludePad
-                ? (long)plan.H.Span[h] * plan.W.Span[w]
-                : (long)(plan.H.End[h] - plan.H.First[h]) * (plan.W.End[w] - plan.W.First[w]))),
-            DivisorB = CellValues(plan, (_, _) => 1),
-        };
+        plan = plan with { Divisors = [AvgDivisors(plan, countIncludePad, divisorOverride)] };
         return WindowAvg(input, plan, Derivatives.AvgPool2DBackward0, Derivatives.AvgPool2DBackwardBackward0);
     }
 
     /// <summary>torch.nn.functional.avg_pool1d over (C, L) or (N, C, L): avg_pool2d on a height-1 view.</summary>
     public static Tensor AvgPool1d(Tensor input, int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false, bool countIncludePad = true)
     {
+        ArgumentNullException.ThrowIfNull(input);
         CheckDimRange("avg_pool1d", input, 2, 4);
         return AvgPool2d(input.Unsqueeze(-2), [1, kernelSize], [1, stride ?? kernelSize], [0, padding], ceilMode, countIncludePad).Squeeze(-2);
     }
@@ -192,6 +234,7 @@ public static partial class F
 
     private static Tensor WindowAvgBackward(Tensor grad, PoolPlan plan, int[] inputShape, string node, string forwardNode)
     {
+        CheckAdaptiveGradOutput(grad, forwardNode);
         var gradInput = Tensor.Zeros(inputShape, grad.DType);
         Pool.AvgBackward(Dense(grad), plan, gradInput);
         return Graph.Record(gradInput, node, [grad], (plan, forwardNode, node), static (gg, _, _, a) => [WindowAvg(gg, a.plan, a.forwardNode, a.node)]);
@@ -200,7 +243,11 @@ public static partial class F
     // ---- adaptive pooling ------------------------------------------------------------------------------------
 
     /// <summary>torch.nn.functional.adaptive_avg_pool2d to a square output.</summary>
-    public static Tensor AdaptiveAvgPool2d(Tensor input, int outputSize) => AdaptiveAvgPool2d(input, [outputSize, outputSize]);
+    public static Tensor AdaptiveAvgPool2d(Tensor input, int outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveAvgPool2d(input, [outputSize, outputSize]);
+    }
 
     /// <summary>
     /// torch.nn.functional.adaptive_avg_pool2d: output cell i averages input [floor(i*in/out), ceil((i+1)*in/out)) on each axis;
@@ -208,6 +255,8 @@ public static partial class F
     /// </summary>
     public static Tensor AdaptiveAvgPool2d(Tensor input, int?[] outputSize)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputSize);
         var size = ResolveOutputSize(input, outputSize);
         Errors.Check(size.Length == 2, "adaptive_avg_pool2d: output_size must be 2");
         Errors.Check(size[0] >= 0 && size[1] >= 0,
@@ -218,27 +267,35 @@ public static partial class F
             Errors.Check(input.Size(d) > 0,
                 $"adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {Errors.Shape(input.Sizes)} with dimension {d} being empty");
         CheckDType(input, "adaptive_avg_pool2d", t => t.IsFloatingPoint());
+        if (EmptyAdaptiveOutput(input, size) is { } empty)
+            return Graph.Record(empty, Derivatives.AdaptiveAvgPool2DBackward0, [input], static (g, s, _) => EmptyAdaptiveBackward(g, s[0], Derivatives.AdaptiveAvgPool2DBackward0), input);
         var plan = AdaptivePlan(input, size);
-        plan = plan with
-        {
-            DivisorA = CellValues(plan, (h, _) => plan.H.End[h] - plan.H.First[h]),
-            DivisorB = CellValues(plan, (_, w) => plan.W.End[w] - plan.W.First[w]),
-        };
+        plan = plan with { Divisors = AdaptiveDivisors(plan) };
         return WindowAvg(input, plan, Derivatives.AdaptiveAvgPool2DBackward0, Derivatives.AdaptiveAvgPool2DBackwardBackward0);
     }
 
     /// <summary>torch.nn.functional.adaptive_avg_pool1d: adaptive_avg_pool2d to (1, out) on a height-1 view.</summary>
     public static Tensor AdaptiveAvgPool1d(Tensor input, int outputSize)
     {
+        ArgumentNullException.ThrowIfNull(input);
         CheckDimRange("adaptive_avg_pool1d", input, 2, 4);
         return AdaptiveAvgPool2d(input.Unsqueeze(-2), [1, outputSize]).Squeeze(-2);
     }
 
     /// <summary>torch.nn.functional.adaptive_max_pool2d to a square output.</summary>
-    public static Tensor AdaptiveMaxPool2d(Tensor input, int outputSize) => AdaptiveMaxPool2dWithIndices(input, [outputSize, outputSize]).Output;
+    public static Tensor AdaptiveMaxPool2d(Tensor input, int outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMaxPool2dWithIndices(input, [outputSize, outputSize]).Output;
+    }
 
     /// <summary>torch.nn.functional.adaptive_max_pool2d; a null entry keeps that input size.</summary>
-    public static Tensor AdaptiveMaxPool2d(Tensor input, int?[] outputSize) => AdaptiveMaxPool2dWithIndices(input, outputSize).Output;
+    public static Tensor AdaptiveMaxPool2d(Tensor input, int?[] outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputSize);
+        return AdaptiveMaxPool2dWithIndices(input, outputSize).Output;
+    }
 
     public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, int outputSize) =>
         AdaptiveMaxPool2dWithIndices(input, [outputSize, outputSize]);
@@ -254,11 +311,18 @@ public static partial class F
         CheckNonBatchDimsNonEmpty("adaptive_max_pool2d", input);
         Errors.Check(size.Length == 2, "adaptive_max_pool2d(): internal error: output_size.size() must be 2");
         CheckDType(input, "adaptive_max_pool2d", t => t.IsFloatingPoint());
+        if (EmptyAdaptiveOutput(input, size) is { } empty)
+            return (Graph.Record(empty, Derivatives.AdaptiveMaxPool2DBackward0, [input], static (g, s, _) => EmptyAdaptiveBackward(g, s[0], Derivatives.AdaptiveMaxPool2DBackward0), input),
+                Tensor.Zeros(empty.Shape, DType.Int64));
         return WindowMax(input, AdaptivePlan(input, size), Derivatives.AdaptiveMaxPool2DBackward0, Derivatives.AdaptiveMaxPool2DBackwardBackward0);
     }
 
     /// <summary>torch.nn.functional.adaptive_max_pool1d.</summary>
-    public static Tensor AdaptiveMaxPool1d(Tensor input, int outputSize) => AdaptiveMaxPool1dWithIndices(input, outputSize).Output;
+    public static Tensor AdaptiveMaxPool1d(Tensor input, int outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMaxPool1dWithIndices(input, outputSize).Output;
+    }
 
     /// <summary>torch.nn.functional.adaptive_max_pool1d(return_indices=True): adaptive_max_pool2d on a height-1 view.</summary>
     public static (Tensor Output, Tensor Indices) AdaptiveMaxPool1dWithIndices(Tensor input, int outputSize)
@@ -267,6 +331,26 @@ public static partial class F
         CheckNonBatchDimsNonEmpty("adaptive_max_pool1d", input);
         var (y, indices) = AdaptiveMaxPool2dWithIndices(input.Unsqueeze(-2), [1, outputSize]);
         return (y.Squeeze(-2), indices.Squeeze(-2));
+    }
+
+    /// <summary>The backward of an empty adaptive output: refuses an empty grad_output plane, as the kernels do; else zeros.</summary>
+    private static Tensor?[] EmptyAdaptiveBackward(Tensor grad, Tensor input, string node)
+    {
+        CheckAdaptiveGradOutput(grad, node); // an empty output plane is refused, as the kernels refuse it
+        return [Tensor.ZerosLike(input)];
+    }
+
+    /// <summary>
+    /// The (empty) output when the batch is empty: no window is computed, so output sizes far past what the window
+    /// tables could hold (int.MaxValue per axis) still give PyTorch's empty result. Null when there is work to do.
+    /// </summary>
+    private static Tensor? EmptyAdaptiveOutput(Tensor input, int[] size)
+    {
+        var shape = input.Shape;
+        shape[^2] = size[0];
+        shape[^1] = size[1];
+        Tensor.CheckSizes(shape);
+        return shape.Contains(0) ? Tensor.Zeros(shape, input.DType) : null;
     }
 
     private static PoolPlan AdaptivePlan(Tensor input, int[] size)
@@ -357,21 +441,39 @@ public static partial class F
     private static int[] PooledShape(Tensor input, PoolPlan plan)
     {
         var shape = input.Shape;
+        if (!ReferenceEquals(plan.D, AxisWindows.Single)) shape[^3] = plan.D.Output;
         shape[^2] = plan.H.Output;
         shape[^1] = plan.W.Output;
         return shape;
     }
 
-    private static long[] CellValues(PoolPlan plan, Func<int, int, long> value)
+    private static long[] CellValues(PoolPlan plan, Func<int, int, int, long> value)
     {
         var values = new long[plan.OutPlane];
-        for (int h = 0; h < plan.H.Output; h++)
-            for (int w = 0; w < plan.W.Output; w++)
-                values[h * plan.W.Output + w] = value(h, w);
+        int cell = 0;
+        for (int d = 0; d < plan.D.Output; d++)
+            for (int h = 0; h < plan.H.Output; h++)
+                for (int w = 0; w < plan.W.Output; w++)
+                    values[cell++] = value(d, h, w);
         return values;
     }
 
-    private static int PlaneSize(int[] shape) => shape[^2] * shape[^1];
+    /// <summary>avg_pool's single divisor per cell: the override, the padded window (clipped at the right padding) or the real cells.</summary>
+    private static long[] AvgDivisors(PoolPlan plan, bool countIncludePad, int? divisorOverride) =>
+        CellValues(plan, (d, h, w) => divisorOverride ?? (countIncludePad
+            ? (long)plan.D.Span[d] * plan.H.Span[h] * plan.W.Span[w]
+            : (long)(plan.D.End[d] - plan.D.First[d]) * (plan.H.End[h] - plan.H.First[h]) * (plan.W.End[w] - plan.W.First[w])));
+
+    /// <summary>adaptive_avg_pool divides by the window's extent along each axis in turn (depth, height, width).</summary>
+    private static long[][] AdaptiveDivisors(PoolPlan plan) =>
+    [
+        CellValues(plan, (d, _, _) => plan.D.End[d] - plan.D.First[d]),
+        CellValues(plan, (_, h, _) => plan.H.End[h] - plan.H.First[h]),
+        CellValues(plan, (_, _, w) => plan.W.End[w] - plan.W.First[w]),
+    ];
+
+    /// <summary>Elements per (n, c) plane: the product of the last <paramref name="spatial"/> sizes.</summary>
+    private static int PlaneSize(int[] shape, int spatial = 2) => Layout.NumelOf(shape.AsSpan(shape.Length - spatial));
 
     /// <summary>The kernels read contiguous storage; a strided view is copied first (without autograd).</summary>
     private static Tensor Dense(Tensor t) => t.IsContiguous() ? t : t.CloneRaw();
@@ -382,22 +484,22 @@ public static partial class F
     /// Adds each value into a zero tensor of <paramref name="shape"/> at its index within the same (n, c) plane
     /// (max_pool2d_with_indices_backward). Its own gradient gathers at the indices.
     /// </summary>
-    internal static Tensor ScatterAddPlanes(Tensor values, Tensor indices, int[] shape, string node)
+    internal static Tensor ScatterAddPlanes(Tensor values, Tensor indices, int[] shape, string node, int spatial = 2)
     {
         var y = Tensor.Zeros(shape, values.DType);
-        Pool.Scatter<AddInto>(Dense(values), Dense(indices), y, PlaneSize(values.Shape), PlaneSize(shape));
-        return Graph.Record(y, node, [values], Derivatives.GatherPlanes, indices);
+        Pool.Scatter<AddInto>(Dense(values), Dense(indices), y, PlaneSize(values.Shape, spatial), PlaneSize(shape, spatial));
+        return Graph.Record(y, node, [values], spatial, Derivatives.GatherPlanes, indices);
     }
 
     /// <summary>Reads each (n, c) plane of <paramref name="source"/> at <paramref name="indices"/>; its gradient scatter-adds back.</summary>
-    internal static Tensor GatherPlanes(Tensor source, Tensor indices)
+    internal static Tensor GatherPlanes(Tensor source, Tensor indices, int spatial = 2)
     {
         var y = Tensor.Allocate(indices.Shape, source.DType);
-        int plane = PlaneSize(source.Shape);
+        int plane = PlaneSize(source.Shape, spatial);
         // This is a gather over the flattened planes (max_pool_double_backward), so a bad index fails as gather does.
-        if (Pool.Gather(Dense(source), Dense(indices), y, plane, PlaneSize(indices.Shape)) is { } bad)
-            throw Errors.Runtime($"index {bad} is out of bounds for dimension {source.Dim - 2} with size {plane}");
+        if (Pool.Gather(Dense(source), Dense(indices), y, plane, PlaneSize(indices.Shape, spatial)) is { } bad)
+            throw Errors.Runtime($"index {bad} is out of bounds for dimension {source.Dim - spatial} with size {plane}");
         var sourceShape = source.Shape;
-        return Graph.Record(y, Derivatives.GatherBackward0, [source], (sourceShape, Derivatives.ScatterAddBackward0), Derivatives.ScatterAddPlanes, indices);
+        return Graph.Record(y, Derivatives.GatherBackward0, [source], (sourceShape, Derivatives.ScatterAddBackward0, spatial), Derivatives.ScatterAddPlanes, indices);
     }
 }

@@ -53,5 +53,11 @@ internal static partial class Derivatives
     }
 
     /// <summary>Sums from the end of <paramref name="dim"/> backwards: the adjoint of cumsum.</summary>
-    internal static Tensor ReverseCumsum(Tensor g, int dim) => g.Dim == 0 ? g : g.Flip(dim).Cumsum(dim).Flip(dim);
+    internal static Tensor ReverseCumsum(Tensor g, int dim)
+    {
+        if (g.Dim == 0) return g;
+        // A graph through the gradient (create_graph) needs the differentiable route; otherwise one reverse scan, no flips.
+        if (Graph.ShouldRecord([g])) return g.Flip(dim).Cumsum(dim).Flip(dim);
+        return g.ScanRaw<Kernels.CumsumOp>(dim, null, reverse: true);
+    }
 }

@@ -22,6 +22,10 @@ internal static partial class Derivatives
     internal const string CatBackward0 = nameof(CatBackward0);
     internal const string FlipBackward0 = nameof(FlipBackward0);
     internal const string CopySlices = nameof(CopySlices);
+    internal const string AliasBackward0 = nameof(AliasBackward0);
+    internal const string UnbindBackward0 = nameof(UnbindBackward0);
+    internal const string SplitBackward0 = nameof(SplitBackward0);
+    internal const string SplitWithSizesBackward0 = nameof(SplitWithSizesBackward0);
 
     // ---- formulas ------------------------------------------------------------------------------------------------
 
@@ -45,5 +49,20 @@ internal static partial class Derivatives
         var outside = Tensor.OnesLike(g, DType.Bool);
         using (GradMode.NoGrad()) region(outside).Detach().FillRaw(false);
         return [needs[0] ? Tensor.Where(outside, g, 0.0) : null, region(g)];
+    }
+
+    /// <summary>unbind_backward: the outputs' gradients stacked along dim, zeros for outputs that got none.</summary>
+    internal static Tensor Unbind(Tensor?[] grads, (int[] Shape, int Dim) a)
+    {
+        var slice = a.Shape.Where((_, i) => i != a.Dim).ToArray();
+        var dtype = grads.First(g => g is not null)!.DType;
+        return Tensor.Stack(grads.Select(g => g ?? Tensor.Zeros(slice, dtype)).ToArray(), a.Dim);
+    }
+
+    /// <summary>split_backward: the outputs' gradients joined along dim, zeros for outputs that got none.</summary>
+    internal static Tensor Split(Tensor?[] grads, (int[] Shape, int Dim, int[] Sizes) a)
+    {
+        var dtype = grads.First(g => g is not null)!.DType;
+        return Tensor.Cat(grads.Select((g, i) => g ?? Tensor.Zeros([.. a.Shape[..a.Dim], a.Sizes[i], .. a.Shape[(a.Dim + 1)..]], dtype)).ToArray(), a.Dim);
     }
 }

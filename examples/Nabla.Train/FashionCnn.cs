@@ -1,0 +1,17 @@
+using Nabla.NN;
+
+namespace Nabla.Train;
+
+/// <summary>
+/// The job's network: three conv-batchnorm-relu stages (32, 64, 128 channels; 2x2 max pooling after the first
+/// two), global average pooling, dropout and a linear classifier: about 94,000 parameters.
+/// </summary>
+public static class FashionCnn
+{
+    /// <summary>A freshly initialised network, drawing its weights from the default generator as torch.nn does.</summary>
+    public static Sequential Create() => new(
+        new Conv2d(1, 32, 3, padding: 1), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
+        new Conv2d(32, 64, 3, padding: 1), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
+        new Conv2d(64, 128, 3, padding: 1), new BatchNorm2d(128), new ReLU(),
+        new AdaptiveAvgPool2d(1), new Flatten(), new Dropout(0.25), new Linear(128, 10));
+}

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using Nabla.Data;
+using Nabla.NN;
+using Nabla.Optim;
+using Nabla.Optim.LRScheduler;
+
+namespace Nabla.Train;
+
+/// <summary>
+/// One run: trains (or resumes, or only evaluates) the CNN, reporting as it goes, checkpointing after every epoch
+/// and when stopped, and leaving the curves, the mistakes and a per-class report at the end.
+/// </summary>
+public sealed class TrainingJob(TrainOptions options, IReporter reporter, Func<bool> stopRequested)
+{
+    private const int TestBatch = 500;
+
+    /// <summary>The checkpoint a run writes in its output folder.</summary>
+    public string CheckpointPath => Path.Combine(options.OutputDirectory, "checkpoint.safetensors");
+
+    /// <summary>Runs the job; returns the process exit code (0 done, 130 stopped by the user with a checkpoint written).</summary>
+    public int Run()
+    {
+        Parallelism.NumThreads = options.Threads;
+        var run = options.Resume is { } resume ? Checkpoint.ReadOptions(resume) with
+        {
+            DataDirectory = options.DataDirectory, OutputDirectory = options.OutputDirectory, Threads = options.Threads,
+            Progress = options.Progress, Resume = resume,
+        } : options;
+        var test = FashionMnist.Load(run.DataDirectory, train: false);
+        if (run.Evaluate is { } evaluate)
+        {
+            var model = FashionCnn.Create();
+            Checkpoint.LoadWeights(evaluate, model);
+            var result = Evaluate(model, test);
+            reporter.Final(result, [], run.OutputDirectory);
+            return 0;
+        }
+        var train = FashionMnist.Load(run.DataDirectory, train: true, run.Limit);
+        return Train(run, train, test);
+    }
+
+    private int Train(TrainOptions run, TensorDataset train, TensorDataset test)
+    {
+        Tensor.ManualSeed(run.Seed);
+        var model = FashionCnn.Create();
+        int steps = (train.Count + run.BatchSize - 1) / run.BatchSize;
+        var (optimizer, scheduler) = Optimize(run, model, steps);
+        var progress = run.Resume is { } path ? Checkpoint.Resume(path, model, optimizer, scheduler) : new TrainingProgress();
+        reporter.Start(run, train.Count, test.Count, model, progress.Epoch);
+
+        Evaluation? last = null;
+        for (int epoch = progress.Epoch; epoch < run.Epochs; epoch++)
+        {
+            bool resumingMidEpoch = progress.Batch > 0;
+            if (!resumingMidEpoch) Tensor.ManualSeed(run.Seed + 1 + (ulong)epoch); // dropout's draws, per epoch
+            // Each epoch's order comes from its own seed, so a resumed run visits the same batches.
+            var loader = new DataLoader(train, run.BatchSize, shuffle: true, generator: new Generator(run.Seed * 7919 + (ulong)epoch));
+            var clock = Stopwatch.StartNew();
+            var sums = (Loss: progress.LossSum, Correct: progress.Correct, Seen: progress.Seen);
+            int skip = progress.Batch, batch = 0;
+            model.Train();
+            bool stopped = reporter.Epoch(epoch + 1, run.Epochs, loader.Count, skip, bar =>
+            {
+                foreach (var xy in loader)
+                {
+                    if (batch++ < skip) continue; // trained before the checkpoint this run resumed from
+                    var (x, y) = (xy[0], xy[1]);
+                    var logits = model.Call(x);
+                    var loss = F.CrossEntropy(logits, y);
+                    optimizer.ZeroGrad();
+                    loss.Backward();
+                    optimizer.Step();
+                    scheduler.Step();
+                    using (GradMode.NoGrad())
+                    {
+                        sums.Loss += loss.Item<float>() * y.Size(0);
+                        sums.Correct += logits.Argmax(1).Eq(y).Sum().Item<long>();
+                    }
+                    sums.Seen += y.Size(0);
+                    bar.Advance(sums.Loss / sums.Seen, sums.Correct / (double)sums.Seen, sums.Seen - progress.Seen, clock.Elapsed.TotalSeconds);
+                    if (stopRequested()) return true;
+                }
+                return false;
+            });
+            if (stopped)
+            {
+                Checkpoint.Save(CheckpointPath, model, optimizer, scheduler, run,
+                    progress with { Epoch = epoch, Batch = batch, LossSum = sums.Loss, Correct = sums.Correct, Seen = sums.Seen });
+                reporter.Stopped(CheckpointPath, epoch + 1, batch);
+                return 130;
+            }
+            double seconds = clock.Elapsed.TotalSeconds;
+            last = Evaluate(model, test);
+            var record = new EpochRecord(epoch + 1, sums.Loss / sums.Seen, sums.Correct / (double)sums.Seen, last.Loss, last.Accuracy, seconds,
+                (sums.Seen - progress.Seen) / Math.Max(seconds, 1e-9));
+            progress = new TrainingProgress { Epoch = epoch + 1, History = [.. progress.History, record] };
+            Checkpoint.Save(CheckpointPath, model, optimizer, scheduler, run, progress);
+            Charts.LearningCurves(Path.Combine(run.OutputDirectory, "curves.png"), progress.History);
+            reporter.EpochDone(record);
+        }
+        last ??= Evaluate(model, test);
+        reporter.Final(last, progress.History, run.OutputDirectory);
+        Charts.Misclassified(Path.Combine(run.OutputDirectory, "misclassified.png"), last.Mistakes);
+        return 0;
+    }
+
+    private static (Optimizer, LRSchedulerBase) Optimize(TrainOptions run, Module model, int stepsPerEpoch)
+    {
+        if (run.Optimizer == OptimizerChoice.Sgd)
+        {
+            var sgd = new SGD(model.Parameters(), lr: run.LearningRate, momentum: 0.9, weightDecay: 5e-4, nesterov: true);
+            return (sgd, new CosineAnnealingLR(sgd, tMax: run.Epochs * stepsPerEpoch));
+        }
+        var adamW = new AdamW(model.Parameters(), lr: run.LearningRate, weightDecay: 0.01);
+        return (adamW, new OneCycleLR(adamW, maxLr: run.LearningRate, epochs: run.Epochs, stepsPerEpoch: stepsPerEpoch));
+    }
+
+    /// <summary>The test set's mean loss, accuracy, confusion matrix and the first mistakes, in eval mode without autograd.</summary>
+    public static Evaluation Evaluate(Module<Tensor, Tensor> model, TensorDataset test, int keepMistakes = 32)
+    {
+        model.Eval();
+        using var _ = GradMode.NoGrad();
+        var confusion = new ConfusionMatrix(FashionMnist.Classes.Length);
+        var mistakes = new List<(byte[] Pixels, int Truth, int Predicted)>();
+        double lossSum = 0;
+        foreach (var xy in new DataLoader(test, TestBatch, prefetch: false))
+        {
+            var (x, y) = (xy[0], xy[1]);
+            var logits = model.Call(x);
+            lossSum += F.CrossEntropy(logits, y, reduction: Reduction.Sum).Item<double>();
+            var predicted = logits.Argmax(1);
+            confusion.Add(y, predicted);
+            var truth = y.ToArray<long>();
+            var guess = predicted.ToArray<long>();
+            for (int i = 0; i < truth.Length && mistakes.Count < keepMistakes; i++)
+                if (truth[i] != guess[i]) mistakes.Add((FashionMnist.Pixels(x[i, 0]).ToArray<byte>(), (int)truth[i], (int)guess[i]));
+        }
+        model.Train();
+        return new Evaluation(lossSum / test.Count, confusion.Accuracy, confusion, mistakes);
+    }
+}
+
+/// <summary>What an evaluation found.</summary>
+public sealed record Evaluation(double Loss, double Accuracy, ConfusionMatrix Confusion, IReadOnlyList<(byte[] Pixels, int Truth, int Predicted)> Mistakes);

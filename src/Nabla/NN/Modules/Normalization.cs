@@ -1,0 +1,202 @@
+using Nabla.Core;
+
+namespace Nabla.NN;
+
+/// <summary>
+/// torch.nn's batch norm layers (_BatchNorm): per-channel weight (ones) and bias (zeros) when affine, and the buffers
+/// running_mean (zeros), running_var (ones) and num_batches_tracked (int64 0) when tracking running statistics. In training
+/// the batch statistics normalise and update the running ones with <see cref="Momentum"/> (or the cumulative average when
+/// it is null); in evaluation the running statistics normalise.
+/// </summary>
+public abstract class BatchNormNd : Module<Tensor, Tensor>
+{
+    private protected BatchNormNd(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, DType dtype)
+    {
+        NumFeatures = numFeatures;
+        Eps = eps;
+        Momentum = momentum;
+        Affine = affine;
+        TrackRunningStats = trackRunningStats;
+        RegisterParameter("weight", affine ? Parameter.Create(Tensor.Ones([numFeatures], dtype)) : null);
+        RegisterParameter("bias", affine ? Parameter.Create(Tensor.Zeros([numFeatures], dtype)) : null);
+        RegisterBuffer("running_mean", trackRunningStats ? Tensor.Zeros([numFeatures], dtype) : null);
+        RegisterBuffer("running_var", trackRunningStats ? Tensor.Ones([numFeatures], dtype) : null);
+        RegisterBuffer("num_batches_tracked", trackRunningStats ? Tensor.Zeros([], DType.Int64) : null);
+    }
+
+    /// <summary>num_features.</summary>
+    public int NumFeatures { get; }
+    /// <summary>eps.</summary>
+    public double Eps { get; }
+    /// <summary>momentum; null for a cumulative moving average.</summary>
+    public double? Momentum { get; }
+    /// <summary>affine.</summary>
+    public bool Affine { get; }
+    /// <summary>track_running_stats.</summary>
+    public bool TrackRunningStats { get; }
+
+    /// <summary>weight (γ), or null when not affine.</summary>
+    public Tensor? Weight { get => GetParameter("weight"); set => RegisterParameter("weight", value); }
+    /// <summary>bias (β), or null when not affine.</summary>
+    public Tensor? Bias { get => GetParameter("bias"); set => RegisterParameter("bias", value); }
+    /// <summary>running_mean buffer, or null.</summary>
+    public Tensor? RunningMean => GetBuffer("running_mean");
+    /// <summary>running_var buffer, or null.</summary>
+    public Tensor? RunningVar => GetBuffer("running_var");
+    /// <summary>num_batches_tracked buffer (int64), or null.</summary>
+    public Tensor? NumBatchesTracked => GetBuffer("num_batches_tracked");
+
+    /// <summary>torch's reset_running_stats: running_mean 0, running_var 1, num_batches_tracked 0.</summary>
+    public void ResetRunningStats()
+    {
+        if (!TrackRunningStats) return;
+        using var noGrad = GradMode.NoGrad();
+        RunningMean!.Zero_();
+        RunningVar!.Fill_(1);
+        NumBatchesTracked!.Zero_();
+    }
+
+    /// <summary>torch's reset_parameters: the running statistics, then weight 1 and bias 0.</summary>
+    public void ResetParameters()
+    {
+        ResetRunningStats();
+        if (Weight is { } w) Init.Ones_(w);
+        if (Bias is { } b) Init.Zeros_(b);
+    }
+
+    /// <summary>The rank check of each subclass (ValueError in PyTorch).</summary>
+    private protected abstract void CheckInputDim(Tensor input);
+
+    /// <summary>torch.nn's _BatchNorm.forward over F.batch_norm.</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckInputDim(input);
+        double factor = Momentum ?? 0.0;
+        if (Training && TrackRunningStats && NumBatchesTracked is { } tracked)
+        {
+            using (GradMode.NoGrad()) tracked.Add_(1);
+            factor = Momentum ?? 1.0 / tracked.Item<long>();
+        }
+        bool useBatchStats = Training || (RunningMean is null && RunningVar is null);
+        bool passStats = !Training || TrackRunningStats;
+        return F.BatchNorm(input, passStats ? RunningMean : null, passStats ? RunningVar : null, Weight, Bias, useBatchStats, factor, Eps);
+    }
+
+    /// <summary>A state dict without num_batches_tracked (saved before it existed) loads with the module's own count, as PyTorch.</summary>
+    protected override void LoadFromStateDict(OrderedDictionary<string, Tensor> stateDict, string prefix,
+        List<string> missingKeys, List<string> unexpectedKeys, List<string> errorMessages)
+    {
+        ArgumentNullException.ThrowIfNull(stateDict);
+        if (TrackRunningStats && !stateDict.ContainsKey(prefix + "num_batches_tracked"))
+            stateDict[prefix + "num_batches_tracked"] = NumBatchesTracked ?? Tensor.Zeros([], DType.Int64);
+        base.LoadFromStateDict(stateDict, prefix, missingKeys, unexpectedKeys, errorMessages);
+    }
+
+    /// <inheritdoc/>
+    public override string ExtraRepr() =>
+        $"{NumFeatures}, eps={Repr.Of(Eps)}, momentum={(Momentum is { } m ? Repr.Of(m) : "None")}, affine={Repr.Of(Affine)}, track_running_stats={Repr.Of(TrackRunningStats)}";
+}
+
+/// <summary>torch.nn.BatchNorm1d over (N, C) or (N, C, L).</summary>
+public class BatchNorm1d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
+    : BatchNormNd(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
+{
+    private protected override void CheckInputDim(Tensor input)
+    {
+        if (input.Dim is not (2 or 3)) throw Errors.Runtime($"expected 2D or 3D input (got {input.Dim}D input)");
+    }
+}
+
+/// <summary>torch.nn.BatchNorm2d over (N, C, H, W).</summary>
+public class BatchNorm2d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
+    : BatchNormNd(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
+{
+    private protected override void CheckInputDim(Tensor input)
+    {
+        if (input.Dim != 4) throw Errors.Runtime($"expected 4D input (got {input.Dim}D input)");
+    }
+}
+
+/// <summary>torch.nn.BatchNorm3d over (N, C, D, H, W).</summary>
+public class BatchNorm3d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
+    : BatchNormNd(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
+{
+    private protected override void CheckInputDim(Tensor input)
+    {
+        if (input.Dim != 5) throw Errors.Runtime($"expected 5D input (got {input.Dim}D input)");
+    }
+}
+
+/// <summary>torch.nn.LayerNorm: normalises over the trailing <see cref="NormalizedShape"/> dims; weight ones and bias zeros
+/// of that shape when <see cref="ElementwiseAffine"/>.</summary>
+public class LayerNorm : Module<Tensor, Tensor>
+{
+    /// <summary>nn.LayerNorm(normalized_shape, eps, elementwise_affine, bias).</summary>
+    public LayerNorm(int[] normalizedShape, double eps = 1e-5, bool elementwiseAffine = true, bool bias = true, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(normalizedShape);
+        NormalizedShape = (int[])normalizedShape.Clone();
+        Eps = eps;
+        ElementwiseAffine = elementwiseAffine;
+        RegisterParameter("weight", elementwiseAffine ? Parameter.Create(Tensor.Ones(NormalizedShape, dtype)) : null);
+        RegisterParameter("bias", elementwiseAffine && bias ? Parameter.Create(Tensor.Zeros(NormalizedShape, dtype)) : null);
+    }
+
+    /// <summary>nn.LayerNorm(n): normalises over the last dim of size n.</summary>
+    public LayerNorm(int normalizedShape, double eps = 1e-5, bool elementwiseAffine = true, bool bias = true, DType dtype = DType.Float32)
+        : this([normalizedShape], eps, elementwiseAffine, bias, dtype) { }
+
+    /// <summary>normalized_shape.</summary>
+    public int[] NormalizedShape { get; }
+    /// <summary>eps.</summary>
+    public double Eps { get; }
+    /// <summary>elementwise_affine.</summary>
+    public bool ElementwiseAffine { get; }
+    /// <summary>weight, or null.</summary>
+    public Tensor? Weight { get => GetParameter("weight"); set => RegisterParameter("weight", value); }
+    /// <summary>bias, or null.</summary>
+    public Tensor? Bias { get => GetParameter("bias"); set => RegisterParameter("bias", value); }
+
+    /// <summary>F.layer_norm(input, normalized_shape, weight, bias, eps).</summary>
+    public override Tensor Forward(Tensor input) => F.LayerNorm(input, NormalizedShape, Weight, Bias, Eps);
+
+    /// <inheritdoc/>
+    public override string ExtraRepr() => $"{Repr.Tuple(NormalizedShape)}, eps={Repr.Of(Eps)}, elementwise_affine={Repr.Of(ElementwiseAffine)}";
+}
+
+/// <summary>torch.nn.GroupNorm: <see cref="NumGroups"/> groups of channels, per-channel weight (ones) and bias (zeros) when affine.</summary>
+public class GroupNorm : Module<Tensor, Tensor>
+{
+    /// <summary>nn.GroupNorm(num_groups, num_channels, eps, affine).</summary>
+    /// <exception cref="ArgumentException">num_channels not divisible by num_groups.</exception>
+    public GroupNorm(int numGroups, int numChannels, double eps = 1e-5, bool affine = true, DType dtype = DType.Float32)
+    {
+        if (numGroups <= 0 || numChannels % numGroups != 0) throw Errors.Runtime("num_channels must be divisible by num_groups");
+        NumGroups = numGroups;
+        NumChannels = numChannels;
+        Eps = eps;
+        Affine = affine;
+        RegisterParameter("weight", affine ? Parameter.Create(Tensor.Ones([numChannels], dtype)) : null);
+        RegisterParameter("bias", affine ? Parameter.Create(Tensor.Zeros([numChannels], dtype)) : null);
+    }
+
+    /// <summary>num_groups.</summary>
+    public int NumGroups { get; }
+    /// <summary>num_channels.</summary>
+    public int NumChannels { get; }
+    /// <summary>eps.</summary>
+    public double Eps { get; }
+    /// <summary>affine.</summary>
+    public bool Affine { get; }
+    /// <summary>weight, or null.</summary>
+    public Tensor? Weight { get => GetParameter("weight"); set => RegisterParameter("weight", value); }
+    /// <summary>bias, or null.</summary>
+    public Tensor? Bias { get => GetParameter("bias"); set => RegisterParameter("bias", value); }
+
+    /// <summary>F.group_norm(input, num_groups, weight, bias, eps).</summary>
+    public override Tensor Forward(Tensor input) => F.GroupNorm(input, NumGroups, Weight, Bias, Eps);
+
+    /// <inheritdoc/>
+    public override string ExtraRepr() => $"{NumGroups}, {NumChannels}, eps={Repr.Of(Eps)}, affine={Repr.Of(Affine)}";
+}

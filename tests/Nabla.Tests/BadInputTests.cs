@@ -149,12 +149,12 @@ public class BadInputTests
         // libtorch wraps floor division and gives remainder 0; its trunc division traps the process (SIGFPE), Nabla wraps.
         var a = Tensor.From(new[] { long.MinValue, 7L });
         var m1 = Tensor.From(new[] { -1L, -1L });
-        Assert.Equal(new[] { long.MinValue, -7L }, a.Div(m1, "trunc").ToArray<long>());
-        Assert.Equal(new[] { long.MinValue, -7L }, a.Div(m1, "floor").ToArray<long>());
+        Assert.Equal(new[] { long.MinValue, -7L }, a.Div(m1, RoundingMode.Trunc).ToArray<long>());
+        Assert.Equal(new[] { long.MinValue, -7L }, a.Div(m1, RoundingMode.Floor).ToArray<long>());
         Assert.Equal(new[] { 0L, 0L }, a.Remainder(m1).ToArray<long>());
         var i = Tensor.From(new[] { int.MinValue });
-        Assert.Equal(int.MinValue, i.Div(Tensor.From(new[] { -1 }), "trunc").Item<int>());
-        Assert.Equal(int.MinValue, i.Div(-1, "floor").Item<int>());
+        Assert.Equal(int.MinValue, i.Div(Tensor.From(new[] { -1 }), RoundingMode.Trunc).Item<int>());
+        Assert.Equal(int.MinValue, i.Div(-1, RoundingMode.Floor).Item<int>());
     }
 
     [Fact]

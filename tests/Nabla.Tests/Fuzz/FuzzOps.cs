@@ -248,7 +248,7 @@ public static partial class FuzzOps
         {
             var seq = X(g);
             var sorter = g.Coin(0.2) ? g.Index(Math.Max(SafeDimSize(seq, -1), 1), seq.Shape) : null;
-            var side = g.Coin(0.7) ? null : g.Option("left", "right");
+            SearchSide? side = g.Coin(0.7) ? null : g.Option(SearchSide.Left, SearchSide.Right);
             return g.Coin(0.8) ? Tensor.Searchsorted(seq, Like(g, seq), g.Bool(), side, g.Bool(), sorter)
                 : Tensor.Searchsorted(seq, g.Scalar(), g.Bool(), side, g.Bool(), sorter);
         });

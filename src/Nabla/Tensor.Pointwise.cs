@@ -134,7 +134,7 @@ public sealed partial class Tensor
     /// torch.div. Integer inputs divide as the default float dtype; a <paramref name="roundingMode"/> (Trunc or Floor)
     /// rounds the quotient and keeps the promoted dtype, integers included. Rounded division has a zero gradient.
     /// </summary>
-    /// <exception cref="ArgumentException">The shapes do not broadcast, or an integer division by zero ("ZeroDivisionError").</exception>
+    /// <exception cref="ArgumentException">The shapes do not broadcast, or a rounded integer division by zero ("ZeroDivisionError").</exception>
     /// <exception cref="NotSupportedException">Rounded division of Bool tensors.</exception>
     public Tensor Div(Tensor other, RoundingMode? roundingMode = null)
     {

@@ -95,7 +95,7 @@ public sealed partial class Tensor
         bool tracked = IsTracked(record);
         if (tracked && ViewBase is not null && Creation != ViewCreation.Default)
             throw Errors.Runtime(UntrackableViewMessage());
-        if (tracked && ViewBase is { IsLeaf: true, RequiresGrad: true }) // also a view taken before its base required grad
+        if (IsTracked(record) && ViewBase is { IsLeaf: true, RequiresGrad: true }) // also a view taken before its base required grad
             throw Errors.Runtime("a view of a leaf Variable that requires grad is being used in an in-place operation.");
         if (record && ViewBase is null && IsLeaf && RequiresGrad)
             throw Errors.Runtime("a leaf Variable that requires grad is being used in an in-place operation.");
@@ -109,7 +109,12 @@ public sealed partial class Tensor
             throw Errors.Runtime("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
         if (other is not null) Overlaps.RefusePartial(this, other);
 
-        var result = op(record ? Clone() : Detach());
+        var input = record ? Clone() : Detach();
+        var result = op(input);
+        // Values written without history (copy_ of a constant) still cut the overwritten elements off from the
+        // gradient, as PyTorch's CopyBackwards does; without a node the old history would keep flowing.
+        if (record && result.GradFn is null && result.IsFloatingPoint)
+            result = Graph.Record(result.Detach(), Derivatives.CopyBackwards, [input], Derivatives.Overwritten);
         if (!castAny && !CanCast(result.DType, DType))
             throw Errors.Runtime($"result type {result.DType.ScalarTypeName()} can't be cast to the desired output type {DType.ScalarTypeName()}");
         if (!result.Sizes.SequenceEqual(Sizes))

@@ -131,6 +131,8 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
         var expanded = ExpandMasks(indices, "index_put");
         var plan = new AdvancedIndex(this, expanded);
         if (values.DType != DType)
@@ -153,8 +155,10 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
         // PyTorch routes a lone mask with a one-element value to masked_fill_, which casts the value.
-        if (!accumulate && indices.Length == 1 && indices[0] is { DType: DType.Bool } mask && values.Numel == 1)
+        if (!accumulate && indices.Length == 1 && indices[0] is { DType: DType.Bool } mask && mask.Dim <= Dim && values.Numel == 1)
         {
             var m = mask.Reshape([.. mask.Shape, .. Enumerable.Repeat(1, Dim - mask.Dim)]);
             return InPlace(null, x => Where(m, values.To(x.DType).Reshape(), x), castAny: true, operand: values);

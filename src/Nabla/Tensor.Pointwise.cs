@@ -196,14 +196,14 @@ public sealed partial class Tensor
     public Tensor Maximum(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return MinMax<MaximumOp>(other, "MaximumBackward0", +1);
+        return MinMax<MaximumOp>(other, Derivatives.MaximumBackward0, +1);
     }
 
     /// <summary>torch.minimum: elementwise, NaN propagates; ties split the gradient evenly.</summary>
     public Tensor Minimum(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return MinMax<MinimumOp>(other, "MinimumBackward0", -1);
+        return MinMax<MinimumOp>(other, Derivatives.MinimumBackward0, -1);
     }
 
     private Tensor MinMax<TOp>(Tensor other, string node, int sign) where TOp : IBinaryOp
@@ -281,6 +281,15 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(other);
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(other);
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(other);
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(other);
         if (condition.DType != DType.Bool)
             throw Errors.Runtime($"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.DType.ScalarTypeName()}");
         var type = TypePromotion.ResultType(input, other);
@@ -304,12 +313,24 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(other);
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(other);
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(other);
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(other);
         return Where(condition, WrapNumber(input), other);
     }
     /// <summary>torch.where(condition, input, other) with a scalar <paramref name="other"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="condition"/> is not Bool, or the shapes do not broadcast.</exception>
     public static Tensor Where(Tensor condition, Tensor input, Scalar other)
     {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(input);
         return Where(condition, input, WrapNumber(other));

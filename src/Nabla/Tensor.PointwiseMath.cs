@@ -140,6 +140,7 @@ public sealed partial class Tensor
     /// <summary>torch.hypot: sqrt(input² + other²); floating-point inputs only.</summary>
     public Tensor Hypot(Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(other);
         var type = TypePromotion.ResultType(this, other);
         Shapes.Broadcast(Sizes, other.Sizes);
         if (!type.IsFloatingPoint()) throw Errors.NotImplemented($"\"hypot_cpu\" not implemented for '{type.ScalarTypeName()}'");
@@ -165,6 +166,7 @@ public sealed partial class Tensor
 
     private Tensor Fmod(Tensor other, string node)
     {
+        ArgumentNullException.ThrowIfNull(other);
         var type = TypePromotion.ResultType(this, other);
         Shapes.Broadcast(Sizes, other.Sizes);
         if (type == DType.Bool) throw Errors.NotImplemented("\"fmod_cpu\" not implemented for 'Bool'");
@@ -181,6 +183,7 @@ public sealed partial class Tensor
 
     private Tensor FMinMax<TOp>(Tensor other, string node, bool max) where TOp : IBinaryOp
     {
+        ArgumentNullException.ThrowIfNull(other);
         var y = Zip<TOp>(this, other, TypePromotion.ResultType(this, other));
         return Graph.Record(y, node, [this, other], max, PointwiseMathDerivatives.FMinMax, this, other);
     }
@@ -195,6 +198,8 @@ public sealed partial class Tensor
 
     private Tensor Lerp(Tensor end, Tensor weight, string node)
     {
+        ArgumentNullException.ThrowIfNull(end);
+        ArgumentNullException.ThrowIfNull(weight);
         if (end.DType != DType)
             throw Errors.Runtime($"expected dtype {DType.ScalarTypeName()} for `end` but got dtype {end.DType.ScalarTypeName()}");
         if (!weight.IsWrappedNumber && weight.DType != DType)
@@ -220,6 +225,8 @@ public sealed partial class Tensor
 
     private Tensor Addc(Tensor tensor1, Tensor tensor2, Scalar value, bool divide)
     {
+        ArgumentNullException.ThrowIfNull(tensor1);
+        ArgumentNullException.ThrowIfNull(tensor2);
         if (divide && tensor1.DType.IsIntegral() && tensor2.DType.IsIntegral())
             throw Errors.Runtime("Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.");
         var type = TypePromotion.ResultType(this, tensor1, tensor2);
@@ -314,6 +321,7 @@ public sealed partial class Tensor
 
     private Tensor ClampOneSide(Tensor bound, string node, bool lower)
     {
+        ArgumentNullException.ThrowIfNull(bound);
         Tensor y;
         using (GradMode.NoGrad()) y = lower ? Clamp(bound, null) : Clamp(null, bound);
         return Graph.Record(y, node, [this, bound], lower, static (g, s, needs, low) =>
@@ -349,6 +357,7 @@ public sealed partial class Tensor
     /// <summary>A binary floating-point function: integer operands promote to the default float dtype.</summary>
     private Tensor FloatZip<TOp>(Tensor other, string node, BackwardFormula derivative) where TOp : IBinaryOp
     {
+        ArgumentNullException.ThrowIfNull(other);
         var type = TypePromotion.ResultType(this, other);
         if (!type.IsFloatingPoint()) type = DTypes.Default;
         var y = Zip<TOp>(this, other, type);

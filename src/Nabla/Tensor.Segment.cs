@@ -107,7 +107,7 @@ public sealed partial class Tensor
         {
             Errors.Check(values.All(v => v >= 0), "lengths contains negative value!");
             for (int row = 0; row < rows; row++)
-                Errors.Check(values.AsSpan(row * count, count).ToArray().Sum() == data.Size(axis),
+                Errors.Check(values.AsSpan(row * count, count).ToArray().Aggregate(Int128.Zero, (sum, v) => sum + v) == data.Size(axis), // no int64 wrap
                     "segment_reduce(): Expected all rows of lengths along axis to sum to data.size(lengths.dim()-1) when !unsafe.");
         }
         if (!IsIndexDType(lengths))

@@ -310,6 +310,7 @@ public sealed partial class Tensor
     /// <summary>torch.cat: tensors joined along an existing dim (1-d empty tensors are skipped, as in PyTorch).</summary>
     public static Tensor Cat(Tensor[] tensors, int dim = 0)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
         Errors.NoNullTensors(tensors, nameof(tensors));
         Errors.Check(tensors.Length > 0, "torch.cat(): expected a non-empty list of Tensors");
         // Skipped empty tensors still take part in type promotion, as in PyTorch.
@@ -347,6 +348,7 @@ public sealed partial class Tensor
     /// <summary>torch.stack: tensors of equal shape joined along a new dim.</summary>
     public static Tensor Stack(Tensor[] tensors, int dim = 0)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
         Errors.NoNullTensors(tensors, nameof(tensors));
         Errors.Check(tensors.Length > 0, "stack expects a non-empty TensorList");
         int d = Errors.WrapDim(dim, tensors[0].Dim + 1);

@@ -139,4 +139,36 @@ public class ModuleParityTests
         Runner.CompareTensor(bn.Call(x), TF.batch_norm(tx, tMean, tVar, torch.ones(3), torch.zeros(3), false, 0.3, 1e-5), "eval", Fail, "dtype", "shape", "values");
         Assert.True(fails.Count == 0, string.Join("\n", fails));
     }
+
+    [Theory]
+    [InlineData(10, 3, null, 0UL)]
+    [InlineData(7, 2, 3, 1UL)]
+    [InlineData(50, 16, -1, 2UL)]
+    public void EmbeddingInitialWeightsEqualPyTorchs(int num, int dim, int? paddingIdx, ulong seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor.ManualSeed(seed);
+        var embedding = new Embedding(num, dim, paddingIdx);
+        torch.manual_seed((long)seed);
+        var w = torch.empty(num, dim);
+        w.normal_();
+        if (paddingIdx is { } p) w[p < 0 ? p + num : p].fill_(0);
+        InitParityTests.AssertBitsEqual(embedding.Weight, w, "Embedding.weight");
+    }
+
+    [Fact]
+    public void BilinearInitialWeightsEqualPyTorchs()
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor.ManualSeed(4);
+        var bilinear = new Bilinear(5, 3, 4);
+        torch.manual_seed(4);
+        double bound = 1 / Math.Sqrt(5);
+        var w = torch.empty(4, 5, 3);
+        w.uniform_(-bound, bound);
+        var b = torch.empty(4);
+        b.uniform_(-bound, bound);
+        InitParityTests.AssertBitsEqual(bilinear.Weight, w, "Bilinear.weight");
+        InitParityTests.AssertBitsEqual(bilinear.Bias!, b, "Bilinear.bias");
+    }
 }

@@ -566,3 +566,121 @@ public class TestReductions
     [Fact(DisplayName = P + "test_cumprod_integer_upcast")]
     public void test_cumprod_integer_upcast() => ReduceIntegerUpcast((x, d) => x.Cumprod(0, d));
 }
+
+/// <summary>More legacy tests of test_reductions.py: empty all/any, inf handling and the min/max helper.</summary>
+public class TestReductionsMinMax
+{
+    private const string P = "test_reductions.py::TestReductions::";
+
+    [Fact(DisplayName = P + "test_accreal_type")]
+    public void test_accreal_type()
+    {
+        var x = Tensor.Ones(2, 3, 4);
+        Assert.True(x.To(DType.Float64).Sum().IsFloatingPoint);
+        Assert.True(x.Sum().IsFloatingPoint);
+        foreach (var d in new[] { DType.Int64, DType.Int32, DType.UInt8 })
+            Assert.Equal(DType.Int64, x.To(d).Sum().DType);
+    }
+
+    [Fact(DisplayName = P + "test_all_any_empty")]
+    public void test_all_any_empty()
+    {
+        foreach (var d in new[] { DType.UInt8, DType.Bool })
+        {
+            var x = Tensor.Zeros([0], d);
+            Assert.True(x.All().Item<bool>());
+            Assert.False(x.Any().Item<bool>());
+        }
+    }
+
+    [Fact(DisplayName = P + "test_all_issue117215")]
+    public void test_all_issue117215()
+    {
+        var a = Tensor.Randint(0, 255, [73, 11, 3, 17], DType.UInt8);
+        var b = a.All(0);
+        var c = a.To(DType.Bool).All(0);
+        Assert.Equal(0L, b.Ne(c).Sum().Item<long>());
+    }
+
+    private static Tensor Infs(DType dtype) =>
+        D([double.NegativeInfinity, double.NegativeInfinity, double.PositiveInfinity, 3, double.PositiveInfinity, double.PositiveInfinity, double.NegativeInfinity, -1], 2, 4).To(dtype);
+
+    [Theory(DisplayName = P + "test_max_with_inf")]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void test_max_with_inf(DType dtype)
+    {
+        var a = Infs(dtype);
+        Assert.True((a.Max(1).Values == double.PositiveInfinity).All().Item<bool>());
+        Assert.True((a.Amax(1) == double.PositiveInfinity).All().Item<bool>());
+        Assert.Equal(double.PositiveInfinity, a.Max().Item<double>());
+        Assert.Equal(double.PositiveInfinity, a.Amax().Item<double>());
+    }
+
+    [Theory(DisplayName = P + "test_min_with_inf")]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void test_min_with_inf(DType dtype)
+    {
+        var a = Infs(dtype);
+        Assert.True((a.Min(1).Values == double.NegativeInfinity).All().Item<bool>());
+        Assert.True((a.Amin(1) == double.NegativeInfinity).All().Item<bool>());
+        Assert.Equal(double.NegativeInfinity, a.Min().Item<double>());
+        Assert.Equal(double.NegativeInfinity, a.Amin().Item<double>());
+    }
+
+    /// <summary>The original's _test_minmax_helper with np.amax/np.amin written out over doubles.</summary>
+    private static void MinMaxHelper(bool isMax, bool amaxForm, DType dtype)
+    {
+        static Tensor Create(int[] shape, DType dtype) => dtype.IsFloatingPoint()
+            ? Tensor.Randn(shape, dtype)
+            : dtype == DType.Bool ? Tensor.Randint(0, 2, shape).To(DType.Bool) : Tensor.Randint(-1000, 1000, shape, dtype);
+        Tensor Full(Tensor x) => amaxForm ? (isMax ? x.Amax() : x.Amin()) : (isMax ? x.Max() : x.Min());
+        double Ref(double[] v) => isMax ? v.Max() : v.Min();
+        foreach (var x in new[] { Create([100, 100], dtype), Create([10, 10, 10], dtype)[.., 4] })
+            Assert.Equal(Ref(V(x)), Full(x).Item<double>());
+        const int size = 5;
+        var y = Create([size, size], dtype);
+        foreach (var xin in new[] { y, y.T })
+            for (int d = 0; d < 2; d++)
+            {
+                var moved = V(xin.Transpose(d, 1).Contiguous());
+                var expected = Enumerable.Range(0, size).Select(r => Ref(moved[(r * size)..((r + 1) * size)])).ToArray();
+                if (amaxForm) { Assert.Equal(expected, V(isMax ? xin.Amax(d) : xin.Amin(d))); continue; }
+                var (v, i) = isMax ? xin.Max(d) : xin.Min(d);
+                Assert.Equal(expected, V(v));
+                Eq(v, d == 1 ? xin[Tensor.Arange(size), i] : xin[i, Tensor.Arange(size)], 0, 0);
+            }
+        if (!dtype.IsFloatingPoint()) return;
+        foreach (var index in new[] { 0, 4, 99 })
+        {
+            var x = Create([100], dtype);
+            x[index] = Tensor.Full([], double.NaN, dtype);
+            if (!amaxForm)
+            {
+                var (v, i) = isMax ? x.Max(0) : x.Min(0);
+                Assert.True(double.IsNaN(v.Item<double>()));
+                Assert.Equal(index, i.Item<long>());
+            }
+            Assert.True(double.IsNaN(Full(x).Item<double>()));
+        }
+    }
+
+    public static TheoryData<DType> MinMaxTypes => [DType.Float32, DType.Float64, DType.Int32, DType.Int64, DType.Bool];
+
+    [Theory(DisplayName = P + "test_max")]
+    [MemberData(nameof(MinMaxTypes))]
+    public void test_max(DType dtype) => MinMaxHelper(true, false, dtype);
+
+    [Theory(DisplayName = P + "test_min")]
+    [MemberData(nameof(MinMaxTypes))]
+    public void test_min(DType dtype) => MinMaxHelper(false, false, dtype);
+
+    [Theory(DisplayName = P + "test_amax")]
+    [MemberData(nameof(MinMaxTypes))]
+    public void test_amax(DType dtype) => MinMaxHelper(true, true, dtype);
+
+    [Theory(DisplayName = P + "test_amin")]
+    [MemberData(nameof(MinMaxTypes))]
+    public void test_amin(DType dtype) => MinMaxHelper(false, true, dtype);
+}

@@ -174,11 +174,28 @@ public class BadInputTests
             Assert.Throws<ArgumentException>(() => Tensor.Zeros(1 << 16, 1 << 16, 1 << 16, 1 << 16)).Message);
         Assert.Equal("numel: integer multiplication overflow",
             Assert.Throws<ArgumentException>(() => Tensor.Zeros(1, 3).Expand(-2, 3)).Message);
+        // a negative size stays refused when a zero dim makes the product 0 (found by the fuzzer)
+        Assert.Equal("numel: integer multiplication overflow",
+            Assert.Throws<ArgumentException>(() => Tensor.Zeros(1).Expand(int.MinValue, 0, 4)).Message);
         Assert.StartsWith("tensor of shape [100000, 100000] has 10000000000 elements",
             Assert.Throws<ArgumentException>(() => Tensor.Zeros(100000, 100000)).Message);
         // a slice step near int.MaxValue keeps one element (PyTorch), it does not wrap to 0 or -1
         Assert.Equal([1], Tensor.Arange(5)[TensorIndex.Slice(null, null, int.MaxValue)].Shape);
         Assert.Equal([1], Tensor.Arange(5).Slice(0, 1, null, int.MaxValue).Shape);
+    }
+
+    [Fact]
+    public void FuzzerFindingsAreRefusedWithPyTorchsErrors()
+    {
+        // segment lengths whose int64 sum wraps to the data size are still refused
+        var data = Tensor.Zeros(2);
+        var lengths = Tensor.From(new[] { long.MaxValue, long.MaxValue, 4L });
+        Assert.StartsWith("segment_reduce(): Expected all rows of lengths along axis to sum",
+            Assert.Throws<ArgumentException>(() => Tensor.SegmentReduce(data, SegmentReduceMode.Max, lengths)).Message);
+        // a lone mask with more dims than the tensor is an IndexError, not a negative count deep in the routing
+        var x = Tensor.Zeros([3, 2], DType.Int32);
+        Assert.StartsWith("The shape of the mask [3, 2, 1] at index 2 does not match",
+            Assert.Throws<IndexException>(() => x.IndexPut_([Tensor.Ones([3, 2, 1], DType.Bool)], Tensor.From(1))).Message);
     }
 
     [Fact]

@@ -39,6 +39,22 @@ public class NNGradCheckTests
         new("layer_norm_plain", [[3, 4]], x => F.LayerNorm(x[0], [4])),
         new("group_norm", [[2, 4, 3], [4], [4]], x => F.GroupNorm(x[0], 2, x[1], x[2])),
         new("group_norm_plain", [[2, 6, 2, 2]], x => F.GroupNorm(x[0], 3)),
+        new("instance_norm", [[2, 3, 4], [3], [3]], x => F.InstanceNorm(x[0], Tensor.Zeros([3], DType.Float64), Tensor.Ones([3], DType.Float64), x[1], x[2])),
+        new("rms_norm", [[3, 4], [4]], x => F.RmsNorm(x[0], [4], x[1])),
+        new("local_response_norm", [[2, 5, 3]], x => F.LocalResponseNorm(x[0], 3, 0.5)),
+        new("normalize", [[3, 4]], x => F.Normalize(x[0]) + F.Normalize(x[0], 1, 0)),
+        new("sdpa", [[2, 3, 4], [2, 5, 4], [2, 5, 2]], x => F.ScaledDotProductAttention(x[0], x[1], x[2])),
+        new("sdpa_causal_scale", [[2, 4, 3], [2, 4, 3], [2, 4, 3]], x => F.ScaledDotProductAttention(x[0], x[1], x[2], isCausal: true, scale: 0.3)),
+        new("sdpa_masks", [[3, 4], [3, 4], [3, 4], [3, 3]], x => F.ScaledDotProductAttention(x[0], x[1], x[2], x[3])
+            + F.ScaledDotProductAttention(x[0], x[1], x[2], Tensor.From(new[,] { { true, false, true }, { true, true, false }, { false, false, true } }))),
+        new("multihead", [[3, 2, 4], [5, 2, 4], [12, 4], [12], [4, 4], [4]], x =>
+        {
+            var pad = Tensor.From(new[,] { { false, false, false, false, true }, { false, false, false, false, false } });
+            var (o, w) = F.MultiHeadAttentionForward(x[0], x[1], x[1], 2, x[2], x[3], x[4], x[5], pad);
+            return o.Sum() + w!.Sum();
+        }),
+        new("multihead_unbatched_no_weights", [[3, 4], [12, 4], [4, 4]], x =>
+            F.MultiHeadAttentionForward(x[0], x[0], x[0], 1, x[1], null, x[2], null, needWeights: false).Output),
         new("dropout", [[3, 4]], x => F.Dropout(x[0], 0.4, generator: new Generator(3))),
         // Activations
         new("relu6_hardtanh", [[3, 4]], x => F.Relu6(x[0] * 8) + F.Hardtanh(x[0], -0.5, 0.5)),
@@ -117,6 +133,21 @@ public class NNGradCheckTests
         Assert.All(x.Erf().Erfinv().ToArray<double>().Zip(x.ToArray<double>()).Take(4), p => Assert.Equal(p.Second, p.First, 1e-12));
         Assert.Equal(9.9999999995e-11, Tensor.From(new[] { 1e-10 }).Log1p().Item<double>(), 1e-24);
         Assert.Equal(1.00000000005e-10, Tensor.From(new[] { 1e-10 }).Expm1().Item<double>(), 1e-24);
+    }
+
+    [Fact]
+    public void MultiheadBoolMaskMasksWhereTrueAsPython()
+    {
+        Tensor.ManualSeed(5);
+        var x = Tensor.Randn([3, 2, 4], DType.Float64);
+        var (w, ow) = (Tensor.Randn([12, 4], DType.Float64), Tensor.Randn([4, 4], DType.Float64));
+        var boolMask = Tensor.From(new[,] { { false, true, false }, { false, false, true }, { false, true, true } });
+        var floatMask = Tensor.Zeros([3, 3], DType.Float64).MaskedFill(boolMask, double.NegativeInfinity);
+        var (a, aw) = F.MultiHeadAttentionForward(x, x, x, 2, w, null, ow, null, attnMask: boolMask);
+        var (b, bw) = F.MultiHeadAttentionForward(x, x, x, 2, w, null, ow, null, attnMask: floatMask);
+        Assert.Equal(b.ToArray<double>(), a.ToArray<double>());
+        Assert.Equal(0.0, aw![0, 0, 1].Item<double>());
+        Assert.Equal(bw!.ToArray<double>(), aw.ToArray<double>());
     }
 
     [Fact]

@@ -8,6 +8,7 @@ public static partial class Autograd
     /// <summary>torch.autograd.backward.</summary>
     public static void Backward(Tensor[] tensors, Tensor?[]? gradTensors = null, bool retainGraph = false, bool createGraph = false)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
         Errors.NoNullTensors(tensors, nameof(tensors));
         var (roots, grads) = Roots(tensors, gradTensors);
         Engine.Run(roots, grads, retainGraph || createGraph, createGraph);
@@ -20,6 +21,8 @@ public static partial class Autograd
     public static Tensor?[] Grad(Tensor[] outputs, Tensor[] inputs, Tensor?[]? gradOutputs = null,
         bool? retainGraph = null, bool createGraph = false, bool allowUnused = false)
     {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(inputs);
         Errors.NoNullTensors(outputs, nameof(outputs));
         Errors.NoNullTensors(inputs, nameof(inputs));
         var (roots, grads) = Roots(outputs, gradOutputs);
@@ -41,6 +44,8 @@ public static partial class Autograd
     public static Tensor? Grad(Tensor output, Tensor input, Tensor? gradOutput = null, bool? retainGraph = null,
         bool createGraph = false, bool allowUnused = false)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(input);
         return Grad([output], [input], gradOutput is null ? null : [gradOutput], retainGraph, createGraph, allowUnused)[0];

@@ -13,6 +13,8 @@ public static partial class Autograd
         {
             ArgumentNullException.ThrowIfNull(func);
             ArgumentNullException.ThrowIfNull(input);
+            ArgumentNullException.ThrowIfNull(func);
+            ArgumentNullException.ThrowIfNull(input);
             var x = input.Detach().RequiresGrad_();
             Tensor y;
             using (GradMode.EnableGrad()) y = func(x);
@@ -24,7 +26,7 @@ public static partial class Autograd
                 if (y.RequiresGrad)
                     g = Grad([flat.Select(0, m)], [x], null, retainGraph: true, createGraph: createGraph, allowUnused: true)[0];
                 if (g is null && strict)
-                    throw new ArgumentException("The output of the user-provided function is independent of input 0. This is not allowed in strict mode.");
+                    throw Core.Errors.Runtime("The output of the user-provided function is independent of input 0. This is not allowed in strict mode.");
                 rows[m] = g ?? Tensor.ZerosLike(x);
             }
             var jac = rows.Length == 0 ? Tensor.Zeros([.. y.Shape, .. x.Shape], x.DType) : Tensor.Stack(rows).Reshape([.. y.Shape, .. x.Shape]);

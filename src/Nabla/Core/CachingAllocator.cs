@@ -10,8 +10,8 @@ namespace Nabla.Core;
 /// <para>
 /// Buffers return without Dispose: each carries a <see cref="BufferLease"/> that is finalized only once the
 /// buffer is unreachable. Large arrays are only found dead by a full GC, so when the pool runs dry after enough
-/// renting it induces one (blocking, then waits for the leases' finalizers) before it maps new memory: when the
-/// bytes rented since the last full GC reach half of what survived the last induced one.
+/// renting it induces one (blocking, then waits for the leases' finalizers) before it maps new memory, once 16 MB
+/// have been rented since the last full GC (more, up to 256 MB, while collections keep finding little dead).
 /// </para>
 /// <para>
 /// Buckets hold whole buffers of the requested length (storages expose their array, whose length kernels read as
@@ -26,8 +26,9 @@ internal static class CachingAllocator
     /// <summary>Below this a GC gen0 allocation (warm, bump-pointer) is cheaper than a lease.</summary>
     public const int MinPooledBytes = 64 * 1024;
 
-    /// <summary>No induced collection before this many bytes have been rented since the last full GC.</summary>
-    private const long MinCollectBytes = 16L << 20;
+    /// <summary>The renting budget between induced collections: the minimum, doubled after each collection that
+    /// recovered little (up to the maximum), back to the minimum after one that recovered much.</summary>
+    private const long MinCollectBytes = 16L << 20, MaxCollectBytes = 256L << 20;
 
     /// <summary>A bucket not rented from during this many full GCs gives its idle buffers back.</summary>
     private const int StaleCollections = 8;
@@ -39,7 +40,7 @@ internal static class CachingAllocator
     private static readonly Lock Gate = new();
     private static readonly long IdleLimit = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
 
-    private static long _ownedBytes, _idleBytes, _rentedSinceCollect, _survivedBytes;
+    private static long _ownedBytes, _idleBytes, _rentedSinceCollect, _collectBudget = MinCollectBytes;
     private static int _lastGen2;
 
     /// <summary>Idle buffers of one element type and length, most recently returned on top (warmest).</summary>
@@ -103,19 +104,23 @@ internal static class CachingAllocator
 
     private static bool ShouldCollect()
     {
-        lock (Gate) return _rentedSinceCollect >= Math.Max(MinCollectBytes, _survivedBytes / 2);
+        lock (Gate) return _rentedSinceCollect >= _collectBudget;
     }
 
     /// <summary>A full blocking GC, then the leases' finalizers: every dead buffer is back in its bucket.</summary>
     private static void Collect()
     {
+        long idleBefore, rented;
+        lock (Gate) { idleBefore = _idleBytes; rented = _rentedSinceCollect; }
         GC.Collect();
         GC.WaitForPendingFinalizers();
         lock (Gate)
         {
-            // Like a generational GC's budget: the next collection waits for renting worth half of what survived
-            // this one, so building large live data (a model) costs only logarithmically many collections.
-            _survivedBytes = _ownedBytes - _idleBytes;
+            // Little came back: the renting was live data (a model being built), so wait for twice as much next time
+            // (logarithmically many collections); a full GC costs what the small objects cost, not the arrays' bytes,
+            // so the budget stays small.
+            bool productive = (_idleBytes - idleBefore) * 4 >= rented;
+            _collectBudget = productive ? MinCollectBytes : Math.Min(_collectBudget * 2, MaxCollectBytes);
             _rentedSinceCollect = 0;
             _collections++;
         }

@@ -96,5 +96,5 @@ public static class DTypes
         t == typeof(int) ? DType.Int32 :
         t == typeof(byte) ? DType.UInt8 :
         t == typeof(bool) ? DType.Bool :
-        throw new ArgumentException($"tensor: unsupported element type {t.Name}; use bool, byte, int, long, float or double");
+        throw Core.Errors.Runtime($"tensor: unsupported element type {t.Name}; use bool, byte, int, long, float or double");
 }

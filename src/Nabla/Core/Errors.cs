@@ -7,10 +7,20 @@ namespace Nabla.Core;
 /// </summary>
 internal static class Errors
 {
-    public static ArgumentException Runtime(string message) => new(message);
+    public static ArgumentException Runtime(string message) => Mark(new ArgumentException(message));
     public static IndexException Index(string message) => new(message);
-    public static InvalidOperationException State(string message) => new(message);
-    public static NotSupportedException NotImplemented(string message) => new(message);
+    public static InvalidOperationException State(string message) => Mark(new InvalidOperationException(message));
+    public static NotSupportedException NotImplemented(string message) => Mark(new NotSupportedException(message));
+
+    /// <summary>The key in <see cref="Exception.Data"/> that marks an exception as Nabla's deliberate answer to bad input.</summary>
+    public const string ContractKey = "Nabla.Contract";
+
+    /// <summary>Marks a deliberate refusal, so tests tell it from a runtime exception leaking out of a kernel.</summary>
+    private static T Mark<T>(T e) where T : Exception
+    {
+        e.Data[ContractKey] = true;
+        return e;
+    }
 
     public static void Check(bool condition, string message)
     {

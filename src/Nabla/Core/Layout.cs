@@ -55,6 +55,8 @@ internal sealed class Layout
         bool overflow = false;
         foreach (var s in sizes)
         {
+            // A negative size is a huge unsigned one; it overflows even when a zero dim would hide it from the product.
+            if (s < 0) overflow = true;
             var product = (UInt128)n * unchecked((ulong)(long)s);
             if (product > ulong.MaxValue) overflow = true;
             n = unchecked((ulong)product);

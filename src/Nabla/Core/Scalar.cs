@@ -52,7 +52,7 @@ public readonly struct Scalar
         if (dtype == DType.UInt8 && Kind == DType.Int64 && _long < 0) lo = -255;
         bool integralTarget = dtype is DType.UInt8 or DType.Int32 or DType.Int64;
         if ((integralTarget && !double.IsFinite(v)) || (double.IsFinite(v) && (v < lo || v > hi)))
-            throw new ArgumentException($"value cannot be converted to type {name} without overflow");
+            throw Core.Errors.Runtime($"value cannot be converted to type {name} without overflow");
         return this;
     }
 

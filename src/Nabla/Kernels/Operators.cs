@@ -76,7 +76,7 @@ internal struct TruncDivOp : IBinaryOp
     internal static bool IsFloat<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double);
 
     internal static T CheckedIntDivisor<T>(T b) where T : INumber<T> =>
-        T.IsZero(b) ? throw new ArgumentException("ZeroDivisionError") : b;
+        T.IsZero(b) ? throw Core.Errors.Runtime("ZeroDivisionError") : b;
 
     /// <summary>a / b for integers, where MinValue / -1 wraps to MinValue as two's complement (and libtorch's floor division) does.</summary>
     internal static T WrappingQuotient<T>(T a, T b) where T : INumber<T> => IsMinusOne(b) ? T.Zero - a : a / b;
@@ -130,7 +130,7 @@ internal struct PowOp : IBinaryOp
         if (TruncDivOp.IsFloat<T>())
             return T.CreateTruncating(Math.Pow(double.CreateTruncating(a), double.CreateTruncating(b)));
         if (T.IsNegative(b))
-            throw new ArgumentException("Integers to negative integer powers are not allowed.");
+            throw Core.Errors.Runtime("Integers to negative integer powers are not allowed.");
         T result = T.One, x = a;
         for (long e = long.CreateTruncating(b); e > 0; e >>= 1)
         {

@@ -26,6 +26,8 @@ internal static class Convolution
     /// </summary>
     public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias, ConvSpec spec)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         Tensor y;
         using (GradMode.NoGrad()) y = Compose(input, weight, bias, spec);
         return Graph.Record(y, ConvolutionDerivatives.ConvolutionBackward0, [input, weight, bias], spec, ConvolutionDerivatives.Convolution, input, weight);
@@ -34,6 +36,8 @@ internal static class Convolution
     /// <summary>The convolution from differentiable parts (recorded only when grad mode is on).</summary>
     public static Tensor Compose(Tensor input, Tensor weight, Tensor? bias, ConvSpec spec)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         var g = spec.Geometry;
         int n = input.Size(0), groups = spec.Groups;
         Tensor y;
@@ -57,11 +61,16 @@ internal static class Convolution
     }
 
     /// <summary>Weight (C_out, C_in/g, *k) viewed as (groups, C_out/g, C_in/g·K); transposed weights read the same way.</summary>
-    public static Tensor GroupedWeight(Tensor weight, int groups) => weight.Reshape(groups, weight.Size(0) / groups, weight.Numel / Math.Max(weight.Size(0), 1));
+    public static Tensor GroupedWeight(Tensor weight, int groups)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        return weight.Reshape(groups, weight.Size(0) / groups, weight.Numel / Math.Max(weight.Size(0), 1));
+    }
 
     /// <summary>im2col as a differentiable op: ([N,] C, *input) to ([N,] C·K, L); its gradient is <see cref="Col2Im"/>.</summary>
     public static Tensor Im2Col(Tensor input, ConvGeometry g)
     {
+        ArgumentNullException.ThrowIfNull(input);
         // (N, C, *input) or unbatched (C, *input): every leading dim but the channels is a batch dim
         int lead = input.Dim - g.Dims - 1;
         var cols = Tensor.Allocate([.. input.Sizes[..lead], input.Size(lead) * g.KernelNumel, g.BlockNumel], input.DType);
@@ -72,6 +81,7 @@ internal static class Convolution
     /// <summary>col2im as a differentiable op: ([N,] C·K, L) summed back to ([N,] C, *input); its gradient is <see cref="Im2Col"/>.</summary>
     public static Tensor Col2Im(Tensor columns, ConvGeometry g)
     {
+        ArgumentNullException.ThrowIfNull(columns);
         int lead = columns.Dim - 2;
         var image = Tensor.Allocate([.. columns.Sizes[..lead], columns.Size(lead) / g.KernelNumel, .. g.Input], columns.DType);
         if (image.Numel > 0) Kernels.Im2Col.Fold(Dense(columns), g, image);

@@ -11,6 +11,7 @@ internal static class DropoutNoise
 {
     public static Tensor Bernoulli(Tensor like, double p, Generator generator)
     {
+        ArgumentNullException.ThrowIfNull(like);
         var sizes = like.Shape;
         var strides = DenseStrides(like) ?? Layout.ContiguousStrides(sizes);
         int n = like.Numel;

@@ -11,13 +11,21 @@ namespace Nabla.NN;
 public static partial class F
 {
     /// <summary>torch.nn.functional.relu: <c>max(input, 0)</c> (node ReluBackward0). Throws ArgumentException for Bool input.</summary>
-    public static Tensor Relu(Tensor input) => input.Relu();
+    public static Tensor Relu(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Relu();
+    }
 
     /// <summary>torch.nn.functional.relu6: <c>hardtanh(input, 0, 6)</c>.</summary>
     public static Tensor Relu6(Tensor input) => Hardtanh(input, 0, 6);
 
     /// <summary>torch.nn.functional.softmax along <paramref name="dim"/>, computed in <paramref name="dtype"/> when given.</summary>
-    public static Tensor Softmax(Tensor input, int dim, DType? dtype = null) => input.Softmax(dim, dtype);
+    public static Tensor Softmax(Tensor input, int dim, DType? dtype = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Softmax(dim, dtype);
+    }
 
     /// <summary>torch.nn.functional.log_softmax along <paramref name="dim"/>, computed in <paramref name="dtype"/> when given.</summary>
     public static Tensor LogSoftmax(Tensor input, int dim, DType? dtype = null) => input.LogSoftmax(dim, dtype);
@@ -38,6 +46,8 @@ public static partial class F
     /// </summary>
     public static Tensor Prelu(Tensor input, Tensor weight)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         int channels = input.Dim > 1 ? input.Size(1) : 1;
         Errors.Check(weight.Numel == 1 || weight.Numel == channels,
             $"Mismatch of parameter numbers and input channel size. Found parameter numbers = {weight.Numel} and channel size = {channels}.");

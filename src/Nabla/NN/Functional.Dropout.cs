@@ -14,6 +14,7 @@ public static partial class F
     /// </summary>
     public static Tensor Dropout(Tensor input, double p = 0.5, bool training = true, Generator? generator = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
         if (!(p >= 0 && p <= 1)) throw Errors.Runtime($"dropout probability has to be between 0 and 1, but got {p.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         if (p == 0 || !training || input.Numel == 0) return input;
         if (p == 1) return input * Tensor.Zeros([], input.DType);

@@ -12,6 +12,8 @@ public static partial class F
     /// <summary>torch.nn.functional.l1_loss: <c>|input - target|</c>, reduced (PyTorch's composition: abs, then mean or sum).</summary>
     public static Tensor L1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
         var (x, t) = BroadcastPair(input, target);
         return Reduce((x - t).Abs(), reduction);
     }
@@ -51,6 +53,8 @@ public static partial class F
     /// </summary>
     public static Tensor BinaryCrossEntropy(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
         if (!target.Sizes.SequenceEqual(input.Sizes))
             throw Errors.Runtime($"Using a target size (torch.Size({Errors.Shape(target.Sizes)})) that is different to the input size (torch.Size({Errors.Shape(input.Sizes)})) is deprecated. Please ensure they have the same size.");
         using (GradMode.NoGrad())
@@ -67,6 +71,8 @@ public static partial class F
     public static Tensor BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean,
         Tensor? posWeight = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
         if (!target.Sizes.SequenceEqual(input.Sizes))
             throw Errors.Runtime($"Target size ({Errors.Shape(target.Sizes)}) must be the same as input size ({Errors.Shape(input.Sizes)})");
         var pw = posWeight;
@@ -84,6 +90,8 @@ public static partial class F
     /// </summary>
     public static Tensor KlDiv(Tensor input, Tensor target, KlDivReduction reduction = KlDivReduction.Mean, bool logTarget = false)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
         var pointwise = logTarget ? target.Exp() * (target - input) : target.Xlogy(target) - target * input;
         return reduction switch
         {
@@ -97,6 +105,9 @@ public static partial class F
     /// <summary>torch.nn.functional.margin_ranking_loss: <c>max(0, -y (x1 - x2) + margin)</c>. Throws ArgumentException for inputs of different ranks.</summary>
     public static Tensor MarginRankingLoss(Tensor input1, Tensor input2, Tensor target, double margin = 0, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(input1);
+        ArgumentNullException.ThrowIfNull(input2);
+        ArgumentNullException.ThrowIfNull(target);
         if (input1.Dim != input2.Dim || input1.Dim != target.Dim)
             throw Errors.Runtime($"margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: torch.Size({Errors.Shape(input1.Sizes)}), input2: torch.Size({Errors.Shape(input2.Sizes)}), target: torch.Size({Errors.Shape(target.Sizes)}) ");
         return Reduce((-target * (input1 - input2) + margin).ClampMin(0), reduction);
@@ -108,6 +119,9 @@ public static partial class F
     /// </summary>
     public static Tensor CosineEmbeddingLoss(Tensor input1, Tensor input2, Tensor target, double margin = 0, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(input1);
+        ArgumentNullException.ThrowIfNull(input2);
+        ArgumentNullException.ThrowIfNull(target);
         int d = target.Dim;
         Errors.Check(d is 0 or 1, "0D or 1D target tensor expected, multi-target not supported");
         if (d == 1)
@@ -132,6 +146,9 @@ public static partial class F
     public static Tensor TripletMarginLoss(Tensor anchor, Tensor positive, Tensor negative, double margin = 1.0, double p = 2, double eps = 1e-6,
         bool swap = false, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(anchor);
+        ArgumentNullException.ThrowIfNull(positive);
+        ArgumentNullException.ThrowIfNull(negative);
         if (anchor.Dim != positive.Dim || positive.Dim != negative.Dim)
             throw Errors.Runtime($"The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor {anchor.Dim}D, positive {positive.Dim}D, and negative {negative.Dim}D inputs");
         var distPos = PairwiseDistance(anchor, positive, p, eps);
@@ -143,6 +160,8 @@ public static partial class F
     /// <summary>torch.nn.functional.pairwise_distance: the p-norm of <c>x1 - x2 + eps</c> over the last dim.</summary>
     public static Tensor PairwiseDistance(Tensor x1, Tensor x2, double p = 2, double eps = 1e-6, bool keepdim = false)
     {
+        ArgumentNullException.ThrowIfNull(x1);
+        ArgumentNullException.ThrowIfNull(x2);
         var diff = (x1 - x2 + eps).Abs();
         int dim = Math.Max(x1.Dim, x2.Dim) == 0 ? 0 : -1;
         if (diff.Dim == 0) return diff;
@@ -156,6 +175,8 @@ public static partial class F
     public static Tensor PoissonNllLoss(Tensor input, Tensor target, bool logInput = true, bool full = false, double eps = 1e-8,
         Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
         var loss = logInput ? input.Exp() - target * input : input - target * (input + eps).Log();
         if (full)
         {
@@ -187,6 +208,8 @@ public static partial class F
     private static Tensor FusedLoss<TExtra>(Tensor input, Tensor target, Tensor? weight, Reduction reduction, string node,
         Func<Tensor, Tensor, Tensor> pointwise, TExtra extra, LossDerivative<TExtra> derivative, Tensor? aux = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
         var (x, t) = BroadcastPair(input, target);
         Tensor y;
         using (GradMode.NoGrad())

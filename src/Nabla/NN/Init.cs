@@ -71,10 +71,18 @@ public static class Init
     }
 
     /// <summary>torch.nn.init.zeros_.</summary>
-    public static Tensor Zeros_(Tensor tensor) => Constant_(tensor, 0);
+    public static Tensor Zeros_(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return Constant_(tensor, 0);
+    }
 
     /// <summary>torch.nn.init.ones_.</summary>
-    public static Tensor Ones_(Tensor tensor) => Constant_(tensor, 1);
+    public static Tensor Ones_(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return Constant_(tensor, 1);
+    }
 
     /// <summary>torch.nn.init.eye_: the identity in a 2-d tensor (ones on the main diagonal). Throws ArgumentException for other ranks.</summary>
     public static Tensor Eye_(Tensor tensor)
@@ -88,6 +96,7 @@ public static class Init
     /// <summary>torch.nn.init.xavier_uniform_: uniform in [-a, a) with a = gain·sqrt(6 / (fan_in + fan_out)).</summary>
     public static Tensor XavierUniform_(Tensor tensor, double gain = 1.0, Generator? generator = null)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
         var (fanIn, fanOut) = CalculateFanInAndFanOut(tensor);
         double std = gain * Math.Sqrt(2.0 / (fanIn + fanOut));
         double a = Math.Sqrt(3.0) * std;
@@ -97,6 +106,7 @@ public static class Init
     /// <summary>torch.nn.init.xavier_normal_: N(0, std²) with std = gain·sqrt(2 / (fan_in + fan_out)).</summary>
     public static Tensor XavierNormal_(Tensor tensor, double gain = 1.0, Generator? generator = null)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
         var (fanIn, fanOut) = CalculateFanInAndFanOut(tensor);
         double std = gain * Math.Sqrt(2.0 / (fanIn + fanOut));
         return Normal_(tensor, 0, std, generator);

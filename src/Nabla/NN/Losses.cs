@@ -11,6 +11,8 @@ internal static class Losses
     /// </summary>
     public static Tensor Nll(Tensor input, Tensor target, Tensor? weight, long ignoreIndex, Reduction reduction, bool spatial)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
         int classes = spatial ? input.Size(1) : input.Size(-1);
         if (spatial)
         {
@@ -79,6 +81,8 @@ internal static class Losses
     /// <summary>cross_entropy with class probabilities: <c>-(log_softmax(input) * target * weight)</c> summed over classes.</summary>
     public static Tensor CrossEntropyProbabilities(Tensor self, Tensor target, Tensor? weight, Reduction reduction, double labelSmoothing, int classDim)
     {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
         int classes = self.Size(classDim);
         if (weight is not null && (weight.Dim != 1 || weight.Numel != classes))
             throw Errors.Runtime($"cross_entropy: weight tensor should be defined either for all {classes} classes or no classes but got weight tensor of shape: {Errors.Shape(weight.Sizes)}");
@@ -99,6 +103,8 @@ internal static class Losses
     public static Tensor CrossEntropyLabelSmoothing(Tensor self, Tensor target, Tensor? weight, Reduction reduction, long ignoreIndex,
         double labelSmoothing, int classDim)
     {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
         var input = self.LogSoftmax(classDim, self.DType);
         var nll = F.NllLoss(input, target, weight, ignoreIndex, reduction);
         int classes = input.Size(classDim);

@@ -42,6 +42,7 @@ public abstract class Module
     /// </summary>
     public void RegisterParameter(string name, Tensor? parameter)
     {
+        ArgumentNullException.ThrowIfNull(name);
         CheckName(name, "parameter", _parameters);
         if (parameter is not null)
         {
@@ -60,6 +61,7 @@ public abstract class Module
     /// </summary>
     public void RegisterBuffer(string name, Tensor? tensor, bool persistent = true)
     {
+        ArgumentNullException.ThrowIfNull(name);
         CheckName(name, "buffer", _buffers);
         _buffers[name] = tensor;
         if (persistent) _nonPersistentBuffers.Remove(name);
@@ -73,6 +75,7 @@ public abstract class Module
     /// </summary>
     public T RegisterModule<T>(string name, T module) where T : Module?
     {
+        ArgumentNullException.ThrowIfNull(name);
         CheckName(name, "module", _modules);
         _modules[name] = module;
         return module;
@@ -203,6 +206,7 @@ public abstract class Module
     /// </summary>
     public OrderedDictionary<string, Tensor> StateDict(string prefix = "", bool keepVars = false)
     {
+        ArgumentNullException.ThrowIfNull(prefix);
         var result = new OrderedDictionary<string, Tensor>();
         SaveTo(result, prefix, keepVars);
         return result;

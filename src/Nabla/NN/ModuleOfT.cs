@@ -64,3 +64,18 @@ public abstract class Module<T1, T2, TOutput> : Module<(T1, T2), TOutput>
     /// <summary>module(input1, input2): hooks and forward.</summary>
     public TOutput Call(T1 input1, T2 input2) => Call((input1, input2));
 }
+
+/// <summary>
+/// A module whose forward takes three inputs (the ranking and triplet losses). Hooks see the triple as one tuple.
+/// </summary>
+public abstract class Module<T1, T2, T3, TOutput> : Module<(T1, T2, T3), TOutput>
+{
+    /// <summary>The forward pass on the three inputs.</summary>
+    public abstract TOutput Forward(T1 input1, T2 input2, T3 input3);
+
+    /// <summary>Forwards the triple to <see cref="Forward(T1, T2, T3)"/>.</summary>
+    public sealed override TOutput Forward((T1, T2, T3) inputs) => Forward(inputs.Item1, inputs.Item2, inputs.Item3);
+
+    /// <summary>module(input1, input2, input3): hooks and forward.</summary>
+    public TOutput Call(T1 input1, T2 input2, T3 input3) => Call((input1, input2, input3));
+}

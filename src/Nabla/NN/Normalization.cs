@@ -11,6 +11,7 @@ internal static class Normalization
     public static Tensor BatchNorm(Tensor input, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar,
         bool training, double momentum, double eps)
     {
+        ArgumentNullException.ThrowIfNull(input);
         int channels = input.Size(1);
         if (input.Numel == 0)
         {
@@ -60,6 +61,8 @@ internal static class Normalization
 
     public static Tensor LayerNorm(Tensor input, int[] normalizedShape, Tensor? weight, Tensor? bias, double eps)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(normalizedShape);
         int k = normalizedShape.Length;
         string shape = Errors.Shape(normalizedShape);
         Errors.Check(k >= 1, $"Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = {shape}");
@@ -80,6 +83,7 @@ internal static class Normalization
 
     public static Tensor GroupNorm(Tensor input, int numGroups, Tensor? weight, Tensor? bias, double eps)
     {
+        ArgumentNullException.ThrowIfNull(input);
         int n = input.Size(0), c = input.Size(1);
         Errors.Check(numGroups > 0 && c % numGroups == 0,
             $"Expected number of channels in input to be divisible by num_groups, but got input of shape {Errors.Shape(input.Sizes)} and num_groups={numGroups}");
@@ -122,6 +126,21 @@ internal static class Normalization
             var shift = bias is null ? -(mean * scale) : bias - mean * scale;
             return x * scale + shift;
         }
+    }
+
+    /// <summary>
+    /// linalg.vector_norm along one dim (kept): <c>(Σ|x|^p)^(1/p)</c>, recorded as LinalgVectorNormBackward0 whose
+    /// gradient is zero where the norm is zero (the composition through sqrt would give NaN there).
+    /// </summary>
+    public static Tensor VectorNorm(Tensor input, double p, int dim)
+    {
+        Tensor y;
+        using (GradMode.NoGrad())
+        {
+            var a = input.Abs();
+            y = p == 2 ? a.Pow(2).Sum(dim, keepdim: true).Sqrt() : p == 1 ? a.Sum(dim, keepdim: true) : a.Pow(p).Sum(dim, keepdim: true).Pow(1 / p);
+        }
+        return Graph.Record(y, "LinalgVectorNormBackward0", [input], p, NormalizationDerivatives.VectorNorm, input, y);
     }
 
     private static void CheckFeatures(string name, int expected, Tensor t) =>

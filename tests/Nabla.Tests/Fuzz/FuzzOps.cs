@@ -15,7 +15,7 @@ public static partial class FuzzOps
     private static Tensor X(FuzzGen g) => g.Tensor(g.Pick(FuzzGen.AllDTypes), g.Shape(), nullable: false)!;
     private static Tensor X(FuzzGen g, DType dt) => g.Tensor(dt, g.Shape(), nullable: false)!;
     private static Tensor A(FuzzGen g) => g.Tensor()!;
-    private static Tensor Like(FuzzGen g, Tensor x) => g.Coin(0.8) ? g.Tensor(g.Pick(FuzzGen.AllDTypes), x.Shape)! : A(g);
+    private static Tensor Like(FuzzGen g, Tensor? x) => x is not null && g.Coin(0.8) ? g.Tensor(g.Pick(FuzzGen.AllDTypes), x.Shape)! : A(g);
     private static Tensor Float(FuzzGen g) => g.Tensor(g.Pick(DType.Float32, DType.Float64), g.Shape(), nullable: false)!;
     private static int Size0(Tensor x, int dim) => x.Dim == 0 ? 1 : x.Shape[((dim % x.Dim) + x.Dim) % x.Dim];
     private static int SafeDimSize(Tensor x, int dim) => dim >= -x.Dim && dim < Math.Max(x.Dim, 1) ? Size0(x, dim) : 3;
@@ -24,7 +24,7 @@ public static partial class FuzzOps
     private static Tensor[] Tensors(FuzzGen g, Tensor first) =>
         [first, .. Enumerable.Range(0, g.Int(0, 3)).Select(_ => g.Coin(0.7) ? g.Tensor(g.Pick(FuzzGen.AllDTypes), first.Shape)! : A(g))];
 
-    public static readonly FuzzOp[] All = [.. Pointwise(), .. Reductions(), .. Views(), .. Indexing(), .. Sorting(), .. Creation(), .. Functional(), .. AutogradOps()];
+    public static readonly FuzzOp[] All = [.. Pointwise(), .. Reductions(), .. Views(), .. Indexing(), .. Sorting(), .. Creation(), .. Functional(), .. Layers(), .. Elementwise(), .. AutogradOps()];
 
     private static IEnumerable<FuzzOp> Pointwise()
     {

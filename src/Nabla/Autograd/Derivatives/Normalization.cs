@@ -104,6 +104,14 @@ internal static class NormalizationDerivatives
         return [gInput, gWeight, needs[2] ? db.Sum(0) : null];
     }
 
+    /// <summary>vector_norm along a kept dim: <c>g · sign(x) |x|^(p-1) / norm^(p-1)</c>, zero where the norm is zero.</summary>
+    public static Tensor?[] VectorNorm(Tensor grad, Tensor[] s, bool[] needs, double p)
+    {
+        var (x, norm) = (s[0], s[1]);
+        var scale = p == 1 ? x.Sign() : p == 2 ? x / norm : x.Sign() * x.Abs().Pow(p - 1) / norm.Pow(p - 1);
+        return [Tensor.Where(norm.Eq(0.0), 0.0, grad * scale)];
+    }
+
     /// <summary>
     /// The saved statistics, or, when the backward itself is being recorded (double backward), the same statistics
     /// recomputed from <paramref name="x"/> with differentiable ops so that their dependence on x is differentiated too.

@@ -22,12 +22,16 @@ internal static partial class Derivatives
     internal const string CatBackward0 = nameof(CatBackward0);
     internal const string FlipBackward0 = nameof(FlipBackward0);
     internal const string CopySlices = nameof(CopySlices);
+    internal const string CopyBackwards = nameof(CopyBackwards);
     internal const string AliasBackward0 = nameof(AliasBackward0);
     internal const string UnbindBackward0 = nameof(UnbindBackward0);
     internal const string SplitBackward0 = nameof(SplitBackward0);
     internal const string SplitWithSizesBackward0 = nameof(SplitWithSizesBackward0);
 
     // ---- formulas ------------------------------------------------------------------------------------------------
+
+    /// <summary>copy_ (and any in-place write of values that do not depend on the old ones): nothing flows to the overwritten tensor.</summary>
+    internal static Tensor?[] Overwritten(Tensor g, Tensor[] _, bool[] __) => [Tensor.ZerosLike(g)];
 
     /// <summary>view / reshape / squeeze: the gradient reshaped back to the input's shape.</summary>
     internal static Tensor?[] ReshapeBack(Tensor g, Tensor[] _, bool[] __, int[] inputShape) => [g.Reshape(inputShape)];

@@ -150,6 +150,7 @@ public abstract class ConvForward : ConvNd
     /// <summary>F.convNd(input, weight, bias, stride, padding, dilation, groups), padding first with F.pad for a non-zeros mode.</summary>
     public override Tensor Forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         if (PaddingMode != PaddingMode.Zeros)
             return Convolve(F.Pad(input, ReversedPaddingRepeatedTwice(), PadMode), [0], null);
         return Convolve(input, Padding, PaddingString);
@@ -237,7 +238,11 @@ public class ConvTranspose1d(int inChannels, int outChannels, int kernelSize, in
     : ConvTransposeForward(1, inChannels, outChannels, [kernelSize], [stride], [padding], [outputPadding], groups, bias, [dilation], dtype)
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => F.ConvTranspose1d(input, Weight, Bias, Stride, Padding, OutputPadding, Groups, Dilation);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.ConvTranspose1d(input, Weight, Bias, Stride, Padding, OutputPadding, Groups, Dilation);
+    }
 }
 
 /// <summary>torch.nn.ConvTranspose2d.</summary>

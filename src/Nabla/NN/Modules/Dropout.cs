@@ -17,7 +17,11 @@ public class Dropout : Module<Tensor, Tensor>
     public double P { get; }
 
     /// <summary>F.dropout(input, p, training).</summary>
-    public override Tensor Forward(Tensor input) => F.Dropout(input, P, Training);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Dropout(input, P, Training);
+    }
 
     /// <inheritdoc/>
     public override string ExtraRepr() => $"p={Repr.Of(P)}, inplace=False";

@@ -13,7 +13,11 @@ public class Unfold(int[] kernelSize, int[]? dilation = null, int[]? padding = n
     public int[] Stride { get; } = stride ?? [1];
 
     /// <summary>F.unfold(input, kernel_size, dilation, padding, stride).</summary>
-    public override Tensor Forward(Tensor input) => F.Unfold(input, KernelSize, Dilation, Padding, Stride);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Unfold(input, KernelSize, Dilation, Padding, Stride);
+    }
 
     /// <inheritdoc/>
     public override string ExtraRepr() =>
@@ -35,7 +39,11 @@ public class Fold(int[] outputSize, int[] kernelSize, int[]? dilation = null, in
     public int[] Stride { get; } = stride ?? [1];
 
     /// <summary>F.fold(input, output_size, kernel_size, dilation, padding, stride).</summary>
-    public override Tensor Forward(Tensor input) => F.Fold(input, OutputSize, KernelSize, Dilation, Padding, Stride);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Fold(input, OutputSize, KernelSize, Dilation, Padding, Stride);
+    }
 
     /// <inheritdoc/>
     public override string ExtraRepr() =>
@@ -45,5 +53,9 @@ public class Fold(int[] outputSize, int[] kernelSize, int[]? dilation = null, in
 /// <summary>Fold/Unfold print their arguments as given: one value as an int, several as a tuple.</summary>
 internal static class FoldRepr
 {
-    public static string Arg(int[] v) => v.Length == 1 ? Repr.Of(v[0]) : Repr.Tuple(v);
+    public static string Arg(int[] v)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        return v.Length == 1 ? Repr.Of(v[0]) : Repr.Tuple(v);
+    }
 }

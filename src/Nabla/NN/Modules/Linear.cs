@@ -52,7 +52,11 @@ public class Linear : Module<Tensor, Tensor>
     }
 
     /// <summary>F.linear(input, weight, bias).</summary>
-    public override Tensor Forward(Tensor input) => F.Linear(input, Weight, Bias);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Linear(input, Weight, Bias);
+    }
 
     /// <inheritdoc/>
     public override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={Repr.Of(Bias is not null)}";

@@ -34,7 +34,11 @@ public class ModuleDict<T> : Module, IEnumerable<KeyValuePair<string, T>> where 
     public IEnumerable<T> Values => ChildSlots.Select(s => (T)s.Value!).ToList();
 
     /// <summary>key in module_dict.</summary>
-    public bool ContainsKey(string key) => ChildSlots.Any(s => s.Key == key);
+    public bool ContainsKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return ChildSlots.Any(s => s.Key == key);
+    }
 
     /// <summary>ModuleDict.update: adds or replaces each entry.</summary>
     public void Update(IEnumerable<KeyValuePair<string, T>> modules)
@@ -46,6 +50,7 @@ public class ModuleDict<T> : Module, IEnumerable<KeyValuePair<string, T>> where 
     /// <summary>ModuleDict.pop: removes and returns the child under <paramref name="key"/>. Throws KeyNotFoundException for an unknown key.</summary>
     public T Pop(string key)
     {
+        ArgumentNullException.ThrowIfNull(key);
         var m = this[key];
         RemoveChild(key);
         return m;

@@ -195,7 +195,11 @@ public class GroupNorm : Module<Tensor, Tensor>
     public Tensor? Bias { get => GetParameter("bias"); set => RegisterParameter("bias", value); }
 
     /// <summary>F.group_norm(input, num_groups, weight, bias, eps).</summary>
-    public override Tensor Forward(Tensor input) => F.GroupNorm(input, NumGroups, Weight, Bias, Eps);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.GroupNorm(input, NumGroups, Weight, Bias, Eps);
+    }
 
     /// <inheritdoc/>
     public override string ExtraRepr() => $"{NumGroups}, {NumChannels}, eps={Repr.Of(Eps)}, affine={Repr.Of(Affine)}";

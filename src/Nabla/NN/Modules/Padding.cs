@@ -27,7 +27,11 @@ public abstract class PadNd : Module<Tensor, Tensor>
     private protected double Value { get; init; }
 
     /// <summary>F.pad(input, padding, mode[, value]).</summary>
-    public override Tensor Forward(Tensor input) => _mode == PadMode.Constant ? F.Pad(input, Padding, PadMode.Constant, Value) : F.Pad(input, Padding, _mode);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Pad(input, Padding, _mode, _mode == PadMode.Constant ? Value : null);
+    }
 
     /// <inheritdoc/>
     public override string ExtraRepr() => Repr.Tuple(Padding);

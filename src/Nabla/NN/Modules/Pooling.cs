@@ -176,7 +176,11 @@ public class AdaptiveMaxPool2d : AdaptivePoolNd
     public AdaptiveMaxPool2d(int?[] outputSize) : base(outputSize, null) { }
 
     /// <summary>F.adaptive_max_pool2d(input, output_size).</summary>
-    public override Tensor Forward(Tensor input) => F.AdaptiveMaxPool2d(input, OutputSize);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AdaptiveMaxPool2d(input, OutputSize);
+    }
 
     /// <summary>The forward with return_indices=True.</summary>
     public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input) => F.AdaptiveMaxPool2dWithIndices(input, OutputSize);
@@ -210,7 +214,13 @@ public class MaxUnpool2d : Module<Tensor, Tensor, Tensor>
     public override Tensor Forward(Tensor input1, Tensor input2) => F.MaxUnpool2d(input1, input2, KernelSize, Stride, Padding);
 
     /// <summary>F.max_unpool2d with an explicit output size.</summary>
-    public Tensor Forward(Tensor input, Tensor indices, int[] outputSize) => F.MaxUnpool2d(input, indices, KernelSize, Stride, Padding, outputSize);
+    public Tensor Forward(Tensor input, Tensor indices, int[] outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(outputSize);
+        return F.MaxUnpool2d(input, indices, KernelSize, Stride, Padding, outputSize);
+    }
 
     /// <inheritdoc/>
     public override string ExtraRepr() => $"kernel_size={Repr.Tuple(KernelSize)}, stride={Repr.Tuple(Stride)}, padding={Repr.Tuple(Padding)}";

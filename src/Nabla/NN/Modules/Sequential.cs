@@ -91,6 +91,7 @@ public class Sequential : Module<Tensor, Tensor>, IEnumerable<Module<Tensor, Ten
     /// <summary>Runs each child on the previous one's output (through <see cref="Module{TInput, TOutput}.Call"/>, so their hooks run).</summary>
     public override Tensor Forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         foreach (var module in this) input = module.Call(input);
         return input;
     }

@@ -4,7 +4,11 @@ namespace Nabla.NN;
 public class Identity : Module<Tensor, Tensor>
 {
     /// <summary>The input itself.</summary>
-    public override Tensor Forward(Tensor input) => input;
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input;
+    }
 }
 
 /// <summary>torch.nn.Flatten: merges dims <see cref="StartDim"/>..<see cref="EndDim"/> (by default all but the batch dim).</summary>
@@ -16,7 +20,11 @@ public class Flatten(int startDim = 1, int endDim = -1) : Module<Tensor, Tensor>
     public int EndDim { get; } = endDim;
 
     /// <summary>input.flatten(start_dim, end_dim).</summary>
-    public override Tensor Forward(Tensor input) => input.Flatten(StartDim, EndDim);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Flatten(StartDim, EndDim);
+    }
 
     /// <inheritdoc/>
     public override string ExtraRepr() => $"start_dim={Repr.Of(StartDim)}, end_dim={Repr.Of(EndDim)}";

@@ -32,6 +32,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         int d = CheckScatter(dim, index, src);
         var y = ScatterRaw(d, index, src, ScatterMode.Assign);
         return Graph.Record(y, Derivatives.ScatterBackward0, [this, src], d, static (g, s, needs, d) =>
@@ -53,6 +55,8 @@ public sealed partial class Tensor
     /// <summary>torch.scatter_add: a copy of this tensor with every src element added at its indexed position.</summary>
     public Tensor ScatterAdd(int dim, Tensor index, Tensor src)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
@@ -97,6 +101,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         return InPlace(null, x => x.Scatter(dim, index, src), operand: NotOverlapping(src));
     }
 
@@ -110,6 +116,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.scatter_add_ (in place).</summary>
     public Tensor ScatterAdd_(int dim, Tensor index, Tensor src)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
@@ -194,6 +202,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         var a = alpha ?? 1;
         int d = Errors.WrapDim(dim, Dim);
         CheckIndexFunc("index_add", d, index, source);
@@ -215,6 +225,8 @@ public sealed partial class Tensor
     /// <summary>torch.index_copy: a copy of this tensor with source slice i written to slice <c>index[i]</c> of <paramref name="dim"/>.</summary>
     public Tensor IndexCopy(int dim, Tensor index, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
@@ -253,6 +265,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(value);
         if (value.Dim != 0)
             throw Errors.Runtime($"index_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.Dim} dimension(s).");
         Tensor y;
@@ -272,12 +286,16 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         return InPlace(null, x => x.IndexAdd(dim, index, source, alpha), operand: NotOverlapping(source));
     }
 
     /// <summary>torch.Tensor.index_copy_ (in place).</summary>
     public Tensor IndexCopy_(int dim, Tensor index, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
@@ -295,6 +313,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.index_fill_ with a 0-d tensor value (in place).</summary>
     public Tensor IndexFill_(int dim, Tensor index, Tensor value)
     {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(index);
@@ -412,6 +432,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(value);
         if (value.Dim != 0)
             throw Errors.Runtime($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.Dim} dimension(s).");
         Tensor y;
@@ -433,6 +455,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.masked_fill_ with a 0-d tensor value (in place).</summary>
     public Tensor MaskedFill_(Tensor mask, Tensor value)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(mask);
@@ -460,6 +484,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(source);
         Errors.Check(DType == source.DType,
             $"masked_scatter: expected self and source to have same dtypes but got{DType.ScalarTypeName()} and {source.DType.ScalarTypeName()}");
         Errors.Check(mask.DType == DType.Bool,
@@ -481,6 +507,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.masked_scatter_ (in place); the mask must expand to this tensor's shape.</summary>
     public Tensor MaskedScatter_(Tensor mask, Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(mask);

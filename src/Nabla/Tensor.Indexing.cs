@@ -133,6 +133,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
         var expanded = ExpandMasks(indices, "index_put");
         var plan = new AdvancedIndex(this, expanded);
         if (values.DType != DType)
@@ -153,6 +155,8 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.index_put_: <see cref="IndexPut"/> in place.</summary>
     public Tensor IndexPut_(Tensor?[] indices, Tensor values, bool accumulate = false)
     {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(indices);

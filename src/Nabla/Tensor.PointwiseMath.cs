@@ -135,7 +135,11 @@ public sealed partial class Tensor
     // ---- binary ----------------------------------------------------------------------------------------------
 
     /// <summary>torch.atan2(input, other): the angle of (other, input); integer inputs compute in the default float dtype.</summary>
-    public Tensor Atan2(Tensor other) => FloatZip<Atan2Op>(other, "Atan2Backward0", PointwiseMathDerivatives.Atan2);
+    public Tensor Atan2(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return FloatZip<Atan2Op>(other, "Atan2Backward0", PointwiseMathDerivatives.Atan2);
+    }
 
     /// <summary>torch.hypot: sqrt(input² + other²); floating-point inputs only.</summary>
     public Tensor Hypot(Tensor other)
@@ -150,16 +154,28 @@ public sealed partial class Tensor
     }
 
     /// <summary>torch.copysign: the magnitude of input with the sign of other (as a float).</summary>
-    public Tensor Copysign(Tensor other) => FloatZip<CopysignOp>(other, "CopysignBackward0", PointwiseMathDerivatives.Copysign);
+    public Tensor Copysign(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return FloatZip<CopysignOp>(other, "CopysignBackward0", PointwiseMathDerivatives.Copysign);
+    }
 
     /// <summary>torch.copysign with a number.</summary>
     public Tensor Copysign(Scalar other) => FloatZip<CopysignOp>(WrapNumber(other), "CopysignBackward1", PointwiseMathDerivatives.Copysign);
 
     /// <summary>torch.xlogy: <c>input * log(other)</c>, 0 where input is 0 (unless other is NaN).</summary>
-    public Tensor Xlogy(Tensor other) => FloatZip<XlogyOp>(other, "XlogyBackward0", PointwiseMathDerivatives.Xlogy);
+    public Tensor Xlogy(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return FloatZip<XlogyOp>(other, "XlogyBackward0", PointwiseMathDerivatives.Xlogy);
+    }
 
     /// <summary>torch.fmod: C's remainder, which takes the dividend's sign. Integer division by zero throws.</summary>
-    public Tensor Fmod(Tensor other) => Fmod(other, "FmodBackward1");
+    public Tensor Fmod(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Fmod(other, "FmodBackward1");
+    }
 
     /// <summary>torch.fmod with a number.</summary>
     public Tensor Fmod(Scalar other) => Fmod(WrapNumber(other), "FmodBackward0");
@@ -176,10 +192,18 @@ public sealed partial class Tensor
     }
 
     /// <summary>torch.fmax: the elementwise maximum, ignoring a NaN operand.</summary>
-    public Tensor Fmax(Tensor other) => FMinMax<FmaxOp>(other, "FmaxBackward0", max: true);
+    public Tensor Fmax(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return FMinMax<FmaxOp>(other, "FmaxBackward0", max: true);
+    }
 
     /// <summary>torch.fmin: the elementwise minimum, ignoring a NaN operand.</summary>
-    public Tensor Fmin(Tensor other) => FMinMax<FminOp>(other, "FminBackward0", max: false);
+    public Tensor Fmin(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return FMinMax<FminOp>(other, "FminBackward0", max: false);
+    }
 
     private Tensor FMinMax<TOp>(Tensor other, string node, bool max) where TOp : IBinaryOp
     {
@@ -191,10 +215,19 @@ public sealed partial class Tensor
     // ---- ternary ---------------------------------------------------------------------------------------------
 
     /// <summary>torch.lerp: <c>input + weight * (end - input)</c> (from the end for |weight| ≥ 0.5, as PyTorch computes it).</summary>
-    public Tensor Lerp(Tensor end, Scalar weight) => Lerp(end, WrapNumber(weight), "LerpBackward0");
+    public Tensor Lerp(Tensor end, Scalar weight)
+    {
+        ArgumentNullException.ThrowIfNull(end);
+        return Lerp(end, WrapNumber(weight), "LerpBackward0");
+    }
 
     /// <summary>torch.lerp with a weight tensor.</summary>
-    public Tensor Lerp(Tensor end, Tensor weight) => Lerp(end, weight, "LerpBackward1");
+    public Tensor Lerp(Tensor end, Tensor weight)
+    {
+        ArgumentNullException.ThrowIfNull(end);
+        ArgumentNullException.ThrowIfNull(weight);
+        return Lerp(end, weight, "LerpBackward1");
+    }
 
     private Tensor Lerp(Tensor end, Tensor weight, string node)
     {
@@ -218,10 +251,20 @@ public sealed partial class Tensor
     }
 
     /// <summary>torch.addcmul: <c>input + value * tensor1 * tensor2</c>.</summary>
-    public Tensor Addcmul(Tensor tensor1, Tensor tensor2, Scalar? value = null) => Addc(tensor1, tensor2, value ?? 1, divide: false);
+    public Tensor Addcmul(Tensor tensor1, Tensor tensor2, Scalar? value = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensor1);
+        ArgumentNullException.ThrowIfNull(tensor2);
+        return Addc(tensor1, tensor2, value ?? 1, divide: false);
+    }
 
     /// <summary>torch.addcdiv: <c>input + value * tensor1 / tensor2</c>; throws ArgumentException when both tensors are integers.</summary>
-    public Tensor Addcdiv(Tensor tensor1, Tensor tensor2, Scalar? value = null) => Addc(tensor1, tensor2, value ?? 1, divide: true);
+    public Tensor Addcdiv(Tensor tensor1, Tensor tensor2, Scalar? value = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensor1);
+        ArgumentNullException.ThrowIfNull(tensor2);
+        return Addc(tensor1, tensor2, value ?? 1, divide: true);
+    }
 
     private Tensor Addc(Tensor tensor1, Tensor tensor2, Scalar value, bool divide)
     {
@@ -314,10 +357,18 @@ public sealed partial class Tensor
     }
 
     /// <summary>torch.clamp_min with a tensor bound.</summary>
-    public Tensor ClampMin(Tensor min) => ClampOneSide(min, "ClampMinBackward1", lower: true);
+    public Tensor ClampMin(Tensor min)
+    {
+        ArgumentNullException.ThrowIfNull(min);
+        return ClampOneSide(min, "ClampMinBackward1", lower: true);
+    }
 
     /// <summary>torch.clamp_max with a tensor bound.</summary>
-    public Tensor ClampMax(Tensor max) => ClampOneSide(max, "ClampMaxBackward1", lower: false);
+    public Tensor ClampMax(Tensor max)
+    {
+        ArgumentNullException.ThrowIfNull(max);
+        return ClampOneSide(max, "ClampMaxBackward1", lower: false);
+    }
 
     private Tensor ClampOneSide(Tensor bound, string node, bool lower)
     {

@@ -192,6 +192,9 @@ public class BadInputTests
         var lengths = Tensor.From(new[] { long.MaxValue, long.MaxValue, 4L });
         Assert.StartsWith("segment_reduce(): Expected all rows of lengths along axis to sum",
             Assert.Throws<ArgumentException>(() => Tensor.SegmentReduce(data, SegmentReduceMode.Max, lengths)).Message);
+        // pixel_shuffle's r² in 64 bits: 65536² is not 0 (the fuzzer's DivideByZeroException)
+        Assert.Equal("pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=2 is not divisible by 4294967296",
+            Assert.Throws<ArgumentException>(() => F.PixelShuffle(Tensor.Zeros(1, 2, 3, 4), 1 << 16)).Message);
         // a lone mask with more dims than the tensor is an IndexError, not a negative count deep in the routing
         var x = Tensor.Zeros([3, 2], DType.Int32);
         Assert.StartsWith("The shape of the mask [3, 2, 1] at index 2 does not match",

@@ -36,6 +36,8 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(normalizedShape);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(normalizedShape);
         return Normalization.LayerNorm(input, normalizedShape, weight, bias, eps);
     }
 

@@ -6,8 +6,12 @@ namespace Nabla.NN;
 public static partial class F
 {
     /// <summary>torch.nn.functional.mse_loss: <c>(input - target)²</c>, reduced; input and target broadcast together.</summary>
-    public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) =>
-        FusedLoss(input, target, null, reduction, "MseLossBackward0", (x, t) => (x - t).Pow(2), 0.0, LossDerivatives.Mse);
+    public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        return FusedLoss(input, target, null, reduction, "MseLossBackward0", (x, t) => (x - t).Pow(2), 0.0, LossDerivatives.Mse);
+    }
 
     /// <summary>torch.nn.functional.l1_loss: <c>|input - target|</c>, reduced (PyTorch's composition: abs, then mean or sum).</summary>
     public static Tensor L1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
@@ -24,6 +28,8 @@ public static partial class F
     /// </summary>
     public static Tensor SmoothL1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, double beta = 1.0)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
         Errors.Check(beta >= 0, "smooth_l1_loss does not support negative values for beta.");
         if (beta == 0) return L1Loss(input, target, reduction);
         return FusedLoss(input, target, null, reduction, "SmoothL1LossBackward0", (x, t) =>
@@ -39,6 +45,8 @@ public static partial class F
     /// </summary>
     public static Tensor HuberLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, double delta = 1.0)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
         Errors.Check(delta > 0, "huber_loss does not support non-positive values for delta.");
         return FusedLoss(input, target, null, reduction, "HuberLossBackward0", (x, t) =>
         {

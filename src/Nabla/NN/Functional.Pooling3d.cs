@@ -11,8 +11,12 @@ public static partial class F
 {
     /// <summary>torch.nn.functional.max_pool3d over (C, D, H, W) or (N, C, D, H, W); <paramref name="stride"/> defaults to the kernel.</summary>
     /// <exception cref="ArgumentException">Bad sizes or arguments, with libtorch's messages.</exception>
-    public static Tensor MaxPool3d(Tensor input, int[] kernelSize, int[]? stride = null, int[]? padding = null, int[]? dilation = null, bool ceilMode = false) =>
-        MaxPool3dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    public static Tensor MaxPool3d(Tensor input, int[] kernelSize, int[]? stride = null, int[]? padding = null, int[]? dilation = null, bool ceilMode = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(kernelSize);
+        return MaxPool3dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    }
 
     /// <summary>
     /// torch.nn.functional.max_pool3d(return_indices=True): values and int64 indices into each flattened (D, H, W) plane, with
@@ -81,7 +85,12 @@ public static partial class F
 
     /// <summary>torch.nn.functional.adaptive_max_pool3d; a null entry keeps that input size.</summary>
     /// <exception cref="ArgumentException">Bad sizes, with libtorch's messages.</exception>
-    public static Tensor AdaptiveMaxPool3d(Tensor input, int?[] outputSize) => AdaptiveMaxPool3dWithIndices(input, outputSize).Output;
+    public static Tensor AdaptiveMaxPool3d(Tensor input, int?[] outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputSize);
+        return AdaptiveMaxPool3dWithIndices(input, outputSize).Output;
+    }
 
     /// <summary>torch.nn.functional.adaptive_max_pool3d(return_indices=True): indices into each flattened (D, H, W) plane.</summary>
     /// <exception cref="ArgumentException">Bad sizes, with libtorch's messages.</exception>

@@ -24,7 +24,7 @@ public static partial class FuzzOps
     private static Tensor[] Tensors(FuzzGen g, Tensor first) =>
         [first, .. Enumerable.Range(0, g.Int(0, 3)).Select(_ => g.Coin(0.7) ? g.Tensor(g.Pick(FuzzGen.AllDTypes), first.Shape)! : A(g))];
 
-    public static readonly FuzzOp[] All = [.. Pointwise(), .. Reductions(), .. Views(), .. Indexing(), .. Sorting(), .. Creation(), .. Functional(), .. Layers(), .. Elementwise(), .. AutogradOps()];
+    public static readonly FuzzOp[] All = [.. Pointwise(), .. Reductions(), .. Views(), .. Indexing(), .. Sorting(), .. Creation(), .. Functional(), .. Layers(), .. Elementwise(), .. More(), .. AutogradOps()];
 
     private static IEnumerable<FuzzOp> Pointwise()
     {

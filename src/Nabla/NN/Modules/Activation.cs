@@ -49,14 +49,22 @@ public class LogSoftmax(int dim) : Module<Tensor, Tensor>
 public class Tanh : Module<Tensor, Tensor>
 {
     /// <summary>input.tanh().</summary>
-    public override Tensor Forward(Tensor input) => input.Tanh();
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Tanh();
+    }
 }
 
 /// <summary>torch.nn.Sigmoid: torch.sigmoid(x).</summary>
 public class Sigmoid : Module<Tensor, Tensor>
 {
     /// <summary>input.sigmoid().</summary>
-    public override Tensor Forward(Tensor input) => input.Sigmoid();
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Sigmoid();
+    }
 }
 
 /// <summary>torch.nn.ReLU6: min(max(0, x), 6).</summary>

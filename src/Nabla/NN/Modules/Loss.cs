@@ -27,6 +27,8 @@ public class CrossEntropyLoss : Module<Tensor, Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(input1);
         ArgumentNullException.ThrowIfNull(input2);
+        ArgumentNullException.ThrowIfNull(input1);
+        ArgumentNullException.ThrowIfNull(input2);
         return F.CrossEntropy(input1, input2, Weight, IgnoreIndex, Reduction, LabelSmoothing);
     }
 }
@@ -52,6 +54,8 @@ public class NLLLoss : Module<Tensor, Tensor, Tensor>
     /// <summary>F.nll_loss(input, target, ...).</summary>
     public override Tensor Forward(Tensor input1, Tensor input2)
     {
+        ArgumentNullException.ThrowIfNull(input1);
+        ArgumentNullException.ThrowIfNull(input2);
         ArgumentNullException.ThrowIfNull(input1);
         ArgumentNullException.ThrowIfNull(input2);
         return F.NllLoss(input1, input2, Weight, IgnoreIndex, Reduction);

@@ -140,7 +140,11 @@ public abstract class AdaptivePoolNd : Module<Tensor, Tensor>
 public class AdaptiveAvgPool1d(int outputSize) : AdaptivePoolNd([outputSize], outputSize)
 {
     /// <summary>F.adaptive_avg_pool1d(input, output_size).</summary>
-    public override Tensor Forward(Tensor input) => F.AdaptiveAvgPool1d(input, OutputSize[0]!.Value);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AdaptiveAvgPool1d(input, OutputSize[0]!.Value);
+    }
 }
 
 /// <summary>torch.nn.AdaptiveAvgPool2d: <see cref="F.AdaptiveAvgPool2d(Tensor, int?[])"/> to a fixed output size.</summary>
@@ -176,11 +180,7 @@ public class AdaptiveMaxPool2d : AdaptivePoolNd
     public AdaptiveMaxPool2d(int?[] outputSize) : base(outputSize, null) { }
 
     /// <summary>F.adaptive_max_pool2d(input, output_size).</summary>
-    public override Tensor Forward(Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return F.AdaptiveMaxPool2d(input, OutputSize);
-    }
+    public override Tensor Forward(Tensor input) => F.AdaptiveMaxPool2d(input, OutputSize);
 
     /// <summary>The forward with return_indices=True.</summary>
     public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input) => F.AdaptiveMaxPool2dWithIndices(input, OutputSize);
@@ -216,6 +216,9 @@ public class MaxUnpool2d : Module<Tensor, Tensor, Tensor>
     /// <summary>F.max_unpool2d with an explicit output size.</summary>
     public Tensor Forward(Tensor input, Tensor indices, int[] outputSize)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(outputSize);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(outputSize);

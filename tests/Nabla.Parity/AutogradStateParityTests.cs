@@ -9,6 +9,7 @@ namespace Nabla.Parity;
 /// a slice gets its gradient, and in-place writes autograd cannot track (views made under no_grad, outputs of
 /// unbind / split / chunk) are refused with libtorch's message.
 /// </summary>
+[Collection(DefaultGeneratorsCollection.Name)]
 public class AutogradStateParityTests
 {
     /// <summary>Both throw, Nabla with <typeparamref name="TException"/>, and the messages' first lines agree.</summary>

@@ -25,6 +25,9 @@ public static class KnownDifferences
         new("std", "full/expanded", "grad", "B51: std backward of a float32 input whose elements are all equal gives 0; libtorch's float32 mean of the equal values is inexact, so its std is tiny but nonzero and the gradient finite and nonzero (e.g. -0.044): x = Tensor.From(new[]{-1.7376647f}).RequiresGrad_(); x.Expand([5]).Std(null, 1, true) then Backward (NABLA_PARITY_SEED=4242 NABLA_PARITY_ITERATIONS=6 NABLA_PARITY_OPS=std)", [DType.Float32]),
         new("std", "dim/expanded", "grad", "B51: (same) std over a dim of equal float32 values: gradient 0 vs libtorch's nonzero one", [DType.Float32]),
 
+        // Resampling
+        new("nn.functional.interpolate", "nearest/scale/transposed", "values", "nearest forward on a channels-last-strided input when an output size is exactly 1x or 2x its input but the scale_factor is not: libtorch's channels-last kernel copies/halves the index, its contiguous kernel and Nabla floor(dst/scale) (NABLA_PARITY_SEED=4 NABLA_PARITY_OPS=nn.functional.interpolate)"),
+
         // Views, shapes, indexing
         new("index_add", "", "error-message", "B39: index_add on a 0-d self with dim 0 checks the number of indices first; libtorch first rejects the dim ('Dimension specified as 0 but tensor has no dimensions', IndexError): Tensor.From(1f).Reshape([]).IndexAdd(0, Tensor.Zeros([0], DType.Int64), Tensor.From(1f).Reshape([]))"),
         new("index_add", "", "error-type", "B39: (same) index_add on a 0-d self with dim 0 throws ArgumentException about the number of indices; libtorch IndexError 'Dimension specified as 0 but tensor has no dimensions'"),

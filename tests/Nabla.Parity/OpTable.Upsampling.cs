@@ -1,5 +1,6 @@
 using Nabla.NN;
 using Nabla.Parity.Harness;
+using TorchSharp;
 using TF = TorchSharp.torch.nn.functional;
 
 namespace Nabla.Parity;
@@ -22,8 +23,43 @@ public static partial class OpTable
         // aborts; an empty batch aborted too); unit tests hold the messages.
     }
 
+    /// <summary>interpolate samples: P.Mode = mode, P.Shape = size or P.S = one scale for every spatial dim, P.Flag = align_corners,
+    /// P.Keep = recompute_scale_factor.</summary>
+    private static IEnumerable<Sample> InterpolateSamples(Gen g, DType dt)
+    {
+        (string Mode, int Dim)[] modes = [("nearest", 1), ("nearest", 2), ("nearest", 3), ("nearest-exact", 2), ("linear", 1), ("bilinear", 2),
+            ("bicubic", 2), ("trilinear", 3), ("area", 1), ("area", 2)];
+        foreach (var (mode, dim) in modes)
+            for (int k = 0; k < 4; k++)
+            {
+                int[] shape = [g.Int(1, 3), g.Int(1, 3), .. Enumerable.Range(0, dim).Select(_ => g.Int(1, 6))];
+                bool corners = mode is "linear" or "bilinear" or "bicubic" or "trilinear" && g.Coin();
+                var layout = g.Layout();
+                var x = g.Input(dt, shape, layout);
+                if (k % 2 == 0)
+                    yield return new Sample($"{mode}/size/{layout}", [x], new P { Mode = mode, Shape = [.. Enumerable.Range(0, dim).Select(_ => g.Int(1, 9))], Flag = corners });
+                else
+                    yield return new Sample($"{mode}/scale/{layout}", [x], new P { Mode = mode, S = g.Pick(0.5, 1.5, 1.7, 2.0, 2.3, 3.0), Flag = corners, Keep = g.Coin() });
+            }
+    }
+
+    private static InterpolationMode NablaMode(string mode) => mode switch
+    {
+        "nearest" => InterpolationMode.Nearest, "nearest-exact" => InterpolationMode.NearestExact, "linear" => InterpolationMode.Linear,
+        "bilinear" => InterpolationMode.Bilinear, "bicubic" => InterpolationMode.Bicubic, "trilinear" => InterpolationMode.Trilinear,
+        _ => InterpolationMode.Area,
+    };
+
+    private static TorchSharp.torch.InterpolationMode TorchMode(string mode) => (TorchSharp.torch.InterpolationMode)Enum.Parse(typeof(TorchSharp.torch.InterpolationMode), NablaMode(mode).ToString());
+
+    private static bool? Corners(P p) => p.Mode is "nearest" or "nearest-exact" or "area" ? null : p.Flag;
+
     private static IEnumerable<OpInfo> BuildUpsampling()
     {
+        yield return new("nn.functional.interpolate",
+            (x, p) => A(F.Interpolate(x[0], p.Shape, p.S == 0 ? null : [.. Enumerable.Repeat(p.S, x[0].Dim - 2)], NablaMode(p.Mode!), Corners(p), p.S == 0 ? null : p.Keep)),
+            (x, p) => A(TF.interpolate(x[0], p.Shape?.Select(s => (long)s).ToArray(), p.S == 0 ? null : [.. Enumerable.Repeat(p.S, (int)x[0].dim() - 2)], TorchMode(p.Mode!), Corners(p), p.Keep)),
+            Gen.Floats, InterpolateSamples);
         yield return new("nn.functional.pixel_shuffle", (x, p) => A(F.PixelShuffle(x[0], p.N)), (x, p) => A(TF.pixel_shuffle(x[0], p.N)),
             Gen.All, (g, d) => PixelShuffleSamples(g, d, true));
         yield return new("nn.functional.pixel_unshuffle", (x, p) => A(F.PixelUnshuffle(x[0], p.N)), (x, p) => A(TF.pixel_unshuffle(x[0], p.N)),

@@ -11,6 +11,7 @@ namespace Nabla.Parity;
 /// The seed scenarios (composites the project started from), run in both libraries on identical inputs: forward
 /// values and the gradients of every floating input for a fixed cotangent, at the harness tolerances.
 /// </summary>
+[Collection(DefaultGeneratorsCollection.Name)]
 public class SeedScenarioParityTests
 {
     private static Tensor NLeaf(float[] values, params int[] shape) => Tensor.From(values).Reshape(shape).Detach().RequiresGrad_();

@@ -153,4 +153,19 @@ public class ConvolutionTests
         var t = new[] { Leaf([1, 2, 3], false, 4), Leaf([2, 3, 2], false, 5) };
         Assert.True(GradCheck.GradGradCheck(xs => [F.ConvTranspose1d(xs[0], xs[1], null, [2], [1], [1])], t));
     }
+
+    // libtorch 2.10's words, probed through TorchSharp: a kernel axis of size 0 is refused in the forward (it crashed backward).
+    [Fact]
+    public void AZeroSizeKernelIsRefusedAsLibtorchRefusesIt()
+    {
+        string Message(Func<Tensor> f) => Assert.Throws<ArgumentException>(f).Message;
+        Assert.Equal("kernel size should be greater than zero, but got kernel_height: 1 kernel_width: 0",
+            Message(() => F.Conv1d(Tensor.Randn(1, 1, 5), Tensor.Randn(1, 1, 0))));
+        Assert.Equal("kernel size should be greater than zero, but got kernel_height: 0 kernel_width: 3",
+            Message(() => F.ConvTranspose2d(Tensor.Randn(1, 1, 5, 5), Tensor.Randn(1, 1, 0, 3))));
+        Assert.Equal("kernel size should be greater than zero, but got: 0 x 2 x 3 (TxHxW)",
+            Message(() => F.Conv3d(Tensor.Randn(1, 1, 5, 5, 5), Tensor.Randn(1, 1, 0, 2, 3))));
+        Assert.Equal("non-empty 5D (n_output_plane x n_input_plane x kernel_depth x kernel_height x kernel_width) tensor expected for weight, but got: [1, 1, 2, 0, 3]",
+            Message(() => F.ConvTranspose3d(Tensor.Randn(1, 1, 5, 5, 5), Tensor.Randn(1, 1, 2, 0, 3))));
+    }
 }

@@ -229,6 +229,4 @@ public sealed class Matmul1024 : TorchOwningWorkload
     public override void Torch() => _ta.matmul(_tb);
 }
 
-// Hook for the CNN training step of the main job (batch 64, and one epoch of it): when Nabla.NN gains its
-// layers, add a Workload here that builds the model in both libraries with the same weights and runs one
-// optimizer step per call, and list it in WorkloadRunner.All.
+// The CNN training step of the main job lives in CnnTrainingStep.cs.

@@ -31,6 +31,9 @@ public abstract class Workload
     /// <summary>One call on the libtorch side; runs inside a DisposeScope opened by the runner.</summary>
     public abstract void Torch();
 
+    /// <summary>A line derived from the two per-call times (e.g. throughput), printed under the table, or null.</summary>
+    public virtual string? Derived(double nablaSeconds, double torchSeconds) => null;
+
     /// <summary>Releases the libtorch inputs.</summary>
     public virtual void Cleanup() { }
 }

@@ -21,7 +21,7 @@ public static class WorkloadRunner
     public static Workload[] All() =>
     [
         new RaggedCumsum(), new RaggedDirect(), new MaeMasking(), new AdaptiveAvgPool(), new MaxPool(),
-        new SumNormalize(), new ChainedTinyAdds(), new Matmul1024(),
+        new SumNormalize(), new ChainedTinyAdds(), new Matmul1024(), new CnnTrainingStep(),
     ];
 
     private sealed record Row(string Name, double Nabla, double Torch, double FaultMbPerCall, double AllocMbPerCall, double NablaCpu, double TorchCpu);
@@ -44,6 +44,13 @@ public static class WorkloadRunner
             string overFloor = w.FloorSeconds is { } f2 ? $"{b.Nabla / f2:F1}" : "";
             Console.WriteLine($"| {w.Name} | {Time(b.Nabla)} | {Time(b.Torch)} | **{b.Nabla / b.Torch:F2}** | {b.NablaCpu / b.TorchCpu:F2} | {Time(d.Torch)} | {d.Nabla / d.Torch:F2} | " +
                 $"{floor} | {overFloor} | {b.FaultMbPerCall:F1} MB | {b.AllocMbPerCall:F2} MB |");
+        }
+        Console.WriteLine();
+        foreach (var w in All().Where(w => Matches(w, filter)))
+        {
+            if (!best.TryGetValue(w.Name, out var b) || !plain.TryGetValue(w.Name, out var d)) continue;
+            if (w.Derived(b.Nabla, b.Torch) is { } atBest) Console.WriteLine($"- libtorch best: {atBest}");
+            if (w.Derived(d.Nabla, d.Torch) is { } atDefault) Console.WriteLine($"- libtorch default: {atDefault}");
         }
         return 0;
     }

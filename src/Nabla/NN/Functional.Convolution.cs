@@ -239,7 +239,23 @@ public static partial class F
         Errors.Check(input.DType == weight.DType,
             $"expected scalar type {input.DType.ScalarTypeName()} but found {weight.DType.ScalarTypeName()}");
         if (transposed && bias is not null) CheckTransposedBias(dims, bias.DType, input.DType);
+        CheckKernelSize(geometry.Kernel, transposed, weight);
         return Convolution.Forward(input, weight, bias, new ConvSpec(geometry, groups, transposed));
+    }
+
+    /// <summary>
+    /// The kernels' shape checks: every kernel axis is at least 1, in each kernel's own words (a 1-d convolution reports its
+    /// 2-d view, height 1; the 3-d transposed kernel refuses the empty weight instead).
+    /// </summary>
+    private static void CheckKernelSize(int[] kernel, bool transposed, Tensor weight)
+    {
+        if (kernel.All(k => k > 0)) return;
+        if (kernel.Length == 3)
+            throw Errors.Runtime(transposed
+                ? $"non-empty 5D (n_output_plane x n_input_plane x kernel_depth x kernel_height x kernel_width) tensor expected for weight, but got: {Errors.Shape(weight.Sizes)}"
+                : $"kernel size should be greater than zero, but got: {string.Join(" x ", kernel)} (TxHxW)");
+        int[] shown = kernel.Length == 1 ? [1, kernel[0]] : kernel;
+        throw Errors.Runtime($"kernel size should be greater than zero, but got kernel_height: {shown[0]} kernel_width: {shown[1]}");
     }
 
     /// <summary>The CPU kernel libtorch picks for a non-floating input, named in its dispatch error (1-d runs as 2-d).</summary>

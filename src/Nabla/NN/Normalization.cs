@@ -39,7 +39,9 @@ internal static class Normalization
             {
                 var x = input.To(DType.Float64);
                 var batchMean = x.Mean(dims, keepdim: true);
-                var biasedVar = (x - batchMean).Pow(2).Mean(dims, keepdim: true);
+                var centered = x - batchMean;
+                // Squared by a product, as libtorch's variance sum does: Pow(2) goes through Math.Pow per element (20x slower).
+                var biasedVar = (centered * centered).Mean(dims, keepdim: true);
                 mean = batchMean.To(input.DType);
                 invstd = (biasedVar + eps).Rsqrt().To(input.DType);
                 int count = input.Numel / channels;

@@ -13,6 +13,7 @@ namespace Nabla.Parity.IO;
 /// tensor (dtype, shape, exact values). With NABLA_WRITE_FIXTURES=1 it also regenerates the committed fixtures under
 /// tests/fixtures/ from libtorch tensors (torch.manual_seed(0)).
 /// </summary>
+[Collection(DefaultGeneratorsCollection.Name)]
 public class FileParityTests
 {
     private static List<KeyValuePair<string, Tensor>> NablaStateDict()

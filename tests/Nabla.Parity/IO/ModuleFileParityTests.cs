@@ -11,6 +11,7 @@ namespace Nabla.Parity.IO;
 /// (TorchSharp modules through PyBridge's load_py / load_safetensors) with equal weights and equal outputs, and the reverse:
 /// a libtorch model saved by PyBridge loads into the Nabla model through Module.LoadStateDict.
 /// </summary>
+[Collection(DefaultGeneratorsCollection.Name)]
 public class ModuleFileParityTests
 {
     private static NNN.Sequential NablaModel() => new(new NNN.Linear(4, 8), new NNN.ReLU(), new NNN.Linear(8, 3));

@@ -48,6 +48,14 @@ public static partial class FuzzOps
         yield return new("Hardshrink Softshrink", g => F.Softshrink(F.Hardshrink(X(g), D(g)), D(g)));
         yield return new("Glu", g => { var x = X(g); return F.Glu(x, g.Dim(x.Dim)); });
         yield return new("Dropout", g => F.Dropout(X(g), D(g), g.Bool()));
+        yield return new("Dropout1d Dropout2d Dropout3d", g => g.Pick(0, 1, 2) switch
+        {
+            0 => F.Dropout1d(X(g), D(g), g.Bool()),
+            1 => F.Dropout2d(X(g), D(g), g.Bool()),
+            _ => F.Dropout3d(X(g), D(g), g.Bool()),
+        });
+        yield return new("Interpolate", g => F.Interpolate(X(g), g.Coin() ? g.Shape() : null, g.Coin() ? [D(g), D(g)] : null,
+            g.Pick(Enum.GetValues<InterpolationMode>()), g.Pick<bool?>(null, true, false), g.Pick<bool?>(null, true, false)));
 
         yield return new("NllLoss", g => F.NllLoss(X(g), A(g), g.Coin() ? A(g) : null, g.Int(-101, 3), Red(g)));
         yield return new("CrossEntropy", g => F.CrossEntropy(X(g), A(g), g.Coin() ? A(g) : null, g.Int(-101, 3), Red(g), g.Pick(0.0, 0.2, 1.5)));

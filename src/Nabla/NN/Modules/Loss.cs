@@ -192,3 +192,20 @@ public class TripletMarginLoss(double margin = 1.0, double p = 2.0, double eps =
     public override Tensor Forward(Tensor input1, Tensor input2, Tensor input3) =>
         F.TripletMarginLoss(input1, input2, input3, Margin, P, Eps, Swap, Reduction);
 }
+
+/// <summary>torch.nn.PoissonNLLLoss.</summary>
+/// <param name="logInput">log_input.</param><param name="full">full.</param><param name="eps">eps.</param><param name="reduction">reduction.</param>
+public class PoissonNLLLoss(bool logInput = true, bool full = false, double eps = 1e-8, Reduction reduction = Reduction.Mean)
+    : Module<Tensor, Tensor, Tensor>
+{
+    /// <summary>log_input: the input is the log of the rate.</summary>
+    public bool LogInput { get; } = logInput;
+    /// <summary>full: add Stirling's approximation term.</summary>
+    public bool Full { get; } = full;
+    /// <summary>eps, keeping log(input) finite when log_input is false.</summary>
+    public double Eps { get; } = eps;
+    /// <summary>reduction.</summary>
+    public Reduction Reduction { get; } = reduction;
+    /// <summary>F.poisson_nll_loss(input, target, log_input, full, eps, reduction).</summary>
+    public override Tensor Forward(Tensor input1, Tensor input2) => F.PoissonNllLoss(input1, input2, LogInput, Full, Eps, Reduction);
+}

@@ -27,7 +27,7 @@ public static class RaggedMean
 
         // The direct segment reduction: no cumsum, cost proportional to the slice lengths, exact zeros outside.
         var direct = sample.To(DType.Float32).RequiresGrad_();
-        var pooled = Tensor.RaggedSliceReduce(direct, slices, "mean");
+        var pooled = Tensor.RaggedSliceReduce(direct, slices, SegmentReduceMode.Mean);
         Console.WriteLine(pooled);
         pooled.Sum().Backward();
         Console.WriteLine(direct.Grad);

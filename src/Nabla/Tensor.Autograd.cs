@@ -66,8 +66,10 @@ public sealed partial class Tensor
         }
     }
 
+    /// <summary>torch.Tensor.is_leaf: true unless the tensor was produced by a recorded op (it has no grad_fn).</summary>
     public bool IsLeaf => GradFn is null;
 
+    /// <summary>torch.Tensor.retains_grad: whether <see cref="RetainGrad"/> was called on this non-leaf.</summary>
     public bool RetainsGrad => _retainsGrad;
 
     /// <summary>torch.Tensor.requires_grad. Only leaves can be changed, and only floating-point ones can require grad.</summary>

@@ -31,6 +31,7 @@ public sealed partial class Tensor
         return Zeros(CheckSizes(shape), dtype, requiresGrad);
     }
 
+    /// <summary>torch.zeros(*size): a Float32 tensor of zeros.</summary>
     public static Tensor Zeros(params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
@@ -45,6 +46,7 @@ public sealed partial class Tensor
         return Allocate((int[])shape.Clone(), dtype).RequiresGrad_(requiresGrad);
     }
 
+    /// <summary>torch.ones(*size): a Float32 tensor of ones.</summary>
     public static Tensor Ones(params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
@@ -66,21 +68,26 @@ public sealed partial class Tensor
         return Allocate(CheckSizes(shape), d).FillRaw(fillValue.CheckFits(d)).RequiresGrad_(requiresGrad);
     }
 
+    /// <summary>torch.zeros_like: zeros of <paramref name="t"/>'s shape, in its dtype unless <paramref name="dtype"/> is given.</summary>
     public static Tensor ZerosLike(Tensor t, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(t);
         return Zeros(t.Shape, dtype ?? t.DType);
     }
+    /// <summary>torch.ones_like: ones of <paramref name="t"/>'s shape, in its dtype unless <paramref name="dtype"/> is given.</summary>
     public static Tensor OnesLike(Tensor t, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(t);
         return Ones(t.Shape, dtype ?? t.DType);
     }
+    /// <summary>torch.full_like: <paramref name="fillValue"/> in <paramref name="t"/>'s shape, in its dtype unless <paramref name="dtype"/> is given.</summary>
+    /// <exception cref="ArgumentException">The value does not fit the dtype (e.g. 1.5 into an integer tensor).</exception>
     public static Tensor FullLike(Tensor t, Scalar fillValue, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(t);
         return Full(t.Shape, fillValue, dtype ?? t.DType);
     }
+    /// <summary>torch.empty_like; Nabla zero-fills, so this equals <see cref="ZerosLike"/>.</summary>
     public static Tensor EmptyLike(Tensor t, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(t);
@@ -167,6 +174,8 @@ public sealed partial class Tensor
         return Rand(shape, DType.Float32);
     }
 
+    /// <summary>torch.rand: uniform values in [0, 1), drawn from <paramref name="generator"/> or the default generator.</summary>
+    /// <exception cref="NotSupportedException"><paramref name="dtype"/> is not a floating-point type.</exception>
     public static Tensor Rand(int[] shape, DType dtype = DType.Float32, Generator? generator = null, bool requiresGrad = false)
     {
         ArgumentNullException.ThrowIfNull(shape);
@@ -184,6 +193,8 @@ public sealed partial class Tensor
         return Randn(shape, DType.Float32);
     }
 
+    /// <summary>torch.randn: standard normal values, drawn from <paramref name="generator"/> or the default generator.</summary>
+    /// <exception cref="NotSupportedException"><paramref name="dtype"/> is not a floating-point type.</exception>
     public static Tensor Randn(int[] shape, DType dtype = DType.Float32, Generator? generator = null, bool requiresGrad = false)
     {
         ArgumentNullException.ThrowIfNull(shape);
@@ -222,6 +233,8 @@ public sealed partial class Tensor
         return t.To(dtype);
     }
 
+    /// <summary>torch.randint(high, size): integers uniform in [0, high).</summary>
+    /// <exception cref="ArgumentException"><paramref name="high"/> is not positive, or does not fit the dtype.</exception>
     public static Tensor Randint(long high, int[] shape, DType dtype = DType.Int64, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(shape);

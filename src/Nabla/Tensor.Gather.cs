@@ -71,20 +71,21 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// torch.scatter_reduce: reduces every src element into its indexed position with "sum", "prod", "mean",
-    /// "amax" or "amin". Without <paramref name="includeSelf"/>, targeted positions start from the reduction's identity.
+    /// torch.scatter_reduce: reduces every src element into its indexed position with <paramref name="reduce"/>.
+    /// Without <paramref name="includeSelf"/>, targeted positions start from the reduction's identity.
     /// </summary>
-    public Tensor ScatterReduce(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true)
+    /// <exception cref="ArgumentException">The ranks or shapes of index and src do not fit this tensor, or the dtypes differ.</exception>
+    /// <exception cref="IndexException"><paramref name="dim"/> or an index is out of range.</exception>
+    public Tensor ScatterReduce(int dim, Tensor index, Tensor src, ScatterReduceMode reduce, bool includeSelf = true)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
-        ArgumentNullException.ThrowIfNull(reduce);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(src);
-        ArgumentNullException.ThrowIfNull(reduce);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(src);
-        ArgumentNullException.ThrowIfNull(reduce);
+        return ScatterReduce(dim, index, src, ReduceName(reduce), includeSelf);
+    }
+
+    /// <summary>scatter_reduce by PyTorch's reduce name, which the backward formula keeps.</summary>
+    private Tensor ScatterReduce(int dim, Tensor index, Tensor src, string reduce, bool includeSelf)
+    {
         int d = CheckScatter(dim, index, src);
         var mode = ParseReduce(reduce);
         Tensor y;
@@ -124,18 +125,11 @@ public sealed partial class Tensor
         return InPlace(null, x => x.ScatterAdd(dim, index, src), operand: NotOverlapping(src));
     }
 
-    /// <summary>torch.Tensor.scatter_reduce_ (in place).</summary>
-    public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true)
+    /// <summary>torch.Tensor.scatter_reduce_ (in place); see <see cref="ScatterReduce(int, Tensor, Tensor, ScatterReduceMode, bool)"/>.</summary>
+    public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, ScatterReduceMode reduce, bool includeSelf = true)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
-        ArgumentNullException.ThrowIfNull(reduce);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(src);
-        ArgumentNullException.ThrowIfNull(reduce);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(src);
-        ArgumentNullException.ThrowIfNull(reduce);
         return InPlace(null, x => x.ScatterReduce(dim, index, src, reduce, includeSelf), operand: NotOverlapping(src));
     }
 
@@ -159,7 +153,7 @@ public sealed partial class Tensor
         var count = includeSelf ? Ones(Shape, DType) : Zeros(Shape, DType);
         IndexAlongDim.Scatter(count, dim, idx, ScalarTensor(1), ScatterMode.Add);
         count = Where(count.Eq(0), OnesLike(count), count);
-        return IsFloatingPoint ? y.Div(count) : y.Div(count, "floor");
+        return IsFloatingPoint ? y.Div(count) : y.Div(count, RoundingMode.Floor);
     }
 
     /// <summary>The value untouched by a reduction, written first at targeted positions when include_self is false.</summary>
@@ -176,6 +170,17 @@ public sealed partial class Tensor
         ("amin", DType.UInt8) => 255,
         ("amin", _) => true,
         _ => 0,
+    };
+
+    /// <summary>PyTorch's name of a scatter_reduce mode.</summary>
+    private static string ReduceName(ScatterReduceMode reduce) => reduce switch
+    {
+        ScatterReduceMode.Sum => "sum",
+        ScatterReduceMode.Prod => "prod",
+        ScatterReduceMode.Mean => "mean",
+        ScatterReduceMode.Amax => "amax",
+        ScatterReduceMode.Amin => "amin",
+        _ => throw new ArgumentOutOfRangeException(nameof(reduce), reduce, "not a ScatterReduceMode"),
     };
 
     private static ScatterMode ParseReduce(string reduce) => reduce switch

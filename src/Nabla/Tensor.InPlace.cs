@@ -7,15 +7,28 @@ public sealed partial class Tensor
 {
     /// <summary>In-place torch.add_; bumps the version counter.</summary>
     public Tensor Add_(Tensor other) => DirectZip<AddOp>(other) ? this : InPlace(other, x => x.Add(other));
+    /// <summary>In-place torch.Tensor.add_ with a scalar; bumps the version counter.</summary>
     public Tensor Add_(Scalar other) => DirectZip<AddOp>(WrapNumber(other)) ? this : InPlace(null, x => x.Add(other));
+    /// <summary>In-place torch.Tensor.sub_; bumps the version counter.</summary>
+    /// <exception cref="ArgumentException">A Bool operand, a result dtype this tensor cannot hold, or a shape that does not broadcast to this tensor's.</exception>
     public Tensor Sub_(Tensor other) => DirectZip<SubOp>(other) ? this : InPlace(other, x => x.Sub(other));
+    /// <summary>In-place torch.Tensor.sub_ with a scalar; bumps the version counter.</summary>
     public Tensor Sub_(Scalar other) => DirectZip<SubOp>(WrapNumber(other)) ? this : InPlace(null, x => x.Sub(other));
+    /// <summary>In-place torch.Tensor.mul_; bumps the version counter.</summary>
+    /// <exception cref="ArgumentException">A result dtype this tensor cannot hold, or a shape that does not broadcast to this tensor's.</exception>
     public Tensor Mul_(Tensor other) => DirectZip<MulOp>(other) ? this : InPlace(other, x => x.Mul(other));
+    /// <summary>In-place torch.Tensor.mul_ with a scalar; bumps the version counter.</summary>
     public Tensor Mul_(Scalar other) => DirectZip<MulOp>(WrapNumber(other)) ? this : InPlace(null, x => x.Mul(other));
-    public Tensor Div_(Tensor other, string? roundingMode = null) =>
+    /// <summary>In-place torch.Tensor.div_; see <see cref="Div(Tensor, RoundingMode?)"/>. Bumps the version counter.</summary>
+    /// <exception cref="ArgumentException">The quotient's dtype (a float for true division of integers) cannot be stored in this tensor, or the shapes do not broadcast to this tensor's.</exception>
+    public Tensor Div_(Tensor other, RoundingMode? roundingMode = null) =>
         roundingMode is null && IsFloatingPoint && DirectZip<DivOp>(other) ? this : InPlace(other, x => x.Div(other, roundingMode));
-    public Tensor Div_(Scalar other, string? roundingMode = null) =>
+    /// <summary>In-place torch.Tensor.div_ by a scalar; bumps the version counter.</summary>
+    /// <exception cref="ArgumentException">The quotient's dtype cannot be stored in this tensor.</exception>
+    public Tensor Div_(Scalar other, RoundingMode? roundingMode = null) =>
         roundingMode is null && IsFloatingPoint && DirectZip<DivOp>(WrapNumber(other)) ? this : InPlace(null, x => x.Div(other, roundingMode));
+    /// <summary>In-place torch.Tensor.clamp_; bumps the version counter.</summary>
+    /// <exception cref="ArgumentException">Both bounds are omitted.</exception>
     public Tensor Clamp_(Scalar? min = null, Scalar? max = null) => InPlace(null, x => x.Clamp(min, max));
 
     /// <summary>torch.Tensor.zero_.</summary>

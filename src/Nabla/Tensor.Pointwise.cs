@@ -7,39 +7,74 @@ public sealed partial class Tensor
 {
     // ---- operators -------------------------------------------------------------------------------------------
 
+    /// <summary>Elementwise sum with broadcasting (torch.add, Python's <c>+</c>).</summary>
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
+    /// <summary>Adds a scalar to every element (torch.add, Python's <c>+</c>).</summary>
     public static Tensor operator +(Tensor a, Scalar b) => a.Add(WrapNumber(b));
+    /// <summary>Adds a scalar to every element (torch.add, Python's <c>+</c>).</summary>
     public static Tensor operator +(Scalar a, Tensor b) => b.Add(WrapNumber(a));
+    /// <summary>Elementwise difference with broadcasting (torch.sub, Python's <c>-</c>).</summary>
+    /// <exception cref="ArgumentException">Either operand is a Bool tensor, or the shapes do not broadcast.</exception>
     public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
+    /// <summary>Subtracts a scalar from every element (torch.sub, Python's <c>-</c>).</summary>
     public static Tensor operator -(Tensor a, Scalar b) => a.Sub(WrapNumber(b));
+    /// <summary>Subtracts every element from a scalar (torch.rsub, Python's <c>-</c>).</summary>
     public static Tensor operator -(Scalar a, Tensor b) => WrapNumber(a).Sub(b, Derivatives.RsubBackward1);
+    /// <summary>Elementwise product with broadcasting (torch.mul, Python's <c>*</c>).</summary>
     public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
+    /// <summary>Multiplies every element by a scalar (torch.mul, Python's <c>*</c>).</summary>
     public static Tensor operator *(Tensor a, Scalar b) => a.Mul(WrapNumber(b));
+    /// <summary>Multiplies every element by a scalar (torch.mul, Python's <c>*</c>).</summary>
     public static Tensor operator *(Scalar a, Tensor b) => b.Mul(WrapNumber(a));
+    /// <summary>Elementwise true division with broadcasting (torch.div, Python's <c>/</c>); integers divide as the default float dtype.</summary>
     public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
+    /// <summary>Divides every element by a scalar (torch.div, Python's <c>/</c>).</summary>
     public static Tensor operator /(Tensor a, Scalar b) => a.Div(WrapNumber(b));
+    /// <summary>Divides a scalar by every element (torch.div, Python's <c>/</c>).</summary>
     public static Tensor operator /(Scalar a, Tensor b) => WrapNumber(a).Div(b);
+    /// <summary>Elementwise Python-style remainder, the sign of the divisor (torch.remainder, Python's <c>%</c>).</summary>
     public static Tensor operator %(Tensor a, Tensor b) => a.Remainder(b);
+    /// <summary>Python-style remainder of every element by a scalar (torch.remainder, Python's <c>%</c>).</summary>
     public static Tensor operator %(Tensor a, Scalar b) => a.Remainder(WrapNumber(b));
+    /// <summary>Elementwise negation (torch.neg, Python's unary <c>-</c>).</summary>
+    /// <exception cref="ArgumentException">The tensor is Bool (use <c>~</c>).</exception>
     public static Tensor operator -(Tensor a) => a.Neg();
     // == and != compare elementwise, as in PyTorch; test identity with ReferenceEquals or `is null`.
+    /// <summary>Elementwise equality as a Bool tensor (torch.eq, Python's <c>==</c>); not reference equality.</summary>
     public static Tensor operator ==(Tensor a, Tensor b) => a.Eq(b);
+    /// <summary>Elementwise inequality as a Bool tensor (torch.ne, Python's <c>!=</c>).</summary>
     public static Tensor operator !=(Tensor a, Tensor b) => a.Ne(b);
+    /// <summary>Elementwise equality with a scalar as a Bool tensor (torch.eq, Python's <c>==</c>).</summary>
     public static Tensor operator ==(Tensor a, Scalar b) => a.Eq(b);
+    /// <summary>Elementwise inequality with a scalar as a Bool tensor (torch.ne, Python's <c>!=</c>).</summary>
     public static Tensor operator !=(Tensor a, Scalar b) => a.Ne(b);
+    /// <summary>Reference equality: tensors compare by identity, as Python objects do in a dict or set.</summary>
     public override bool Equals(object? obj) => ReferenceEquals(this, obj);
+    /// <summary>The identity hash, consistent with <see cref="Equals(object?)"/>.</summary>
     public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+    /// <summary>Elementwise <c>a &lt; b</c> as a Bool tensor (torch.lt).</summary>
     public static Tensor operator <(Tensor a, Tensor b) => a.Lt(b);
+    /// <summary>Elementwise <c>a &gt; b</c> as a Bool tensor (torch.gt).</summary>
     public static Tensor operator >(Tensor a, Tensor b) => a.Gt(b);
+    /// <summary>Elementwise <c>a &lt;= b</c> as a Bool tensor (torch.le).</summary>
     public static Tensor operator <=(Tensor a, Tensor b) => a.Le(b);
+    /// <summary>Elementwise <c>a &gt;= b</c> as a Bool tensor (torch.ge).</summary>
     public static Tensor operator >=(Tensor a, Tensor b) => a.Ge(b);
+    /// <summary>Elementwise <c>a &lt; b</c> against a scalar as a Bool tensor (torch.lt).</summary>
     public static Tensor operator <(Tensor a, Scalar b) => a.Lt(b);
+    /// <summary>Elementwise <c>a &gt; b</c> against a scalar as a Bool tensor (torch.gt).</summary>
     public static Tensor operator >(Tensor a, Scalar b) => a.Gt(b);
+    /// <summary>Elementwise <c>a &lt;= b</c> against a scalar as a Bool tensor (torch.le).</summary>
     public static Tensor operator <=(Tensor a, Scalar b) => a.Le(b);
+    /// <summary>Elementwise <c>a &gt;= b</c> against a scalar as a Bool tensor (torch.ge).</summary>
     public static Tensor operator >=(Tensor a, Scalar b) => a.Ge(b);
+    /// <summary>Elementwise logical and of the truth values, as a Bool tensor (torch.logical_and).</summary>
     public static Tensor operator &(Tensor a, Tensor b) => a.LogicalAnd(b);
+    /// <summary>Elementwise logical or of the truth values, as a Bool tensor (torch.logical_or).</summary>
     public static Tensor operator |(Tensor a, Tensor b) => a.LogicalOr(b);
+    /// <summary>Elementwise logical exclusive or of the truth values, as a Bool tensor (torch.logical_xor).</summary>
     public static Tensor operator ^(Tensor a, Tensor b) => a.LogicalXor(b);
+    /// <summary>Elementwise logical not of the truth values, as a Bool tensor (torch.logical_not).</summary>
     public static Tensor operator ~(Tensor a) => a.LogicalNot();
 
     // ---- arithmetic ------------------------------------------------------------------------------------------
@@ -53,6 +88,7 @@ public sealed partial class Tensor
         return Graph.Record(y, Derivatives.AddBackward0, [this, other], static (g, _, _) => [g, g]);
     }
 
+    /// <summary>Adds a scalar to every element (torch.add).</summary>
     public Tensor Add(Scalar other) => Add(WrapNumber(other));
 
     /// <summary>torch.sub.</summary>
@@ -62,6 +98,7 @@ public sealed partial class Tensor
         return Sub(other, Derivatives.SubBackward0);
     }
 
+    /// <summary>Subtracts a scalar from every element (torch.sub).</summary><exception cref="ArgumentException">The tensor or the scalar is Bool.</exception>
     public Tensor Sub(Scalar other) => Sub(WrapNumber(other));
 
     private Tensor Sub(Tensor other, string node)
@@ -90,24 +127,25 @@ public sealed partial class Tensor
     /// </summary>
     private static readonly Tensor NotSaved = Zeros(0);
 
+    /// <summary>Multiplies every element by a scalar (torch.mul).</summary>
     public Tensor Mul(Scalar other) => Mul(WrapNumber(other));
 
-    /// <summary>torch.div. Integer inputs divide as the default float dtype; <paramref name="roundingMode"/> "trunc" or "floor" keeps integers.</summary>
-    public Tensor Div(Tensor other, string? roundingMode = null)
+    /// <summary>
+    /// torch.div. Integer inputs divide as the default float dtype; a <paramref name="roundingMode"/> (Trunc or Floor)
+    /// rounds the quotient and keeps the promoted dtype, integers included. Rounded division has a zero gradient.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes do not broadcast, or a rounded integer division by zero ("ZeroDivisionError").</exception>
+    /// <exception cref="NotSupportedException">Rounded division of Bool tensors.</exception>
+    public Tensor Div(Tensor other, RoundingMode? roundingMode = null)
     {
         ArgumentNullException.ThrowIfNull(other);
         var type = TypePromotion.ResultType(this, other);
-                if (roundingMode is not null)
+        if (roundingMode is { } mode)
         {
             Shapes.Broadcast(Sizes, other.Sizes); // shape errors come before dtype errors
-            if (roundingMode is "trunc" or "floor" && type == DType.Bool)
-                throw Errors.NotImplemented($"\"div_{roundingMode}_cpu\" not implemented for 'Bool'");
-            var y = roundingMode switch
-            {
-                "trunc" => Zip<TruncDivOp>(this, other, type),
-                "floor" => Zip<FloorDivOp>(this, other, type),
-                _ => throw Errors.Runtime($"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{roundingMode}'"),
-            };
+            if (type == DType.Bool)
+                throw Errors.NotImplemented($"\"div_{(mode == RoundingMode.Trunc ? "trunc" : "floor")}_cpu\" not implemented for 'Bool'");
+            var y = mode == RoundingMode.Trunc ? Zip<TruncDivOp>(this, other, type) : Zip<FloorDivOp>(this, other, type);
             return Graph.Record(y, Derivatives.DivBackward2, [this, other], static (g, _, _) => [ZerosLike(g), ZerosLike(g)]);
         }
         if (!type.IsFloatingPoint()) type = DTypes.Default;
@@ -115,13 +153,14 @@ public sealed partial class Tensor
         return Graph.Record(q, Derivatives.DivBackward0, [this, other], Derivatives.Div, other.RequiresGrad ? this : NotSaved, other);
     }
 
-    public Tensor Div(Scalar other, string? roundingMode = null) => Div(WrapNumber(other), roundingMode);
+    /// <summary>torch.div by a scalar; see <see cref="Div(Tensor, RoundingMode?)"/>.</summary>
+    public Tensor Div(Scalar other, RoundingMode? roundingMode = null) => Div(WrapNumber(other), roundingMode);
 
     /// <summary>torch.floor_divide (Python's //).</summary>
     public Tensor FloorDivide(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return Div(other, "floor");
+        return Div(other, RoundingMode.Floor);
     }
 
     /// <summary>torch.remainder: Python's %, the result takes the divisor's sign.</summary>
@@ -149,6 +188,8 @@ public sealed partial class Tensor
         return Graph.Record(y, Derivatives.PowBackward1, [this, exponent], Derivatives.Pow, this, exponent, y);
     }
 
+    /// <summary>Raises every element to a scalar power (torch.pow).</summary>
+    /// <exception cref="NotSupportedException">Both base and exponent are Bool.</exception>
     public Tensor Pow(Scalar exponent) => Pow(WrapNumber(exponent));
 
     /// <summary>torch.maximum: elementwise, NaN propagates; ties split the gradient evenly.</summary>
@@ -173,6 +214,8 @@ public sealed partial class Tensor
 
     // ---- unary -----------------------------------------------------------------------------------------------
 
+    /// <summary>Elementwise negation (torch.neg).</summary>
+    /// <exception cref="ArgumentException">The tensor is Bool (use <see cref="LogicalNot"/>).</exception>
     public Tensor Neg()
     {
         if (DType == DType.Bool)
@@ -180,21 +223,32 @@ public sealed partial class Tensor
         return Graph.Record(Map<NegOp>(this), Derivatives.NegBackward0, [this], static (g, _, _) => [-g]);
     }
 
+    /// <summary>Elementwise absolute value (torch.abs).</summary>
+    /// <exception cref="NotSupportedException">The tensor is Bool.</exception>
     public Tensor Abs()
     {
         RejectBool("abs_cpu");
         return Graph.Record(Map<AbsOp>(this), Derivatives.AbsBackward0, [this], static (g, s, _) => [g * s[0].Sign()], this);
     }
 
+    /// <summary>Elementwise sign, -1, 0 or +1 in the input's dtype (torch.sign); its gradient is zero.</summary>
     public Tensor Sign() => Graph.Record(Map<SignOp>(this), Derivatives.SignBackward0, [this], static (g, _, _) => [ZerosLike(g)]);
 
+    /// <summary>Elementwise e^x (torch.exp); integer inputs compute in the default float dtype.</summary>
     public Tensor Exp() => FloatMap<ExpOp>(Derivatives.ExpBackward0, Derivatives.Exp, savesResult: true);
+    /// <summary>Elementwise natural logarithm (torch.log); integer inputs compute in the default float dtype.</summary>
     public Tensor Log() => FloatMap<LogOp>(Derivatives.LogBackward0, Derivatives.Log, savesResult: false);
+    /// <summary>Elementwise square root (torch.sqrt); integer inputs compute in the default float dtype.</summary>
     public Tensor Sqrt() => FloatMap<SqrtOp>(Derivatives.SqrtBackward0, Derivatives.Sqrt, savesResult: true);
+    /// <summary>Elementwise reciprocal square root 1/sqrt(x) (torch.rsqrt); integer inputs compute in the default float dtype.</summary>
     public Tensor Rsqrt() => FloatMap<RsqrtOp>(Derivatives.RsqrtBackward0, Derivatives.Rsqrt, savesResult: true);
+    /// <summary>Elementwise sine (torch.sin); integer inputs compute in the default float dtype.</summary>
     public Tensor Sin() => FloatMap<SinOp>(Derivatives.SinBackward0, Derivatives.Sin, savesResult: false);
+    /// <summary>Elementwise cosine (torch.cos); integer inputs compute in the default float dtype.</summary>
     public Tensor Cos() => FloatMap<CosOp>(Derivatives.CosBackward0, Derivatives.Cos, savesResult: false);
+    /// <summary>Elementwise hyperbolic tangent (torch.tanh); integer inputs compute in the default float dtype.</summary>
     public Tensor Tanh() => FloatMap<TanhOp>(Derivatives.TanhBackward0, Derivatives.Tanh, savesResult: true);
+    /// <summary>Elementwise logistic sigmoid 1/(1+e^-x) (torch.sigmoid); integer inputs compute in the default float dtype.</summary>
     public Tensor Sigmoid() => FloatMap<SigmoidOp>(Derivatives.SigmoidBackward0, Derivatives.Sigmoid, savesResult: true);
 
     /// <summary>torch.relu.</summary>
@@ -205,7 +259,9 @@ public sealed partial class Tensor
         return Graph.Record(y, Derivatives.ReluBackward0, [this], static (g, s, _) => [Where(s[0] <= 0, 0.0, g)], y);
     }
 
+    /// <summary>Bool tensor marking NaN elements (torch.isnan); all false for integer and Bool tensors.</summary>
     public Tensor IsNan() => IsFloatingPoint ? FloatPredicate<IsNanOp>() : Zeros(Shape, DType.Bool);
+    /// <summary>Bool tensor marking +inf and -inf elements (torch.isinf); all false for integer and Bool tensors.</summary>
     public Tensor IsInf() => IsFloatingPoint ? FloatPredicate<IsInfOp>() : Zeros(Shape, DType.Bool);
 
     /// <summary>torch.clamp; either bound may be omitted.</summary>
@@ -254,6 +310,8 @@ public sealed partial class Tensor
         return condition.NonzeroTuple();
     }
 
+    /// <summary>torch.where(condition, input, other) with a scalar <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="condition"/> is not Bool, or the shapes do not broadcast.</exception>
     public static Tensor Where(Tensor condition, Scalar input, Tensor other)
     {
         ArgumentNullException.ThrowIfNull(condition);
@@ -268,6 +326,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(other);
         return Where(condition, WrapNumber(input), other);
     }
+    /// <summary>torch.where(condition, input, other) with a scalar <paramref name="other"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="condition"/> is not Bool, or the shapes do not broadcast.</exception>
     public static Tensor Where(Tensor condition, Tensor input, Scalar other)
     {
         ArgumentNullException.ThrowIfNull(condition);
@@ -285,58 +345,74 @@ public sealed partial class Tensor
 
     // ---- comparisons and logic (never differentiable) ---------------------------------------------------------
 
+    /// <summary>Elementwise equality with broadcasting, as a Bool tensor (torch.eq); never differentiable.</summary>
     public Tensor Eq(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return Compare<EqOp>(this, other);
     }
+    /// <summary>Elementwise inequality with broadcasting, as a Bool tensor (torch.ne).</summary>
     public Tensor Ne(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return Compare<NeOp>(this, other);
     }
+    /// <summary>Elementwise <c>this &lt; other</c> with broadcasting, as a Bool tensor (torch.lt).</summary>
     public Tensor Lt(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return Compare<LtOp>(this, other);
     }
+    /// <summary>Elementwise <c>this &lt;= other</c> with broadcasting, as a Bool tensor (torch.le).</summary>
     public Tensor Le(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return Compare<LeOp>(this, other);
     }
+    /// <summary>Elementwise <c>this &gt; other</c> with broadcasting, as a Bool tensor (torch.gt).</summary>
     public Tensor Gt(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return Compare<GtOp>(this, other);
     }
+    /// <summary>Elementwise <c>this &gt;= other</c> with broadcasting, as a Bool tensor (torch.ge).</summary>
     public Tensor Ge(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return Compare<GeOp>(this, other);
     }
+    /// <summary>Elementwise equality with a scalar, as a Bool tensor (torch.eq).</summary>
     public Tensor Eq(Scalar other) => Eq(WrapNumber(other));
+    /// <summary>Elementwise inequality with a scalar, as a Bool tensor (torch.ne).</summary>
     public Tensor Ne(Scalar other) => Ne(WrapNumber(other));
+    /// <summary>Elementwise <c>this &lt; other</c>, as a Bool tensor (torch.lt).</summary>
     public Tensor Lt(Scalar other) => Lt(WrapNumber(other));
+    /// <summary>Elementwise <c>this &lt;= other</c>, as a Bool tensor (torch.le).</summary>
     public Tensor Le(Scalar other) => Le(WrapNumber(other));
+    /// <summary>Elementwise <c>this &gt; other</c>, as a Bool tensor (torch.gt).</summary>
     public Tensor Gt(Scalar other) => Gt(WrapNumber(other));
+    /// <summary>Elementwise <c>this &gt;= other</c>, as a Bool tensor (torch.ge).</summary>
     public Tensor Ge(Scalar other) => Ge(WrapNumber(other));
 
+    /// <summary>Elementwise logical and of the truth values (non-zero is true), as a Bool tensor (torch.logical_and).</summary>
     public Tensor LogicalAnd(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return Zip<LogicalAndOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
     }
+    /// <summary>Elementwise logical or of the truth values (non-zero is true), as a Bool tensor (torch.logical_or).</summary>
     public Tensor LogicalOr(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return Zip<LogicalOrOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
     }
+    /// <summary>Elementwise logical exclusive or of the truth values (non-zero is true), as a Bool tensor (torch.logical_xor).</summary>
     public Tensor LogicalXor(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return Zip<LogicalXorOp>(CastRaw(DType.Bool), other.CastRaw(DType.Bool), DType.Bool);
     }
+    /// <summary>Elementwise logical not (zero becomes true), as a Bool tensor (torch.logical_not).</summary>
     public Tensor LogicalNot() => Map<LogicalNotOp>(CastRaw(DType.Bool));
 
     // ---- casts -----------------------------------------------------------------------------------------------

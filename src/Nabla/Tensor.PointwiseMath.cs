@@ -188,7 +188,7 @@ public sealed partial class Tensor
         if (type == DType.Bool) throw Errors.NotImplemented("\"fmod_cpu\" not implemented for 'Bool'");
         var y = Zip<FmodOp>(this, other, type);
         return Graph.Record(y, node, [this, other], static (g, s, needs) =>
-            [g, needs[1] ? -g * s[0].Div(s[1], "trunc") : null], this, other);
+            [g, needs[1] ? -g * s[0].Div(s[1], RoundingMode.Trunc) : null], this, other);
     }
 
     /// <summary>torch.fmax: the elementwise maximum, ignoring a NaN operand.</summary>

@@ -22,6 +22,8 @@ public sealed partial class Tensor
             new Derivatives.Reduced(inputShape, dims, keepdim), Derivatives.Sum);
     }
 
+    /// <summary>torch.sum over one dim.</summary>
+    /// <exception cref="IndexException"><paramref name="dim"/> is out of range.</exception>
     public Tensor Sum(int dim, bool keepdim = false, DType? dtype = null) => Sum([dim], keepdim, dtype);
 
     /// <summary>torch.mean: floating-point inputs only (or an explicit floating dtype); empty gives NaN.</summary>
@@ -43,6 +45,9 @@ public sealed partial class Tensor
             (new Derivatives.Reduced(inputShape, dims, keepdim), count), Derivatives.Mean);
     }
 
+    /// <summary>torch.mean over one dim.</summary>
+    /// <exception cref="ArgumentException">The input (or <paramref name="dtype"/>) is not floating-point.</exception>
+    /// <exception cref="IndexException"><paramref name="dim"/> is out of range.</exception>
     public Tensor Mean(int dim, bool keepdim = false, DType? dtype = null) => Mean([dim], keepdim, dtype);
 
     /// <summary>torch.prod; the gradient is exact also when the input holds zeros.</summary>
@@ -85,7 +90,11 @@ public sealed partial class Tensor
     /// <summary>torch.amin: minima over dims; ties split the gradient evenly.</summary>
     public Tensor Amin(int[]? dim = null, bool keepdim = false) => AExtreme<MinReducer>(dim, keepdim, "amin", Derivatives.AminBackward0);
 
+    /// <summary>torch.amax over one dim; ties split the gradient evenly.</summary>
+    /// <exception cref="IndexException"><paramref name="dim"/> is out of range.</exception>
     public Tensor Amax(int dim, bool keepdim = false) => Amax([dim], keepdim);
+    /// <summary>torch.amin over one dim; ties split the gradient evenly.</summary>
+    /// <exception cref="IndexException"><paramref name="dim"/> is out of range.</exception>
     public Tensor Amin(int dim, bool keepdim = false) => Amin([dim], keepdim);
 
     /// <summary>torch.argmax: first index of the maximum; without a dim, an index into the flattened tensor.</summary>
@@ -111,6 +120,8 @@ public sealed partial class Tensor
         return Graph.Record(y, Derivatives.VarBackward0, [this], (new Derivatives.Reduced(inputShape, dims, keepdim), n - correction), Derivatives.Var, this);
     }
 
+    /// <summary>torch.var over one dim, dividing by N - <paramref name="correction"/>.</summary>
+    /// <exception cref="ArgumentException">The input is not floating-point.</exception>
     public Tensor Var(int dim, double correction = 1, bool keepdim = false) => Var([dim], correction, keepdim);
 
     /// <summary>torch.std: the square root of <see cref="Var(int[], double, bool)"/>.</summary>
@@ -125,6 +136,8 @@ public sealed partial class Tensor
         return Graph.Record(y, Derivatives.StdBackward0, [this], (new Derivatives.Reduced(inputShape, dims, keepdim), n - correction), Derivatives.Std, this, y);
     }
 
+    /// <summary>torch.std over one dim: the square root of <see cref="Var(int, double, bool)"/>.</summary>
+    /// <exception cref="ArgumentException">The input is not floating-point.</exception>
     public Tensor Std(int dim, double correction = 1, bool keepdim = false) => Std([dim], correction, keepdim);
 
     /// <summary>torch.logsumexp, computed stably around the maximum.</summary>
@@ -145,6 +158,7 @@ public sealed partial class Tensor
         return Graph.Record(y, Derivatives.LogsumexpBackward0, [this], new Derivatives.Reduced(inputShape, dims, keepdim), Derivatives.Logsumexp, x, y);
     }
 
+    /// <summary>torch.logsumexp over one dim: log(sum(exp(x))), computed stably.</summary>
     public Tensor Logsumexp(int dim, bool keepdim = false) => Logsumexp([dim], keepdim);
 
     /// <summary>torch.softmax along <paramref name="dim"/>.</summary>

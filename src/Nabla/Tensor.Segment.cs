@@ -18,19 +18,16 @@ public sealed partial class Tensor
     /// product of the other elements where x is 0 or NaN; max/min send the gradient to every element equal to the
     /// result or NaN, and with two or more such elements split it evenly only when it is positive (torch's rule).
     /// </summary>
-    public static Tensor SegmentReduce(Tensor data, string reduce, Tensor? lengths = null, Tensor? offsets = null,
+    /// <exception cref="ArgumentException">Neither lengths nor offsets is given, their shapes or sums do not fit data, or a segment runs past its end.</exception>
+    /// <exception cref="NotSupportedException">data, lengths or offsets has a dtype torch's kernel does not take.</exception>
+    /// <exception cref="IndexException"><paramref name="axis"/> is out of range.</exception>
+    public static Tensor SegmentReduce(Tensor data, SegmentReduceMode reduce, Tensor? lengths = null, Tensor? offsets = null,
         int axis = 0, bool unsafeMode = false, Scalar? initial = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(reduce);
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(reduce);
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(reduce);
         int ax = Errors.WrapDim(axis, data.Dim);
         Errors.Check(lengths is not null || offsets is not null, "segment_reduce(): Either lengths or offsets must be defined.");
-        var reduction = ParseSegmentReduction(reduce)
-            ?? throw Errors.Runtime($"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}");
+        var reduction = ToSegmentReduction(reduce);
         var plan = offsets is not null ? PlanFromOffsets(data, offsets, ax) : PlanFromLengths(data, lengths!, ax, unsafeMode);
         if (!data.IsFloatingPoint)
             throw Errors.NotImplemented($"\"_segment_reduce_cpu\" not implemented for '{data.DType.ScalarTypeName()}'");
@@ -55,20 +52,14 @@ public sealed partial class Tensor
     /// with zeros and use segment_reduce's rule for NaN elements (the product of the others, where torch.prod of a
     /// zero-free slice gives NaN).
     /// </summary>
-    public static Tensor RaggedSliceReduce(Tensor data, Tensor slices, string reduce = "mean", int dim = 0)
+    /// <exception cref="ArgumentException">data is not floating point, or slices is not an (N, 2) integer tensor of ranges inside data.</exception>
+    /// <exception cref="IndexException"><paramref name="dim"/> is out of range, or a max/min slice is empty.</exception>
+    public static Tensor RaggedSliceReduce(Tensor data, Tensor slices, SegmentReduceMode reduce = SegmentReduceMode.Mean, int dim = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(slices);
-        ArgumentNullException.ThrowIfNull(reduce);
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(slices);
-        ArgumentNullException.ThrowIfNull(reduce);
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(slices);
-        ArgumentNullException.ThrowIfNull(reduce);
         const string op = "RaggedSliceReduce()";
-        var reduction = ParseSegmentReduction(reduce)
-            ?? throw Errors.Runtime($"{op}: reduce must be one of sum, mean, max, min or prod, but got '{reduce}'");
+        var reduction = ToSegmentReduction(reduce);
         if (!data.IsFloatingPoint)
             throw Errors.Runtime($"{op}: expected data of a floating point dtype, but got data of dtype {data.DType.ScalarTypeName()}");
         int d = Errors.WrapDim(dim, data.Dim, scalarWraps: false);
@@ -84,7 +75,7 @@ public sealed partial class Tensor
         CheckRanges(op, "slice", data, d, n, starts, ends);
         int e = Enumerable.Range(0, n).FirstOrDefault(s => starts[s] == ends[s], -1);
         if (reduction is SegmentReduction.Max or SegmentReduction.Min && e >= 0)
-            throw Errors.Index($"{op}: slice {e} is empty ([{starts[e]}, {ends[e]})), and {reduce} of an empty slice is undefined (torch.amax/amin raise on an empty reduction dim)");
+            throw Errors.Index($"{op}: slice {e} is empty ([{starts[e]}, {ends[e]})), and {(reduce == SegmentReduceMode.Max ? "max" : "min")} of an empty slice is undefined (torch.amax/amin raise on an empty reduction dim)");
 
         // The same slices apply to every index of the dims before dim.
         int outer = Product(data.Sizes[..d]);
@@ -96,14 +87,14 @@ public sealed partial class Tensor
 
     // ---- helpers ---------------------------------------------------------------------------------------------
 
-    private static SegmentReduction? ParseSegmentReduction(string reduce) => reduce switch
+    private static SegmentReduction ToSegmentReduction(SegmentReduceMode reduce) => reduce switch
     {
-        "sum" => SegmentReduction.Sum,
-        "mean" => SegmentReduction.Mean,
-        "max" or "amax" => SegmentReduction.Max,
-        "min" or "amin" => SegmentReduction.Min,
-        "prod" => SegmentReduction.Prod,
-        _ => null,
+        SegmentReduceMode.Sum => SegmentReduction.Sum,
+        SegmentReduceMode.Mean => SegmentReduction.Mean,
+        SegmentReduceMode.Max => SegmentReduction.Max,
+        SegmentReduceMode.Min => SegmentReduction.Min,
+        SegmentReduceMode.Prod => SegmentReduction.Prod,
+        _ => throw new ArgumentOutOfRangeException(nameof(reduce), reduce, "not a SegmentReduceMode"),
     };
 
     /// <summary>Segments from lengths: consecutive runs along axis, one row of lengths per batch index.</summary>

@@ -240,25 +240,19 @@ public sealed partial class Tensor
     /// <summary>
     /// torch.searchsorted: for each value, the index in the innermost dim of <paramref name="sortedSequence"/> where
     /// it would be inserted to keep that row sorted (the first such index, or the last with <paramref name="right"/>
-    /// or <paramref name="side"/> "right"). A 1-d sequence serves every value; otherwise its leading dims must equal
+    /// or <paramref name="side"/> <see cref="SearchSide.Right"/>). A 1-d sequence serves every value; otherwise its leading dims must equal
     /// the values' leading dims. With <paramref name="sorter"/> (Int64 positions that sort each row, e.g. from
     /// <see cref="Argsort"/>) the sequence itself need not be sorted. Operands compare in their promoted dtype; the
     /// result is Int64 (Int32 with <paramref name="outInt32"/>) and shaped like <paramref name="values"/>.
     /// </summary>
-    public static Tensor Searchsorted(Tensor sortedSequence, Tensor values, bool right = false, string? side = null,
+    /// <exception cref="ArgumentException"><paramref name="right"/> contradicts <paramref name="side"/> Left, the shapes do not fit, or the sorter is invalid.</exception>
+    /// <exception cref="NotSupportedException">Both operands are Bool.</exception>
+    public static Tensor Searchsorted(Tensor sortedSequence, Tensor values, bool right = false, SearchSide? side = null,
         bool outInt32 = false, Tensor? sorter = null)
     {
         ArgumentNullException.ThrowIfNull(sortedSequence);
         ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(sortedSequence);
-        ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(sortedSequence);
-        ArgumentNullException.ThrowIfNull(values);
-        if (side is not null)
-        {
-            Errors.Check(side is "left" or "right", $"torch.searchsorted(): side can only be 'left' or 'right' but got {side}");
-            Errors.Check(!right || side == "right", $"torch.searchsorted(): side and right can't be set to opposites, got side of {side} while right was True");
-        }
+        Errors.Check(!right || side != SearchSide.Left, "torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True");
         var boundaries = sortedSequence;
         if (sorter is not null) CheckSorter(sorter, boundaries);
         Errors.Check(values.Dim > 0 || (values.Numel == 1 && boundaries.Dim == 1),
@@ -273,14 +267,14 @@ public sealed partial class Tensor
             if (type == DType.Bool) throw Errors.NotImplemented("\"searchsorted_out_cpu\" not implemented for 'Bool'");
             int rowLength = values.Dim == 0 ? 1 : values.Layout.Sizes[^1];
             Sorting.Search(boundaries.ContiguousRaw(type), values.ContiguousRaw(type), sorter?.ContiguousRaw(DType.Int64),
-                boundaries.Layout.Sizes[^1], rowLength, sharedRow: boundaries.Dim == 1, right: side is null ? right : side == "right",
+                boundaries.Layout.Sizes[^1], rowLength, sharedRow: boundaries.Dim == 1, right: side is null ? right : side == SearchSide.Right,
                 result.Data<long>());
         }
         return outInt32 ? result.CastRaw(DType.Int32) : result;
     }
 
     /// <summary>torch.searchsorted with a single .NET number as the value (it takes part in promotion as a Python scalar).</summary>
-    public static Tensor Searchsorted(Tensor sortedSequence, Scalar value, bool right = false, string? side = null,
+    public static Tensor Searchsorted(Tensor sortedSequence, Scalar value, bool right = false, SearchSide? side = null,
         bool outInt32 = false, Tensor? sorter = null)
     {
         ArgumentNullException.ThrowIfNull(sortedSequence);

@@ -28,11 +28,15 @@ public sealed partial class Tensor
         return Graph.Record(y, Derivatives.UnsafeViewBackward0, [this], inputShape, Derivatives.ReshapeBack);
     }
 
+    /// <summary>torch.Tensor.view_as: a view with <paramref name="other"/>'s shape.</summary>
+    /// <exception cref="ArgumentException">The element counts differ, or the strides cannot express the view (use <see cref="ReshapeAs"/>).</exception>
     public Tensor ViewAs(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return View(other.Shape);
     }
+    /// <summary>torch.Tensor.reshape_as: <paramref name="other"/>'s shape, a view when possible, else a copy.</summary>
+    /// <exception cref="ArgumentException">The element counts differ.</exception>
     public Tensor ReshapeAs(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -159,6 +163,8 @@ public sealed partial class Tensor
         return Graph.Record(y, Derivatives.ExpandBackward0, [this], inputShape, static (g, _, _, shape) => [g.SumTo(shape)]);
     }
 
+    /// <summary>torch.Tensor.expand_as: a broadcast view with <paramref name="other"/>'s shape.</summary>
+    /// <exception cref="ArgumentException">A non-singleton size differs from <paramref name="other"/>'s.</exception>
     public Tensor ExpandAs(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);

@@ -29,6 +29,7 @@ public sealed partial class Tensor
     /// <summary>A .NET number turned into a 0-d tensor; it only raises the category in type promotion.</summary>
     internal bool IsWrappedNumber { get; private init; }
 
+    /// <summary>The element type (torch.Tensor.dtype).</summary>
     public DType DType { get; private set; }
 
     internal Tensor(Storage storage, Layout layout, DType dtype, VersionCounter? version = null)
@@ -77,8 +78,10 @@ public sealed partial class Tensor
 
     internal ReadOnlySpan<int> Sizes => Layout.Sizes;
 
+    /// <summary>The number of dims (torch.Tensor.dim()); 0 for a scalar tensor.</summary>
     public int Dim => Layout.Rank;
 
+    /// <summary>The number of elements (torch.Tensor.numel()).</summary>
     public int Numel => Layout.Numel;
 
     /// <summary>torch.Tensor.size(dim), with negative dims.</summary>
@@ -88,10 +91,13 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.stride(): element strides, as PyTorch reports them.</summary>
     public int[] Stride() => (int[])Layout.Strides.Clone();
 
+    /// <summary>The first element's offset into the storage, in elements (torch.Tensor.storage_offset()).</summary>
     public int StorageOffset => Layout.Offset;
 
+    /// <summary>Whether the elements lie in row-major order without gaps (torch.Tensor.is_contiguous()).</summary>
     public bool IsContiguous() => Layout.IsContiguous;
 
+    /// <summary>Whether the dtype is Float32 or Float64 (torch.is_floating_point).</summary>
     public bool IsFloatingPoint => DType.IsFloatingPoint();
 
     /// <summary>The version counter's value: how many in-place writes this tensor's storage region has seen.</summary>

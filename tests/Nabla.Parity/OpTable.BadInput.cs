@@ -60,7 +60,7 @@ public static partial class OpTable
             from dim in new[] { 0, -1 }
             select new Sample($"{(to.IsFloatingPoint() ? "" : "error:")}{(log ? "log_softmax" : "softmax")}/{to}/dim{dim}", [g.Input(d, [2, 3])], new P { To = to, Flag = log, Dim = dim }));
         var ints = new[] { DType.Int64, DType.Int32 };
-        yield return new("div/remainder(MinValue, -1)", (x, p) => A(x[0].Div(x[1], "floor"), x[0].Remainder(x[1]), x[0].FloorDivide(x[1])),
+        yield return new("div/remainder(MinValue, -1)", (x, p) => A(x[0].Div(x[1], RoundingMode.Floor), x[0].Remainder(x[1]), x[0].FloorDivide(x[1])),
             (x, p) => A(x[0].div(x[1], torch.RoundingMode.floor), x[0].remainder(x[1]), x[0].floor_divide(x[1])), ints, (g, d) =>
             {
                 double min = d == DType.Int64 ? long.MinValue : int.MinValue;

@@ -82,7 +82,7 @@ public static partial class OpTable
     private static IEnumerable<OpInfo> BuildPooling()
     {
         var all = Gen.All;
-        yield return new("nn.functional.pad(reflect/replicate/circular)", (x, p) => A(F.Pad(x[0], p.Shape!, p.Mode!)),
+        yield return new("nn.functional.pad(reflect/replicate/circular)", (x, p) => A(F.Pad(x[0], p.Shape!, Enum.Parse<PadMode>(p.Mode!, ignoreCase: true))),
             (x, p) => A(TF.pad(x[0], L(p.Shape!), p.Mode switch { "reflect" => PaddingModes.Reflect, "replicate" => PaddingModes.Replicate, _ => PaddingModes.Circular })),
             all, PadModeSamples);
         yield return new("max_pool1d_with_indices",

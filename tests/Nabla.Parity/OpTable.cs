@@ -177,8 +177,8 @@ public static partial class OpTable
         yield return new("sub", (x, p) => A(x[0].Sub(x[1])), (x, p) => A(x[0].sub(x[1])), All, (g, d) => Binary(g, d, Normal));
         yield return new("mul", (x, p) => A(x[0].Mul(x[1])), (x, p) => A(x[0].mul(x[1])), All, (g, d) => Binary(g, d, Normal));
         yield return new("div", (x, p) => A(x[0].Div(x[1])), (x, p) => A(x[0].div(x[1])), All, (g, d) => Binary(g, d, Normal));
-        yield return new("div(rounding_mode='trunc')", (x, p) => A(x[0].Div(x[1], "trunc")), (x, p) => A(x[0].div(x[1], torch.RoundingMode.trunc)), All, (g, d) => Binary(g, d, NonZero));
-        yield return new("div(rounding_mode='floor')", (x, p) => A(x[0].Div(x[1], "floor")), (x, p) => A(x[0].div(x[1], torch.RoundingMode.floor)), All, (g, d) => Binary(g, d, NonZero));
+        yield return new("div(rounding_mode='trunc')", (x, p) => A(x[0].Div(x[1], RoundingMode.Trunc)), (x, p) => A(x[0].div(x[1], torch.RoundingMode.trunc)), All, (g, d) => Binary(g, d, NonZero));
+        yield return new("div(rounding_mode='floor')", (x, p) => A(x[0].Div(x[1], RoundingMode.Floor)), (x, p) => A(x[0].div(x[1], torch.RoundingMode.floor)), All, (g, d) => Binary(g, d, NonZero));
         yield return new("remainder", (x, p) => A(x[0].Remainder(x[1])), (x, p) => A(x[0].remainder(x[1])), All, (g, d) => Binary(g, d, NonZero));
         yield return new("pow", (x, p) => A(x[0].Pow(x[1])), (x, p) => A(x[0].pow(x[1])), All,
             // No Bool exponent next to a differentiable base: libtorch's pow backward then fails inside the
@@ -273,7 +273,7 @@ public static partial class OpTable
 
         // Padding (constant mode)
         yield return new("nn.functional.pad(constant)",
-            (x, p) => A(F.Pad(x[0], p.Shape!, "constant", p.S)),
+            (x, p) => A(F.Pad(x[0], p.Shape!, PadMode.Constant, p.S)),
             (x, p) => A(torch.nn.functional.pad(x[0], L(p.Shape!), PaddingModes.Constant, p.S)),
             All, PadSamples);
 

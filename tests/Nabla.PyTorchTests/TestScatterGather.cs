@@ -128,7 +128,7 @@ public class TestScatterGather
     private enum Method { Scatter, ScatterScalar, ScatterAdd, ScatterReduce }
 
     /// <summary>The original's _test_scatter_base: a reference loop over every index element, then the empty-index case.</summary>
-    private static void ScatterBase(Method fn, DType dtype, string? reduction, bool uniqueIndices = true, bool includeSelf = true, int seed = 0)
+    private static void ScatterBase(Method fn, DType dtype, ScatterReduceMode? reduction, bool uniqueIndices = true, bool includeSelf = true, int seed = 0)
     {
         var rng = new Random(seed * 31 + (int)dtype);
         int m = rng.Next(10, 21), n = rng.Next(10, 21), o = rng.Next(10, 21);
@@ -157,16 +157,16 @@ public class TestScatterGather
                     if (!includeSelf && counts[t] == 0) expected[t] = value;
                     else expected[t] = reduction switch
                     {
-                        "sum" or "mean" => expected[t] + value,
-                        "prod" => expected[t] * value,
-                        "amax" => Math.Max(expected[t], value),
-                        "amin" => Math.Min(expected[t], value),
+                        ScatterReduceMode.Sum or ScatterReduceMode.Mean => expected[t] + value,
+                        ScatterReduceMode.Prod => expected[t] * value,
+                        ScatterReduceMode.Amax => Math.Max(expected[t], value),
+                        ScatterReduceMode.Amin => Math.Min(expected[t], value),
                         _ => value,
                     };
                     expected[t] = Wrap(expected[t], dtype);
                     counts[t]++;
                 }
-        if (reduction == "mean")
+        if (reduction == ScatterReduceMode.Mean)
             for (int t = 0; t < expected.Length; t++)
             {
                 int c = Math.Max(counts[t], 1);
@@ -179,9 +179,9 @@ public class TestScatterGather
             Method.Scatter => b.Clone().Scatter_(dim, idx, src),
             Method.ScatterScalar => b.Clone().Scatter_(dim, idx, scalar),
             Method.ScatterAdd => b.Clone().ScatterAdd_(dim, idx, src),
-            _ => b.Clone().ScatterReduce_(dim, idx, src, reduction!, includeSelf),
+            _ => b.Clone().ScatterReduce_(dim, idx, src, reduction!.Value, includeSelf),
         };
-        if (dtype == DType.Float32 && reduction is "prod" or "mean" or "sum" || fn == Method.ScatterAdd && dtype == DType.Float32)
+        if (dtype == DType.Float32 && reduction is ScatterReduceMode.Prod or ScatterReduceMode.Mean or ScatterReduceMode.Sum || fn == Method.ScatterAdd && dtype == DType.Float32)
             Eq(expectedT, actual, 1e-5, 1e-5);
         else Eq(expectedT, actual, 0, 0);
 
@@ -191,7 +191,7 @@ public class TestScatterGather
         Tensor res = fn switch
         {
             Method.ScatterAdd => dst.Clone().ScatterAdd_(0, empty, src2),
-            Method.ScatterReduce => dst.Clone().ScatterReduce_(0, empty, src2, reduction!),
+            Method.ScatterReduce => dst.Clone().ScatterReduce_(0, empty, src2, reduction!.Value),
             _ => dst.Clone().Scatter_(0, empty, src2),
         };
         Eq(dst, res, 0, 0);
@@ -249,27 +249,27 @@ public class TestScatterGather
     [Theory(DisplayName = P + "test_scatter_reduce_sum")]
     [MemberData(nameof(ReduceCases), false)]
     public void test_scatter_reduce_sum(DType dtype, bool includeSelf) =>
-        ScatterBase(Method.ScatterReduce, dtype, "sum", uniqueIndices: false, includeSelf: includeSelf);
+        ScatterBase(Method.ScatterReduce, dtype, ScatterReduceMode.Sum, uniqueIndices: false, includeSelf: includeSelf);
 
     [Theory(DisplayName = P + "test_scatter_reduce_prod")]
     [MemberData(nameof(ReduceCases), true)]
     public void test_scatter_reduce_prod(DType dtype, bool includeSelf) =>
-        ScatterBase(Method.ScatterReduce, dtype, "prod", uniqueIndices: false, includeSelf: includeSelf);
+        ScatterBase(Method.ScatterReduce, dtype, ScatterReduceMode.Prod, uniqueIndices: false, includeSelf: includeSelf);
 
     [Theory(DisplayName = P + "test_scatter_reduce_mean")]
     [MemberData(nameof(ReduceCases), false)]
     public void test_scatter_reduce_mean(DType dtype, bool includeSelf) =>
-        ScatterBase(Method.ScatterReduce, dtype, "mean", uniqueIndices: false, includeSelf: includeSelf);
+        ScatterBase(Method.ScatterReduce, dtype, ScatterReduceMode.Mean, uniqueIndices: false, includeSelf: includeSelf);
 
     [Theory(DisplayName = P + "test_scatter_reduce_amax")]
     [MemberData(nameof(ReduceCases), true)]
     public void test_scatter_reduce_amax(DType dtype, bool includeSelf)
     {
-        ScatterBase(Method.ScatterReduce, dtype, "amax", uniqueIndices: false, includeSelf: includeSelf);
+        ScatterBase(Method.ScatterReduce, dtype, ScatterReduceMode.Amax, uniqueIndices: false, includeSelf: includeSelf);
         if (!dtype.IsFloatingPoint()) return;
         var input = Tensor.Zeros([3], dtype);
         var src = D([1, double.NaN, double.NegativeInfinity, double.NegativeInfinity, 2, double.PositiveInfinity]).To(dtype);
-        input.ScatterReduce_(0, Idx(0, 0, 1, 1, 2, 2), src, "amax", includeSelf);
+        input.ScatterReduce_(0, Idx(0, 0, 1, 1, 2, 2), src, ScatterReduceMode.Amax, includeSelf);
         Eq(D([double.NaN, includeSelf ? 0 : double.NegativeInfinity, double.PositiveInfinity]).To(dtype), input);
     }
 
@@ -277,11 +277,11 @@ public class TestScatterGather
     [MemberData(nameof(ReduceCases), true)]
     public void test_scatter_reduce_amin(DType dtype, bool includeSelf)
     {
-        ScatterBase(Method.ScatterReduce, dtype, "amin", uniqueIndices: false, includeSelf: includeSelf);
+        ScatterBase(Method.ScatterReduce, dtype, ScatterReduceMode.Amin, uniqueIndices: false, includeSelf: includeSelf);
         if (!dtype.IsFloatingPoint()) return;
         var input = Tensor.Zeros([3], dtype);
         var src = D([1, double.NaN, -2, double.NegativeInfinity, double.PositiveInfinity, double.PositiveInfinity]).To(dtype);
-        input.ScatterReduce_(0, Idx(0, 0, 1, 1, 2, 2), src, "amin", includeSelf);
+        input.ScatterReduce_(0, Idx(0, 0, 1, 1, 2, 2), src, ScatterReduceMode.Amin, includeSelf);
         Eq(D([double.NaN, double.NegativeInfinity, includeSelf ? 0 : double.PositiveInfinity]).To(dtype), input);
     }
 
@@ -304,7 +304,7 @@ public class TestScatterGather
             var idx2 = idx.Contiguous();
             var src = Tensor.Randn(expanded).To(dtype);
             Eq(input2.ScatterAdd(0, idx2, src), input.ScatterAdd(0, idx, src));
-            foreach (var reduce in new[] { "sum", "prod", "mean", "amax", "amin" })
+            foreach (var reduce in Enum.GetValues<ScatterReduceMode>())
                 foreach (var includeSelf in new[] { true, false })
                     Eq(input2.ScatterReduce(0, idx2, src, reduce, includeSelf), input.ScatterReduce(0, idx, src, reduce, includeSelf));
         }

@@ -149,12 +149,12 @@ public class BadInputTests
         // libtorch wraps floor division and gives remainder 0; its trunc division traps the process (SIGFPE), Nabla wraps.
         var a = Tensor.From(new[] { long.MinValue, 7L });
         var m1 = Tensor.From(new[] { -1L, -1L });
-        Assert.Equal(new[] { long.MinValue, -7L }, a.Div(m1, "trunc").ToArray<long>());
-        Assert.Equal(new[] { long.MinValue, -7L }, a.Div(m1, "floor").ToArray<long>());
+        Assert.Equal(new[] { long.MinValue, -7L }, a.Div(m1, RoundingMode.Trunc).ToArray<long>());
+        Assert.Equal(new[] { long.MinValue, -7L }, a.Div(m1, RoundingMode.Floor).ToArray<long>());
         Assert.Equal(new[] { 0L, 0L }, a.Remainder(m1).ToArray<long>());
         var i = Tensor.From(new[] { int.MinValue });
-        Assert.Equal(int.MinValue, i.Div(Tensor.From(new[] { -1 }), "trunc").Item<int>());
-        Assert.Equal(int.MinValue, i.Div(-1, "floor").Item<int>());
+        Assert.Equal(int.MinValue, i.Div(Tensor.From(new[] { -1 }), RoundingMode.Trunc).Item<int>());
+        Assert.Equal(int.MinValue, i.Div(-1, RoundingMode.Floor).Item<int>());
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public class BadInputTests
         var data = Tensor.Zeros(2);
         var lengths = Tensor.From(new[] { long.MaxValue, long.MaxValue, 4L });
         Assert.StartsWith("segment_reduce(): Expected all rows of lengths along axis to sum",
-            Assert.Throws<ArgumentException>(() => Tensor.SegmentReduce(data, "max", lengths)).Message);
+            Assert.Throws<ArgumentException>(() => Tensor.SegmentReduce(data, SegmentReduceMode.Max, lengths)).Message);
         // pixel_shuffle's r² in 64 bits: 65536² is not 0 (the fuzzer's DivideByZeroException)
         Assert.Equal("pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=2 is not divisible by 4294967296",
             Assert.Throws<ArgumentException>(() => F.PixelShuffle(Tensor.Zeros(1, 2, 3, 4), 1 << 16)).Message);

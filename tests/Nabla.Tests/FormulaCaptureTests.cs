@@ -16,8 +16,8 @@ public class FormulaCaptureTests
         x => x[0].Gather(1, Tensor.From(new long[,] { { 0, 2 }, { 1, 1 }, { 3, 0 } })),
         x => x[0].Scatter(1, Tensor.From(new long[,] { { 0 }, { 2 }, { 1 } }), x[0].Narrow(1, 0, 1)),
         x => x[0].ScatterAdd(0, Tensor.From(new long[,] { { 0, 1, 2, 0 } }), x[0].Narrow(0, 0, 1)),
-        x => x[0].ScatterReduce(0, Tensor.From(new long[,] { { 0, 1, 2, 0 } }), x[0].Narrow(0, 1, 1), "prod", includeSelf: false),
-        x => x[0].ScatterReduce(1, Tensor.From(new long[,] { { 0, 0 }, { 1, 1 }, { 2, 2 } }), x[0].Narrow(1, 0, 2), "amax"),
+        x => x[0].ScatterReduce(0, Tensor.From(new long[,] { { 0, 1, 2, 0 } }), x[0].Narrow(0, 1, 1), ScatterReduceMode.Prod, includeSelf: false),
+        x => x[0].ScatterReduce(1, Tensor.From(new long[,] { { 0, 0 }, { 1, 1 }, { 2, 2 } }), x[0].Narrow(1, 0, 2), ScatterReduceMode.Amax),
         x => x[0].IndexAdd(0, Tensor.From(new long[] { 2, 0 }), x[0].Narrow(0, 0, 2), alpha: 2),
         x => x[0].IndexCopy(1, Tensor.From(new long[] { 3 }), x[0].Narrow(1, 0, 1)),
         x => x[0].IndexFill(1, Tensor.From(new long[] { 1 }), x[0].Sum()),
@@ -43,8 +43,8 @@ public class FormulaCaptureTests
             var (y, idx) = F.MaxPool2dWithIndices(x[0].Reshape(1, 3, 4), 2, 1);
             return F.MaxUnpool2d(y, idx, 2, 1);
         },
-        x => Tensor.SegmentReduce(x[0], "sum", lengths: Tensor.From(new long[] { 1, 2 })),
-        x => Tensor.RaggedSliceReduce(x[0], Tensor.From(new long[,] { { 0, 2 }, { 1, 3 } }), "mean"),
+        x => Tensor.SegmentReduce(x[0], SegmentReduceMode.Sum, lengths: Tensor.From(new long[] { 1, 2 })),
+        x => Tensor.RaggedSliceReduce(x[0], Tensor.From(new long[,] { { 0, 2 }, { 1, 3 } }), SegmentReduceMode.Mean),
         x => { var y = x[0] * 1; y[.., 1] = x[0][.., 0].Sum(); return y; },
         x => F.Linear(x[0], x[0].Narrow(0, 0, 2), x[0][0, ..2]),
         x => F.Conv2d(x[0].Reshape(1, 1, 3, 4), x[0].Reshape(12)[..8].Reshape(2, 1, 2, 2), x[0][0, ..2]),

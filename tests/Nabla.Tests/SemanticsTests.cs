@@ -30,9 +30,9 @@ public class SemanticsTests
     public void FloorAndTruncDivision()
     {
         var x = Tensor.From(new long[] { 5, -5 });
-        Assert.Equal(new long[] { 2, -3 }, x.Div(2, "floor").ToArray<long>());
-        Assert.Equal(new long[] { 2, -2 }, x.Div(2, "trunc").ToArray<long>());
-        Assert.Equal("ZeroDivisionError", Assert.Throws<ArgumentException>(() => x.Div(0, "floor")).Message);
+        Assert.Equal(new long[] { 2, -3 }, x.Div(2, RoundingMode.Floor).ToArray<long>());
+        Assert.Equal(new long[] { 2, -2 }, x.Div(2, RoundingMode.Trunc).ToArray<long>());
+        Assert.Equal("ZeroDivisionError", Assert.Throws<ArgumentException>(() => x.Div(0, RoundingMode.Floor)).Message);
         Assert.Equal(new long[] { 1, 1 }, (x % 2).ToArray<long>().Select(Math.Abs).ToArray());
         Assert.Equal(new long[] { 1, 1 }, (x % 2).ToArray<long>());
     }

@@ -64,7 +64,7 @@ public sealed class RaggedDirect : RaggedWorkload
 
     public override void Nabla()
     {
-        var means = Tensor.RaggedSliceReduce(X, SliceIdx, "mean");
+        var means = Tensor.RaggedSliceReduce(X, SliceIdx, SegmentReduceMode.Mean);
         Autograd.Grad([means], [X], [Cot]);
     }
 }

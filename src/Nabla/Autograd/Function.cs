@@ -9,8 +9,10 @@ namespace Nabla;
 /// </summary>
 public abstract class Function
 {
+    /// <summary>Computes the outputs (torch.autograd.Function.forward); runs with gradient recording off. Save what backward needs on <paramref name="ctx"/>.</summary>
     protected abstract Tensor[] Forward(FunctionContext ctx, Tensor?[] inputs);
 
+    /// <summary>Returns one gradient (or null) per input from one gradient per output (torch.autograd.Function.backward).</summary>
     protected abstract Tensor?[] Backward(FunctionContext ctx, Tensor?[] gradOutputs);
 
     /// <summary>The name of the backward node is this name followed by "Backward", as in PyTorch.</summary>
@@ -60,10 +62,14 @@ public abstract class Function
 /// <summary>A custom function of one tensor to one tensor, called as <c>TSelf.Apply(x)</c>.</summary>
 public abstract class Function<TSelf> where TSelf : Function<TSelf>, new()
 {
+    /// <summary>Computes the output (torch.autograd.Function.forward); runs with gradient recording off.</summary>
     protected abstract Tensor Forward(FunctionContext ctx, Tensor input);
 
+    /// <summary>Returns the input's gradient (or null) from the output's (torch.autograd.Function.backward).</summary>
     protected abstract Tensor? Backward(FunctionContext ctx, Tensor gradOutput);
 
+    /// <summary>Runs <c>TSelf</c> on <paramref name="input"/> and records its backward (torch.autograd.Function.apply).</summary>
+    /// <exception cref="ArgumentException">Forward marked an input dirty without returning it, or modified a leaf that requires grad.</exception>
     public static Tensor Apply(Tensor input) => new Adapter(new TSelf()).Apply(input)[0];
 
     private sealed class Adapter(Function<TSelf> f) : Function

@@ -37,6 +37,7 @@ public sealed class FunctionContext
     /// <summary>Outputs that get no gradient (backward still receives a zero-filled slot for them).</summary>
     public void MarkNonDifferentiable(params Tensor[] outputs) => NonDifferentiable.AddRange(outputs);
 
+    /// <summary>ctx.set_materialize_grads: when false, backward receives null instead of a zero tensor for outputs without a gradient.</summary>
     public void SetMaterializeGrads(bool value) => MaterializeGrads = value;
 
     /// <summary>Turns the tensors passed to <see cref="SaveForBackward"/> into version-checked saved tensors.</summary>

@@ -26,6 +26,8 @@ public static class GradCheck
         }
     }
 
+    /// <summary>torch.autograd.gradcheck for a function of one tensor: compares analytical gradients with finite differences.</summary>
+    /// <exception cref="GradcheckException">A gradient disagrees and <paramref name="raiseException"/> is true.</exception>
     public static bool Check(Func<Tensor, Tensor> func, Tensor input, double eps = 1e-6, double atol = 1e-5,
         double rtol = 1e-3, bool raiseException = true) =>
         Check(xs => [func(xs[0])], [input], eps, atol, rtol, raiseException);

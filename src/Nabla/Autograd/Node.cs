@@ -44,6 +44,7 @@ public abstract class Node
     /// <summary>Drops saved tensors after a backward pass that did not retain the graph.</summary>
     internal virtual void Release() { }
 
+    /// <summary>The node's name in angle brackets, e.g. <c>&lt;MulBackward0&gt;</c>.</summary>
     public override string ToString() => $"<{Name}>";
 }
 

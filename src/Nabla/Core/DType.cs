@@ -3,11 +3,17 @@ namespace Nabla;
 /// <summary>Element type of a tensor, chosen at run time as in PyTorch (torch.dtype).</summary>
 public enum DType
 {
+    /// <summary>torch.bool: true or false, one byte.</summary>
     Bool,
+    /// <summary>torch.uint8: unsigned 8-bit integer.</summary>
     UInt8,
+    /// <summary>torch.int32: signed 32-bit integer.</summary>
     Int32,
+    /// <summary>torch.int64 (torch.long): signed 64-bit integer, the default for integer data.</summary>
     Int64,
+    /// <summary>torch.float32 (torch.float): the default floating-point dtype.</summary>
     Float32,
+    /// <summary>torch.float64 (torch.double).</summary>
     Float64,
 }
 
@@ -17,11 +23,13 @@ public static class DTypes
     /// <summary>The dtype floating-point Python scalars and integer division produce (torch.get_default_dtype()).</summary>
     public static DType Default => DType.Float32;
 
+    /// <summary>True for Float32 and Float64 (torch.dtype.is_floating_point).</summary>
     public static bool IsFloatingPoint(this DType d) => d is DType.Float32 or DType.Float64;
 
     /// <summary>True for integer dtypes and Bool, like torch's is_integral(includeBool=True).</summary>
     public static bool IsIntegral(this DType d) => !d.IsFloatingPoint();
 
+    /// <summary>Bytes per element (torch.dtype.itemsize).</summary>
     public static int ElementSize(this DType d) => d switch
     {
         DType.Bool or DType.UInt8 => 1,

@@ -16,15 +16,24 @@ public readonly struct Scalar
 
     private Scalar(DType kind, long l, double d) { Kind = kind; _long = l; _double = d; }
 
+    /// <summary>A Python bool operand.</summary>
     public static implicit operator Scalar(bool v) => new(DType.Bool, v ? 1 : 0, v ? 1 : 0);
+    /// <summary>A Python int operand (kind Int64).</summary>
     public static implicit operator Scalar(int v) => new(DType.Int64, v, v);
+    /// <summary>A Python int operand (kind Int64).</summary>
     public static implicit operator Scalar(long v) => new(DType.Int64, v, v);
+    /// <summary>A Python float operand (kind Float64, widened exactly).</summary>
     public static implicit operator Scalar(float v) => new(DType.Float64, (long)v, v);
+    /// <summary>A Python float operand (kind Float64).</summary>
     public static implicit operator Scalar(double v) => new(DType.Float64, (long)v, v);
 
+    /// <summary>Whether this is a floating-point value (kind Float64).</summary>
     public bool IsFloatingPoint => Kind == DType.Float64;
+    /// <summary>The value as a double (torch's Scalar.toDouble).</summary>
     public double ToDouble() => Kind == DType.Float64 ? _double : _long;
+    /// <summary>The value as a long; a float truncates toward zero (torch's Scalar.toLong).</summary>
     public long ToInt64() => Kind == DType.Float64 ? (long)_double : _long;
+    /// <summary>Whether the value is non-zero (torch's Scalar.toBool).</summary>
     public bool ToBoolean() => Kind == DType.Float64 ? _double != 0 : _long != 0;
 
     /// <summary>This value as an element of <paramref name="dtype"/>, or libtorch's overflow error when it does not fit.</summary>
@@ -47,6 +56,7 @@ public readonly struct Scalar
         return this;
     }
 
+    /// <summary>The value as Python prints it: True/False, an integer, or a round-trippable float.</summary>
     public override string ToString() => Kind switch
     {
         DType.Bool => _long != 0 ? "True" : "False",

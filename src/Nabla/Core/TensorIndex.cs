@@ -40,11 +40,16 @@ public readonly struct TensorIndex
 
     /// <summary>The position this int index names in a dim of <paramref name="size"/> (before bounds checks).</summary>
     internal long Position(int size) => PastEnd ? size : IntValue;
+    /// <summary>An index tensor (Int64/Int32 advanced indexing) or a Bool mask, as in <c>x[idx]</c>.</summary>
     public static implicit operator TensorIndex(Tensor t) => new() { Kind = Kinds.Tensor, TensorValue = t };
+    /// <summary>A list of positions, as Python's <c>x[[0, 2]]</c> (advanced indexing).</summary>
     public static implicit operator TensorIndex(long[] indices) => Tensor.From(indices);
+    /// <summary>A list of positions, as Python's <c>x[[0, 2]]</c> (advanced indexing).</summary>
     public static implicit operator TensorIndex(int[] indices) => Tensor.From(indices);
+    /// <summary>A Boolean mask, as Python's <c>x[[True, False]]</c>.</summary>
     public static implicit operator TensorIndex(bool[] mask) => Tensor.From(mask);
 
+    /// <summary>C#'s range <c>a..b</c> as Python's slice <c>a:b</c>; <c>^k</c> counts from the end.</summary>
     public static implicit operator TensorIndex(Range r) => Slice(
         r.Start.IsFromEnd ? (r.Start.Value == 0 ? int.MaxValue : -r.Start.Value) : r.Start.Value,
         r.End.IsFromEnd ? (r.End.Value == 0 ? null : -r.End.Value) : r.End.Value);

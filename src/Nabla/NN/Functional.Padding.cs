@@ -7,33 +7,27 @@ public static partial class F
 {
     /// <summary>
     /// torch.nn.functional.pad. <paramref name="pad"/> lists (left, right) pairs starting from the last dim;
-    /// negative pads crop. Mode "constant" fills with <paramref name="value"/>; "reflect", "replicate" and
-    /// "circular" pad the last 1, 2 or 3 dims of an input with 1 or 2 leading (batch, channel) dims.
+    /// negative pads crop. <see cref="PadMode.Constant"/> fills with <paramref name="value"/>; Reflect, Replicate and
+    /// Circular pad the last 1, 2 or 3 dims of an input with 1 or 2 leading (batch, channel) dims.
     /// </summary>
-    public static Tensor Pad(Tensor input, int[] pad, string mode = "constant", double? value = null)
+    /// <exception cref="ArgumentException">An odd-length or too long <paramref name="pad"/>, a value with a non-constant mode, or a pad the mode cannot make (e.g. reflect by as much as the size).</exception>
+    /// <exception cref="NotSupportedException">A non-constant mode on an input of the wrong rank, or reflect/replicate on Bool.</exception>
+    public static Tensor Pad(Tensor input, int[] pad, PadMode mode = PadMode.Constant, double? value = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(pad);
-        ArgumentNullException.ThrowIfNull(mode);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(pad);
-        ArgumentNullException.ThrowIfNull(mode);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(pad);
-        ArgumentNullException.ThrowIfNull(mode);
-        if (mode is not ("constant" or "reflect" or "replicate" or "circular"))
-            throw Errors.NotImplemented($"Unrecognised padding mode {mode}");
+        if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a PadMode");
         Errors.Check(pad.Length % 2 == 0, "Padding length must be divisible by 2");
         Errors.Check(pad.Length / 2 <= input.Dim,
             $"Padding length should be less than or equal to two times the input dimension but got padding length {pad.Length} and input of dimension {input.Dim}");
-        if (mode == "constant") return ConstantPad(input, pad, value ?? 0);
+        if (mode == PadMode.Constant) return ConstantPad(input, pad, value ?? 0);
         // Recent PyTorch lets an explicit zero through for the other modes; any other value is an error.
-        Errors.Check(value is null || value == 0, $"Padding mode \"{mode}\" doesn't take in value argument");
+        Errors.Check(value is null || value == 0, $"Padding mode \"{mode.ToString().ToLowerInvariant()}\" doesn't take in value argument");
         CheckNonConstantRank(input.Dim, pad.Length);
         return mode switch
         {
-            "reflect" => ReflectionPad(input, pad),
-            "replicate" => ReplicationPad(input, pad),
+            PadMode.Reflect => ReflectionPad(input, pad),
+            PadMode.Replicate => ReplicationPad(input, pad),
             _ => CircularPad(input, pad),
         };
     }

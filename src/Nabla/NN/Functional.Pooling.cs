@@ -323,6 +323,7 @@ public static partial class F
         return AdaptiveMaxPool2dWithIndices(input, outputSize).Output;
     }
 
+    /// <summary>torch.nn.functional.adaptive_max_pool2d(return_indices=True) with a square output size.</summary>
     public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, int outputSize) =>
         AdaptiveMaxPool2dWithIndices(input, [outputSize, outputSize]);
 

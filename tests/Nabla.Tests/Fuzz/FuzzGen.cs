@@ -221,6 +221,9 @@ public sealed class FuzzGen(int seed)
     /// <summary>A string option: one PyTorch knows, or a typo.</summary>
     public string Option(params string[] valid) => Log("option", Coin(0.9) ? Pick(valid) : Pick("", "bogus", valid[0].ToUpperInvariant()));
 
+    /// <summary>A typed option: one of the given enum members (a typo cannot compile, so none is drawn).</summary>
+    public T Option<T>(params T[] valid) where T : struct, Enum => Log("option", Pick(valid));
+
     public TensorIndex KeyEntry(int size)
     {
         var k = Int(0, 12);

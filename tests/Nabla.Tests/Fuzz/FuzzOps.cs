@@ -28,7 +28,7 @@ public static partial class FuzzOps
 
     private static IEnumerable<FuzzOp> Pointwise()
     {
-        string?[] rounding = [null, null, "trunc", "floor", "bogus"];
+        RoundingMode?[] rounding = [null, null, RoundingMode.Trunc, RoundingMode.Floor];
         yield return new("Add", g => { var x = X(g); return x.Add(Like(g, x)); });
         yield return new("Add(Scalar)", g => X(g).Add(g.Scalar()));
         yield return new("Sub", g => { var x = X(g); return x.Sub(Like(g, x)); });
@@ -106,13 +106,13 @@ public static partial class FuzzOps
             int axis = g.Dim(data.Dim);
             var lengths = g.Index(Math.Max(SafeDimSize(data, axis), 1));
             bool useOffsets = g.Coin(0.3);
-            return Tensor.SegmentReduce(data, g.Option("sum", "mean", "max", "min", "prod"), useOffsets ? null : lengths, useOffsets ? lengths : null, axis, g.Bool(), g.OptionalScalar());
+            return Tensor.SegmentReduce(data, g.Option(SegmentReduceMode.Sum, SegmentReduceMode.Mean, SegmentReduceMode.Max, SegmentReduceMode.Min, SegmentReduceMode.Prod), useOffsets ? null : lengths, useOffsets ? lengths : null, axis, g.Bool(), g.OptionalScalar());
         });
         yield return new("RaggedSliceReduce", g =>
         {
             var data = X(g);
             int dim = g.Dim(data.Dim);
-            return Tensor.RaggedSliceReduce(data, g.Index(SafeDimSize(data, dim) + 1, [g.Int(0, 4), g.Pick(2, 2, 2, 1, 3)])!, g.Option("mean", "sum", "max", "min"), dim);
+            return Tensor.RaggedSliceReduce(data, g.Index(SafeDimSize(data, dim) + 1, [g.Int(0, 4), g.Pick(2, 2, 2, 1, 3)])!, g.Option(SegmentReduceMode.Mean, SegmentReduceMode.Sum, SegmentReduceMode.Max, SegmentReduceMode.Min), dim);
         });
     }
 
@@ -180,8 +180,8 @@ public static partial class FuzzOps
                 0 => inPlace ? x.Scatter_(d, index, src) : x.Scatter(d, index, src),
                 1 => inPlace ? x.Scatter_(d, index, g.Scalar()) : x.Scatter(d, index, g.Scalar()),
                 2 => inPlace ? x.ScatterAdd_(d, index, src) : x.ScatterAdd(d, index, src),
-                _ => inPlace ? x.ScatterReduce_(d, index, src, g.Option("sum", "prod", "mean", "amax", "amin"), g.Bool())
-                             : x.ScatterReduce(d, index, src, g.Option("sum", "prod", "mean", "amax", "amin"), g.Bool()),
+                _ => inPlace ? x.ScatterReduce_(d, index, src, g.Option(ScatterReduceMode.Sum, ScatterReduceMode.Prod, ScatterReduceMode.Mean, ScatterReduceMode.Amax, ScatterReduceMode.Amin), g.Bool())
+                             : x.ScatterReduce(d, index, src, g.Option(ScatterReduceMode.Sum, ScatterReduceMode.Prod, ScatterReduceMode.Mean, ScatterReduceMode.Amax, ScatterReduceMode.Amin), g.Bool()),
             };
         });
         yield return new("IndexAdd/IndexAdd_/IndexCopy/IndexCopy_/IndexFill/IndexFill_", g =>
@@ -248,7 +248,7 @@ public static partial class FuzzOps
         {
             var seq = X(g);
             var sorter = g.Coin(0.2) ? g.Index(Math.Max(SafeDimSize(seq, -1), 1), seq.Shape) : null;
-            var side = g.Coin(0.7) ? null : g.Option("left", "right");
+            SearchSide? side = g.Coin(0.7) ? null : g.Option(SearchSide.Left, SearchSide.Right);
             return g.Coin(0.8) ? Tensor.Searchsorted(seq, Like(g, seq), g.Bool(), side, g.Bool(), sorter)
                 : Tensor.Searchsorted(seq, g.Scalar(), g.Bool(), side, g.Bool(), sorter);
         });
@@ -309,7 +309,7 @@ public static partial class FuzzOps
     {
         int[] K(FuzzGen g) => g.Pick(1, 2, 2, 3) is var n && g.Coin(0.85) ? [n] : g.Sizes(g.Pick(0, 2, 3));
         int[]? OptK(FuzzGen g) => g.Coin(0.4) ? null : K(g);
-        yield return new("F.Pad", g => F.Pad(X(g), g.Sizes(g.Pick(0, 2, 2, 4, 6, 3)), g.Option("constant", "reflect", "replicate", "circular"), g.Coin() ? null : g.Pick(0.5, double.NaN)));
+        yield return new("F.Pad", g => F.Pad(X(g), g.Sizes(g.Pick(0, 2, 2, 4, 6, 3)), g.Option(PadMode.Constant, PadMode.Reflect, PadMode.Replicate, PadMode.Circular), g.Coin() ? null : g.Pick(0.5, double.NaN)));
         yield return new("F.MaxPool2d/MaxPool2dWithIndices", g => g.Coin() ? F.MaxPool2d(X(g), K(g), OptK(g), OptK(g), OptK(g), g.Bool())
             : F.MaxPool2dWithIndices(X(g), K(g), OptK(g), OptK(g), OptK(g), g.Bool()).Output);
         yield return new("F.MaxPool1d/MaxPool1dWithIndices", g => g.Coin() ? F.MaxPool1d(X(g), g.Size(), g.Coin() ? null : g.Size(), g.Size(), g.Pick(1, 2, 0), g.Bool())

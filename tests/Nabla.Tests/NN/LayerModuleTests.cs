@@ -22,7 +22,7 @@ public class LayerModuleTests
         var same = new Conv2d(3, 4, [3, 3], ConvPadding.Same);
         Assert.Equal([2, 4, 6, 7], same.Call(x2).Shape);
         var reflect = new Conv2d(3, 2, 3, padding: 1, paddingMode: PaddingMode.Reflect);
-        Same(F.Conv2d(F.Pad(x2, [1, 1, 1, 1], "reflect"), reflect.Weight, reflect.Bias), reflect.Call(x2));
+        Same(F.Conv2d(F.Pad(x2, [1, 1, 1, 1], PadMode.Reflect), reflect.Weight, reflect.Bias), reflect.Call(x2));
         var t2 = new ConvTranspose2d(3, 2, 3, stride: 2, outputPadding: 1);
         Same(F.ConvTranspose2d(x2, t2.Weight, t2.Bias, [2], [0], [1]), t2.Call(x2));
         var ln = new LayerNorm(7);

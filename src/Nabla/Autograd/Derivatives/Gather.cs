@@ -71,12 +71,12 @@ internal static partial class Derivatives
         bool includeSelf, Tensor result)
     {
         var maskedSelf = self.MaskedFill(self.Eq(0), 1);
-        var gradSelf = grad * maskedSelf.ScatterReduce(dim, index, src, "prod", includeSelf) / maskedSelf;
+        var gradSelf = grad * maskedSelf.ScatterReduce(dim, index, src, ScatterReduceMode.Prod, includeSelf) / maskedSelf;
         var srcZero = src.Eq(0);
         var srcNumZeros = Tensor.ZerosLike(self).ScatterAdd(dim, index, srcZero.To(self.DType)).Gather(dim, index);
         // A zero that is alone at its target gets the product of the rest; dividing by it would lose that.
         var singleZero = srcZero & srcNumZeros.Eq(1);
-        var maskedSrcResult = self.ScatterReduce(dim, index, src.MaskedFill(singleZero, 1), "prod", includeSelf);
+        var maskedSrcResult = self.ScatterReduce(dim, index, src.MaskedFill(singleZero, 1), ScatterReduceMode.Prod, includeSelf);
         var gradSrc = Tensor.Where(singleZero, (grad * maskedSrcResult).Gather(dim, index),
             (grad * result).Gather(dim, index) / src.MaskedFill(srcZero, 1));
         if (srcNumZeros.Gt(1).ToArray<bool>().Any(z => z))

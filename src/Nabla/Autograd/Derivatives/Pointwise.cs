@@ -49,7 +49,7 @@ internal static partial class Derivatives
 
     /// <summary>remainder: grad, -grad * floor(self / other).</summary>
     internal static Tensor?[] Remainder(Tensor g, Tensor[] s, bool[] needs) =>
-        [g, needs[1] ? -g * s[0].Div(s[1], "floor") : null];
+        [g, needs[1] ? -g * s[0].Div(s[1], RoundingMode.Floor) : null];
 
     /// <summary>pow(self, exponent) with a number exponent (pow_backward): zero where the exponent is zero.</summary>
     internal static Tensor?[] PowScalar(Tensor g, Tensor[] s, bool[] _) =>

@@ -113,8 +113,14 @@ public abstract class ConvNd : Module<Tensor, Tensor>
         _ => "zeros",
     };
 
-    /// <summary>The F.pad mode string of a non-zeros padding mode.</summary>
-    private protected string PadMode => PaddingModeName(PaddingMode);
+    /// <summary>The F.pad mode of a non-zeros padding mode.</summary>
+    private protected PadMode PadMode => PaddingMode switch
+    {
+        PaddingMode.Reflect => PadMode.Reflect,
+        PaddingMode.Replicate => PadMode.Replicate,
+        PaddingMode.Circular => PadMode.Circular,
+        _ => PadMode.Constant,
+    };
 
     /// <inheritdoc/>
     public override string ExtraRepr()
@@ -126,7 +132,7 @@ public abstract class ConvNd : Module<Tensor, Tensor>
         if (OutputPadding.Any(v => v != 0)) s += $", output_padding={Repr.Tuple(OutputPadding)}";
         if (Groups != 1) s += $", groups={Groups}";
         if (Bias is null) s += ", bias=False";
-        if (PaddingMode != PaddingMode.Zeros) s += $", padding_mode={PadMode}";
+        if (PaddingMode != PaddingMode.Zeros) s += $", padding_mode={PaddingModeName(PaddingMode)}";
         return s;
     }
 }

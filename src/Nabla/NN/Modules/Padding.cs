@@ -9,9 +9,9 @@ namespace Nabla.NN;
 /// </summary>
 public abstract class PadNd : Module<Tensor, Tensor>
 {
-    private readonly string _mode;
+    private readonly PadMode _mode;
 
-    private protected PadNd(int dims, int[] padding, string mode)
+    private protected PadNd(int dims, int[] padding, PadMode mode)
     {
         ArgumentNullException.ThrowIfNull(padding);
         Padding = padding.Length == 1 ? Enumerable.Repeat(padding[0], 2 * dims).ToArray() : padding;
@@ -30,7 +30,7 @@ public abstract class PadNd : Module<Tensor, Tensor>
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return _mode == "constant" ? F.Pad(input, Padding, "constant", Value) : F.Pad(input, Padding, _mode);
+        return F.Pad(input, Padding, _mode, _mode == PadMode.Constant ? Value : null);
     }
 
     /// <inheritdoc/>
@@ -40,7 +40,7 @@ public abstract class PadNd : Module<Tensor, Tensor>
 /// <summary>torch.nn.ConstantPad1d/2d/3d base: pads with a constant value.</summary>
 public abstract class ConstantPadNd : PadNd
 {
-    private protected ConstantPadNd(int dims, int[] padding, double value) : base(dims, padding, "constant") => Value = value;
+    private protected ConstantPadNd(int dims, int[] padding, double value) : base(dims, padding, PadMode.Constant) => Value = value;
 
     /// <summary>value.</summary>
     public double FillValue => Value;
@@ -92,28 +92,28 @@ public class ZeroPad3d(params int[] padding) : ConstantPadNd(3, padding, 0)
 }
 
 /// <summary>torch.nn.ReflectionPad1d: reflection about the edge (the edge is not repeated).</summary>
-public class ReflectionPad1d(params int[] padding) : PadNd(1, padding, "reflect");
+public class ReflectionPad1d(params int[] padding) : PadNd(1, padding, PadMode.Reflect);
 
 /// <summary>torch.nn.ReflectionPad2d.</summary>
-public class ReflectionPad2d(params int[] padding) : PadNd(2, padding, "reflect");
+public class ReflectionPad2d(params int[] padding) : PadNd(2, padding, PadMode.Reflect);
 
 /// <summary>torch.nn.ReflectionPad3d.</summary>
-public class ReflectionPad3d(params int[] padding) : PadNd(3, padding, "reflect");
+public class ReflectionPad3d(params int[] padding) : PadNd(3, padding, PadMode.Reflect);
 
 /// <summary>torch.nn.ReplicationPad1d: repeats the edge value.</summary>
-public class ReplicationPad1d(params int[] padding) : PadNd(1, padding, "replicate");
+public class ReplicationPad1d(params int[] padding) : PadNd(1, padding, PadMode.Replicate);
 
 /// <summary>torch.nn.ReplicationPad2d.</summary>
-public class ReplicationPad2d(params int[] padding) : PadNd(2, padding, "replicate");
+public class ReplicationPad2d(params int[] padding) : PadNd(2, padding, PadMode.Replicate);
 
 /// <summary>torch.nn.ReplicationPad3d.</summary>
-public class ReplicationPad3d(params int[] padding) : PadNd(3, padding, "replicate");
+public class ReplicationPad3d(params int[] padding) : PadNd(3, padding, PadMode.Replicate);
 
 /// <summary>torch.nn.CircularPad1d: wraps around.</summary>
-public class CircularPad1d(params int[] padding) : PadNd(1, padding, "circular");
+public class CircularPad1d(params int[] padding) : PadNd(1, padding, PadMode.Circular);
 
 /// <summary>torch.nn.CircularPad2d.</summary>
-public class CircularPad2d(params int[] padding) : PadNd(2, padding, "circular");
+public class CircularPad2d(params int[] padding) : PadNd(2, padding, PadMode.Circular);
 
 /// <summary>torch.nn.CircularPad3d.</summary>
-public class CircularPad3d(params int[] padding) : PadNd(3, padding, "circular");
+public class CircularPad3d(params int[] padding) : PadNd(3, padding, PadMode.Circular);

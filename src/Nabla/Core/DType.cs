@@ -96,5 +96,6 @@ public static class DTypes
         t == typeof(int) ? DType.Int32 :
         t == typeof(byte) ? DType.UInt8 :
         t == typeof(bool) ? DType.Bool :
-        throw Core.Errors.Runtime($"tensor: unsupported element type {t.Name}; use bool, byte, int, long, float or double");
+        t.IsArray ? throw Core.Errors.Runtime($"tensor: jagged arrays ({t.Name}[]) are not supported; use a rectangular array such as {t.GetElementType()!.Name}[,]")
+        : throw Core.Errors.Runtime($"tensor: unsupported element type {t.Name}; use bool, byte, int, long, float or double");
 }

@@ -15,9 +15,6 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(equation);
         ArgumentNullException.ThrowIfNull(operands);
-        ArgumentNullException.ThrowIfNull(equation);
-        ArgumentNullException.ThrowIfNull(operands);
-        ArgumentNullException.ThrowIfNull(equation);
         Errors.NoNullTensors(operands, nameof(operands));
         Errors.Check(operands.Length > 0, "einsum(): must provide at least one operand");
         var plan = new EinsumPlan(equation, operands);
@@ -54,10 +51,6 @@ public sealed partial class Tensor
 
         public EinsumPlan(string equation, Tensor[] operands)
         {
-            ArgumentNullException.ThrowIfNull(equation);
-            ArgumentNullException.ThrowIfNull(operands);
-            ArgumentNullException.ThrowIfNull(equation);
-            ArgumentNullException.ThrowIfNull(operands);
             ArgumentNullException.ThrowIfNull(equation);
             ArgumentNullException.ThrowIfNull(operands);
             int arrow = equation.IndexOf("->", StringComparison.Ordinal);

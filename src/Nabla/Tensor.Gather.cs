@@ -30,10 +30,6 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(src);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(src);
         int d = CheckScatter(dim, index, src);
         var y = ScatterRaw(d, index, src, ScatterMode.Assign);
         return Graph.Record(y, Derivatives.ScatterBackward0, [this, src], d, static (g, s, needs, d) =>
@@ -55,10 +51,6 @@ public sealed partial class Tensor
     /// <summary>torch.scatter_add: a copy of this tensor with every src element added at its indexed position.</summary>
     public Tensor ScatterAdd(int dim, Tensor index, Tensor src)
     {
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(src);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
         int d = CheckScatter(dim, index, src);
@@ -99,10 +91,6 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(src);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(src);
         return InPlace(null, x => x.Scatter(dim, index, src), operand: NotOverlapping(src));
     }
 
@@ -116,10 +104,6 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.scatter_add_ (in place).</summary>
     public Tensor ScatterAdd_(int dim, Tensor index, Tensor src)
     {
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(src);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(src);
         return InPlace(null, x => x.ScatterAdd(dim, index, src), operand: NotOverlapping(src));
@@ -200,10 +184,6 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(source);
         var a = alpha ?? 1;
         int d = Errors.WrapDim(dim, Dim);
         CheckIndexFunc("index_add", d, index, source);
@@ -225,10 +205,6 @@ public sealed partial class Tensor
     /// <summary>torch.index_copy: a copy of this tensor with source slice i written to slice <c>index[i]</c> of <paramref name="dim"/>.</summary>
     public Tensor IndexCopy(int dim, Tensor index, Tensor source)
     {
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
         int d = Errors.WrapDim(dim, Dim);
@@ -263,10 +239,6 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(value);
         if (value.Dim != 0)
             throw Errors.Runtime($"index_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.Dim} dimension(s).");
         Tensor y;
@@ -284,20 +256,12 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(source);
         return InPlace(null, x => x.IndexAdd(dim, index, source, alpha), operand: NotOverlapping(source));
     }
 
     /// <summary>torch.Tensor.index_copy_ (in place).</summary>
     public Tensor IndexCopy_(int dim, Tensor index, Tensor source)
     {
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
         return InPlace(null, x => x.IndexCopy(dim, index, source), operand: NotOverlapping(source));
@@ -313,10 +277,6 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.index_fill_ with a 0-d tensor value (in place).</summary>
     public Tensor IndexFill_(int dim, Tensor index, Tensor value)
     {
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(value);
         return InPlace(null, x => x.IndexFill(dim, index, value), operand: value);
@@ -430,10 +390,6 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(mask);
-        ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(mask);
-        ArgumentNullException.ThrowIfNull(value);
         if (value.Dim != 0)
             throw Errors.Runtime($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.Dim} dimension(s).");
         Tensor y;
@@ -457,10 +413,6 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(mask);
-        ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(mask);
-        ArgumentNullException.ThrowIfNull(value);
         return InPlace(mask, x => x.MaskedFill(mask, value), castAny: true, operand: value);
     }
 
@@ -480,10 +432,6 @@ public sealed partial class Tensor
     /// <summary>torch.masked_scatter: where the mask is set, the next element of <paramref name="source"/> in row-major order.</summary>
     public Tensor MaskedScatter(Tensor mask, Tensor source)
     {
-        ArgumentNullException.ThrowIfNull(mask);
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(mask);
-        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(source);
         Errors.Check(DType == source.DType,
@@ -507,10 +455,6 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.masked_scatter_ (in place); the mask must expand to this tensor's shape.</summary>
     public Tensor MaskedScatter_(Tensor mask, Tensor source)
     {
-        ArgumentNullException.ThrowIfNull(mask);
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(mask);
-        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(source);
         var expanded = mask.Expand(Shape);

@@ -131,10 +131,6 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(indices);
-        ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(indices);
-        ArgumentNullException.ThrowIfNull(values);
         var expanded = ExpandMasks(indices, "index_put");
         var plan = new AdvancedIndex(this, expanded);
         if (values.DType != DType)
@@ -155,10 +151,6 @@ public sealed partial class Tensor
     /// <summary>torch.Tensor.index_put_: <see cref="IndexPut"/> in place.</summary>
     public Tensor IndexPut_(Tensor?[] indices, Tensor values, bool accumulate = false)
     {
-        ArgumentNullException.ThrowIfNull(indices);
-        ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(indices);
-        ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(values);
         // PyTorch routes a lone mask with a one-element value to masked_fill_, which casts the value.

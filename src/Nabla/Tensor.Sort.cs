@@ -301,10 +301,6 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(boundaries);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(boundaries);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(boundaries);
         Errors.Check(boundaries.Dim == 1, $"boundaries tensor must be 1 dimension, but got dim({boundaries.Dim})");
         return Searchsorted(boundaries, input, right, null, outInt32);
     }
@@ -345,10 +341,6 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor[] UnravelIndex(Tensor indices, params int[] shape)
     {
-        ArgumentNullException.ThrowIfNull(indices);
-        ArgumentNullException.ThrowIfNull(shape);
-        ArgumentNullException.ThrowIfNull(indices);
-        ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(shape);
         if (indices.IsFloatingPoint || indices.DType == DType.Bool)

@@ -23,8 +23,6 @@ public static partial class Autograd
     {
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(outputs);
-        ArgumentNullException.ThrowIfNull(inputs);
         Errors.NoNullTensors(outputs, nameof(outputs));
         Errors.NoNullTensors(inputs, nameof(inputs));
         var (roots, grads) = Roots(outputs, gradOutputs);
@@ -46,10 +44,6 @@ public static partial class Autograd
     public static Tensor? Grad(Tensor output, Tensor input, Tensor? gradOutput = null, bool? retainGraph = null,
         bool createGraph = false, bool allowUnused = false)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(input);
         return Grad([output], [input], gradOutput is null ? null : [gradOutput], retainGraph, createGraph, allowUnused)[0];

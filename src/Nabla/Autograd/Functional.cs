@@ -13,10 +13,6 @@ public static partial class Autograd
         {
             ArgumentNullException.ThrowIfNull(func);
             ArgumentNullException.ThrowIfNull(input);
-            ArgumentNullException.ThrowIfNull(func);
-            ArgumentNullException.ThrowIfNull(input);
-            ArgumentNullException.ThrowIfNull(func);
-            ArgumentNullException.ThrowIfNull(input);
             var x = input.Detach().RequiresGrad_();
             Tensor y;
             using (GradMode.EnableGrad()) y = func(x);

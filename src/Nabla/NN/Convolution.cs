@@ -28,8 +28,6 @@ internal static class Convolution
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
         Tensor y;
         using (GradMode.NoGrad()) y = Compose(input, weight, bias, spec);
         return Graph.Record(y, ConvolutionDerivatives.ConvolutionBackward0, [input, weight, bias], spec, ConvolutionDerivatives.Convolution, input, weight);
@@ -38,8 +36,6 @@ internal static class Convolution
     /// <summary>The convolution from differentiable parts (recorded only when grad mode is on).</summary>
     public static Tensor Compose(Tensor input, Tensor weight, Tensor? bias, ConvSpec spec)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         var g = spec.Geometry;

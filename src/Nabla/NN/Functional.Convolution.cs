@@ -17,8 +17,6 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
         return ConvNd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups);
     }
 
@@ -26,8 +24,6 @@ public static partial class F
     /// <exception cref="ArgumentException">As the explicit-padding overload; "same" also rejects strides other than 1.</exception>
     public static Tensor Conv1d(Tensor input, Tensor weight, Tensor? bias, int[]? stride, ConvPadding padding, int[]? dilation = null, int groups = 1)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         return ConvNd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups);
@@ -40,8 +36,6 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
         return ConvNd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
     }
 
@@ -49,8 +43,6 @@ public static partial class F
     /// <exception cref="ArgumentException">As the explicit-padding overload; "same" also rejects strides other than 1.</exception>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, int[]? stride, ConvPadding padding, int[]? dilation = null, int groups = 1)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         return ConvNd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
@@ -63,8 +55,6 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
         return ConvNd("conv3d", 3, input, weight, bias, stride, padding, dilation, groups);
     }
 
@@ -72,8 +62,6 @@ public static partial class F
     /// <exception cref="ArgumentException">As the explicit-padding overload; "same" also rejects strides other than 1.</exception>
     public static Tensor Conv3d(Tensor input, Tensor weight, Tensor? bias, int[]? stride, ConvPadding padding, int[]? dilation = null, int groups = 1)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         return ConvNd("conv3d", 3, input, weight, bias, stride, padding, dilation, groups);
@@ -89,8 +77,6 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
         return ConvTransposeNd("conv_transpose1d", 1, input, weight, bias, stride, padding, outputPadding, groups, dilation);
     }
 
@@ -101,8 +87,6 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
         return ConvTransposeNd("conv_transpose2d", 2, input, weight, bias, stride, padding, outputPadding, groups, dilation);
     }
 
@@ -111,8 +95,6 @@ public static partial class F
     public static Tensor ConvTranspose3d(Tensor input, Tensor weight, Tensor? bias = null, int[]? stride = null, int[]? padding = null,
         int[]? outputPadding = null, int groups = 1, int[]? dilation = null)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         return ConvTransposeNd("conv_transpose3d", 3, input, weight, bias, stride, padding, outputPadding, groups, dilation);

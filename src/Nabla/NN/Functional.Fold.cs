@@ -15,8 +15,6 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(kernelSize);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(kernelSize);
         var k = Pair(kernelSize, "unfold: kernel_size must either be a single int, or a tuple of two ints");
         var d = Pair(dilation ?? [1], "unfold: dilation must either be a single int, or a tuple of two ints");
         var p = Pair(padding ?? [0], "unfold: padding must either be a single int, or a tuple of two ints");
@@ -40,9 +38,6 @@ public static partial class F
     /// <exception cref="ArgumentException">Bad sizes or arguments, with col2im's messages.</exception>
     public static Tensor Fold(Tensor input, int[] outputSize, int[] kernelSize, int[]? dilation = null, int[]? padding = null, int[]? stride = null)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(outputSize);
-        ArgumentNullException.ThrowIfNull(kernelSize);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(outputSize);
         ArgumentNullException.ThrowIfNull(kernelSize);

@@ -15,8 +15,6 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
         Errors.Check(input.Dim != 0 && weight.Dim != 0,
             $"both arguments to linear need to be at least 1D, but they are {input.Dim}D and {weight.Dim}D");
         Errors.Check(input.DType == weight.DType,

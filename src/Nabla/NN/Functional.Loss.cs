@@ -17,8 +17,6 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(target);
         if (input.Dim < 1) throw Errors.Runtime($"Expected 1 or more dimensions (got {input.Dim})");
         if (input.Dim != 1 && target.Dim == 0) throw Errors.Index("Dimension specified as 0 but tensor has no dimensions");
         if (input.Dim != 1 && input.Size(0) != target.Size(0))
@@ -46,8 +44,6 @@ public static partial class F
     public static Tensor CrossEntropy(Tensor input, Tensor target, Tensor? weight = null, long ignoreIndex = -100,
         Reduction reduction = Reduction.Mean, double labelSmoothing = 0.0)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(target);
         int classDim = input.Dim == 1 ? 0 : 1;

@@ -36,8 +36,6 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(normalizedShape);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(normalizedShape);
         return Normalization.LayerNorm(input, normalizedShape, weight, bias, eps);
     }
 

@@ -24,10 +24,6 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(kernelSize);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(kernelSize);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(kernelSize);
         return MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
     }
 
@@ -122,10 +118,6 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(indices);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(indices);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(indices);
         return MaxUnpool2d(input, indices, [kernelSize], stride is { } s ? [s] : null, [padding], outputSize);
     }
 
@@ -135,12 +127,6 @@ public static partial class F
     /// </summary>
     public static Tensor MaxUnpool2d(Tensor input, Tensor indices, int[] kernelSize, int[]? stride = null, int[]? padding = null, int[]? outputSize = null)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(indices);
-        ArgumentNullException.ThrowIfNull(kernelSize);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(indices);
-        ArgumentNullException.ThrowIfNull(kernelSize);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(kernelSize);
@@ -218,10 +204,6 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(kernelSize);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(kernelSize);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(kernelSize);
         var k = Pair(kernelSize, "avg_pool2d: kernel_size must either be a single int, or a tuple of two ints");
         var s = stride is null || stride.Length == 0 ? k : Pair(stride, "avg_pool2d: stride must either be omitted, a single int, or a tuple of two ints");
         var p = Pair(padding ?? [0], "avg_pool2d: padding must either be a single int, or a tuple of two ints");
@@ -275,10 +257,6 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(outputSize);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(outputSize);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(outputSize);
         var size = ResolveOutputSize(input, outputSize);
         Errors.Check(size.Length == 2, "adaptive_avg_pool2d: output_size must be 2");
         Errors.Check(size[0] >= 0 && size[1] >= 0,
@@ -314,10 +292,6 @@ public static partial class F
     /// <summary>torch.nn.functional.adaptive_max_pool2d; a null entry keeps that input size.</summary>
     public static Tensor AdaptiveMaxPool2d(Tensor input, int?[] outputSize)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(outputSize);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(outputSize);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(outputSize);
         return AdaptiveMaxPool2dWithIndices(input, outputSize).Output;

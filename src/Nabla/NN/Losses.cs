@@ -13,8 +13,6 @@ internal static class Losses
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(target);
         int classes = spatial ? input.Size(1) : input.Size(-1);
         if (spatial)
         {
@@ -85,8 +83,6 @@ internal static class Losses
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(self);
-        ArgumentNullException.ThrowIfNull(target);
         int classes = self.Size(classDim);
         if (weight is not null && (weight.Dim != 1 || weight.Numel != classes))
             throw Errors.Runtime($"cross_entropy: weight tensor should be defined either for all {classes} classes or no classes but got weight tensor of shape: {Errors.Shape(weight.Sizes)}");
@@ -107,8 +103,6 @@ internal static class Losses
     public static Tensor CrossEntropyLabelSmoothing(Tensor self, Tensor target, Tensor? weight, Reduction reduction, long ignoreIndex,
         double labelSmoothing, int classDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(target);
         var input = self.LogSoftmax(classDim, self.DType);

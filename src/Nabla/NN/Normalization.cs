@@ -65,8 +65,6 @@ internal static class Normalization
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(normalizedShape);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(normalizedShape);
         int k = normalizedShape.Length;
         string shape = Errors.Shape(normalizedShape);
         Errors.Check(k >= 1, $"Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = {shape}");

@@ -27,8 +27,6 @@ public class CrossEntropyLoss : Module<Tensor, Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(input1);
         ArgumentNullException.ThrowIfNull(input2);
-        ArgumentNullException.ThrowIfNull(input1);
-        ArgumentNullException.ThrowIfNull(input2);
         return F.CrossEntropy(input1, input2, Weight, IgnoreIndex, Reduction, LabelSmoothing);
     }
 }
@@ -54,8 +52,6 @@ public class NLLLoss : Module<Tensor, Tensor, Tensor>
     /// <summary>F.nll_loss(input, target, ...).</summary>
     public override Tensor Forward(Tensor input1, Tensor input2)
     {
-        ArgumentNullException.ThrowIfNull(input1);
-        ArgumentNullException.ThrowIfNull(input2);
         ArgumentNullException.ThrowIfNull(input1);
         ArgumentNullException.ThrowIfNull(input2);
         return F.NllLoss(input1, input2, Weight, IgnoreIndex, Reduction);

@@ -219,9 +219,6 @@ public class MaxUnpool2d : Module<Tensor, Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(outputSize);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(indices);
-        ArgumentNullException.ThrowIfNull(outputSize);
         return F.MaxUnpool2d(input, indices, KernelSize, Stride, Padding, outputSize);
     }
 

@@ -318,41 +318,17 @@ public sealed partial class Tensor
     // ---- comparisons and logic (never differentiable) ---------------------------------------------------------
 
     /// <summary>Elementwise equality with broadcasting, as a Bool tensor (torch.eq); never differentiable.</summary>
-    public Tensor Eq(Tensor other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        return Compare<EqOp>(this, other);
-    }
+    public Tensor Eq(Tensor other) => Compare<EqOp>(this, other);
     /// <summary>Elementwise inequality with broadcasting, as a Bool tensor (torch.ne).</summary>
-    public Tensor Ne(Tensor other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        return Compare<NeOp>(this, other);
-    }
+    public Tensor Ne(Tensor other) => Compare<NeOp>(this, other);
     /// <summary>Elementwise <c>this &lt; other</c> with broadcasting, as a Bool tensor (torch.lt).</summary>
-    public Tensor Lt(Tensor other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        return Compare<LtOp>(this, other);
-    }
+    public Tensor Lt(Tensor other) => Compare<LtOp>(this, other);
     /// <summary>Elementwise <c>this &lt;= other</c> with broadcasting, as a Bool tensor (torch.le).</summary>
-    public Tensor Le(Tensor other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        return Compare<LeOp>(this, other);
-    }
+    public Tensor Le(Tensor other) => Compare<LeOp>(this, other);
     /// <summary>Elementwise <c>this &gt; other</c> with broadcasting, as a Bool tensor (torch.gt).</summary>
-    public Tensor Gt(Tensor other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        return Compare<GtOp>(this, other);
-    }
+    public Tensor Gt(Tensor other) => Compare<GtOp>(this, other);
     /// <summary>Elementwise <c>this &gt;= other</c> with broadcasting, as a Bool tensor (torch.ge).</summary>
-    public Tensor Ge(Tensor other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        return Compare<GeOp>(this, other);
-    }
+    public Tensor Ge(Tensor other) => Compare<GeOp>(this, other);
     /// <summary>Elementwise equality with a scalar, as a Bool tensor (torch.eq).</summary>
     public Tensor Eq(Scalar other) => Eq(WrapNumber(other));
     /// <summary>Elementwise inequality with a scalar, as a Bool tensor (torch.ne).</summary>
@@ -425,6 +401,7 @@ public sealed partial class Tensor
 
     private static Tensor Compare<TOp>(Tensor a, Tensor b) where TOp : ICompareOp
     {
+        ArgumentNullException.ThrowIfNull(b, "other");
         var type = TypePromotion.ResultType(a, b);
         var y = AllocateForOutput(Shapes.Broadcast(a.Sizes, b.Sizes), DType.Bool);
         Pointwise.Compare<TOp>(a.CastRaw(type), b.CastRaw(type), y);

@@ -29,7 +29,8 @@ public static class Cli
         Check(limit, v => v >= 0, "--limit must not be negative");
         var noProgress = new Option<bool>("--no-progress") { Description = "Plain log lines only, no live progress bar" };
 
-        var root = new RootCommand("Trains a CNN on Fashion-MNIST with Nabla: PyTorch's semantics in pure C#.")
+        var root = new RootCommand("Trains a CNN on Fashion-MNIST with Nabla: PyTorch's semantics in pure C#. Under mpirun -np N it trains " +
+            "data-parallel (DistributedDataParallel over MPI): each process takes its share of every epoch, rank 0 reports and writes the files.")
         {
             epochs, batch, lr, optimizer, seed, data, output, resume, evaluate, threads, limit, noProgress,
         };

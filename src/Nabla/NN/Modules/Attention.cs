@@ -53,10 +53,10 @@ public class MultiheadAttention : Module<Tensor, Tensor, Tensor, (Tensor Output,
     public bool BatchFirst { get; }
 
     /// <summary>in_proj_weight, (3·embed_dim, embed_dim): the query, key and value projections stacked.</summary>
-    public Tensor InProjWeight { get => GetParameter("in_proj_weight")!; set => RegisterParameter("in_proj_weight", value); }
+    public Tensor InProjWeight { get => ParameterSlot("in_proj_weight")!; set => RegisterParameter("in_proj_weight", value); }
 
     /// <summary>in_proj_bias, (3·embed_dim), or null when built with bias=false.</summary>
-    public Tensor? InProjBias { get => GetParameter("in_proj_bias"); set => RegisterParameter("in_proj_bias", value); }
+    public Tensor? InProjBias { get => ParameterSlot("in_proj_bias"); set => RegisterParameter("in_proj_bias", value); }
 
     /// <summary>out_proj, the output projection.</summary>
     public NonDynamicallyQuantizableLinear OutProj { get; }

@@ -69,10 +69,10 @@ public abstract class ConvNd : Module<Tensor, Tensor>
     public PaddingMode PaddingMode { get; }
 
     /// <summary>weight.</summary>
-    public Tensor Weight { get => GetParameter("weight")!; set => RegisterParameter("weight", value); }
+    public Tensor Weight { get => ParameterSlot("weight")!; set => RegisterParameter("weight", value); }
 
     /// <summary>bias, or null.</summary>
-    public Tensor? Bias { get => GetParameter("bias"); set => RegisterParameter("bias", value); }
+    public Tensor? Bias { get => ParameterSlot("bias"); set => RegisterParameter("bias", value); }
 
     /// <summary>torch.nn's _ConvNd.reset_parameters.</summary>
     public void ResetParameters()

@@ -36,15 +36,15 @@ public abstract class BatchNormNd : Module<Tensor, Tensor>
     public bool TrackRunningStats { get; }
 
     /// <summary>weight (γ), or null when not affine.</summary>
-    public Tensor? Weight { get => GetParameter("weight"); set => RegisterParameter("weight", value); }
+    public Tensor? Weight { get => ParameterSlot("weight"); set => RegisterParameter("weight", value); }
     /// <summary>bias (β), or null when not affine.</summary>
-    public Tensor? Bias { get => GetParameter("bias"); set => RegisterParameter("bias", value); }
+    public Tensor? Bias { get => ParameterSlot("bias"); set => RegisterParameter("bias", value); }
     /// <summary>running_mean buffer, or null.</summary>
-    public Tensor? RunningMean => GetBuffer("running_mean");
+    public Tensor? RunningMean => BufferSlot("running_mean");
     /// <summary>running_var buffer, or null.</summary>
-    public Tensor? RunningVar => GetBuffer("running_var");
+    public Tensor? RunningVar => BufferSlot("running_var");
     /// <summary>num_batches_tracked buffer (int64), or null.</summary>
-    public Tensor? NumBatchesTracked => GetBuffer("num_batches_tracked");
+    public Tensor? NumBatchesTracked => BufferSlot("num_batches_tracked");
 
     /// <summary>torch's reset_running_stats: running_mean 0, running_var 1, num_batches_tracked 0.</summary>
     public void ResetRunningStats()
@@ -154,9 +154,9 @@ public class LayerNorm : Module<Tensor, Tensor>
     /// <summary>elementwise_affine.</summary>
     public bool ElementwiseAffine { get; }
     /// <summary>weight, or null.</summary>
-    public Tensor? Weight { get => GetParameter("weight"); set => RegisterParameter("weight", value); }
+    public Tensor? Weight { get => ParameterSlot("weight"); set => RegisterParameter("weight", value); }
     /// <summary>bias, or null.</summary>
-    public Tensor? Bias { get => GetParameter("bias"); set => RegisterParameter("bias", value); }
+    public Tensor? Bias { get => ParameterSlot("bias"); set => RegisterParameter("bias", value); }
 
     /// <summary>F.layer_norm(input, normalized_shape, weight, bias, eps).</summary>
     public override Tensor Forward(Tensor input) => F.LayerNorm(input, NormalizedShape, Weight, Bias, Eps);
@@ -190,9 +190,9 @@ public class GroupNorm : Module<Tensor, Tensor>
     /// <summary>affine.</summary>
     public bool Affine { get; }
     /// <summary>weight, or null.</summary>
-    public Tensor? Weight { get => GetParameter("weight"); set => RegisterParameter("weight", value); }
+    public Tensor? Weight { get => ParameterSlot("weight"); set => RegisterParameter("weight", value); }
     /// <summary>bias, or null.</summary>
-    public Tensor? Bias { get => GetParameter("bias"); set => RegisterParameter("bias", value); }
+    public Tensor? Bias { get => ParameterSlot("bias"); set => RegisterParameter("bias", value); }
 
     /// <summary>F.group_norm(input, num_groups, weight, bias, eps).</summary>
     public override Tensor Forward(Tensor input)

@@ -15,13 +15,13 @@ public sealed class ModuleCheck
     /// <summary>The torch leaf with the values of <paramref name="x"/>.</summary>
     public static TT T(Tensor x, bool requiresGrad = false) => InputSpec.TorchFromNabla(x.Detach(), requiresGrad);
 
-    /// <summary>Copies every named parameter (and buffer) of <paramref name="source"/> into the one of the same name in <paramref name="target"/>.</summary>
-    public static void CopyState(Module source, torch.nn.Module target)
+    /// <summary>Copies every named parameter (and buffer) of <paramref name="source"/> into the one of the same name in <paramref name="target"/>, except the names in <paramref name="skip"/>.</summary>
+    public static void CopyState(Module source, torch.nn.Module target, params string[] skip)
     {
         var state = source.StateDict();
         using var noGrad = torch.no_grad();
         foreach (var (name, t) in target.state_dict())
-            if (state.TryGetValue(name, out var value)) t.copy_(T(value));
+            if (!skip.Contains(name) && state.TryGetValue(name, out var value)) t.copy_(T(value));
     }
 
     /// <summary>Records a failure unless <paramref name="n"/> equals <paramref name="t"/> within assert_close's tolerances.</summary>

@@ -78,6 +78,21 @@ public static partial class FuzzOps
                 _ => F.PairwiseDistance(x, Like(g, x), g.Pick(2.0, 1.0, 0.0, -1.0), 1e-6, g.Bool()),
             };
         });
+        yield return new("F.SoftMarginLoss/HingeEmbeddingLoss/MultilabelSoftMarginLoss/MultiMarginLoss/MultilabelMarginLoss/GaussianNllLoss", g =>
+        {
+            var x = Float(g);
+            var r = g.Pick(Reduction.Mean, Reduction.Sum, Reduction.None);
+            int classes = x.Dim > 0 ? x.Shape[^1] : 1;
+            return g.Int(0, 6) switch
+            {
+                0 => F.SoftMarginLoss(x, Like(g, x), r),
+                1 => F.HingeEmbeddingLoss(x, Like(g, x), g.Pick(1.0, 0.0, -1.0), r),
+                2 => F.MultilabelSoftMarginLoss(x, Like(g, x), g.Coin() ? null : Like(g, x), r),
+                3 => F.MultiMarginLoss(x, g.Index(classes)!, g.Pick(1, 2, 3), g.Pick(1.0, 0.0), g.Coin() ? null : Like(g, x), r),
+                4 => F.MultilabelMarginLoss(x, g.Index(classes)!, r),
+                _ => F.GaussianNllLoss(x, Like(g, x), Like(g, x), g.Bool(), g.Pick(1e-6, 0.0), r),
+            };
+        });
         yield return new("F.Bilinear/Embedding", g =>
         {
             var x = Float(g);

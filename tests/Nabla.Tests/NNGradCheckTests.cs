@@ -104,6 +104,11 @@ public class NNGradCheckTests
         new("lerp", [[3, 4], [3, 4], [4]], x => x[0].Lerp(x[1], x[2]) + x[0].Lerp(x[1], 0.7)),
         new("addcmul", [[3, 4], [3, 4], [4]], x => x[0].Addcmul(x[1], x[2], 0.5)),
         new("addcdiv", [[3, 4], [3, 4], [4]], x => x[0].Addcdiv(x[1], x[2], -2), Positive: true),
+        new("sinc", [[3, 4]], x => x[0].Sinc()),
+        new("deg2rad_rad2deg", [[3, 4]], x => x[0].Deg2rad() + x[0].Rad2deg()),
+        new("logaddexp", [[3, 4], [4]], x => x[0].Logaddexp(x[1]) + x[0].Logaddexp2(x[1] * 2)),
+        new("float_power", [[3, 4], [3, 4]], x => x[0].FloatPower(x[1]) + x[0].FloatPower(3), Positive: true),
+        new("nan_to_num", [[3, 4]], x => x[0].Log().NanToNum(0.5, 2, -2) * x[0]),
         new("nansum_nanmean", [[3, 4]], x => x[0].Nansum([1]) + x[0].Nanmean(1)),
         new("clamp_tensor", [[3, 4], [3, 4], [4]], x => x[0].Clamp(x[1] * 0.5, x[2] * 0.5 + 0.5) + x[0].ClampMin(x[1]) + x[0].ClampMax(0.2)),
     ];

@@ -22,6 +22,7 @@ public class ParallelismTests
             x.Softmax(1), x.Sum([0, 2]),
             .. ValueAndGrad(t => Tensor.RaggedSliceReduce(t, sliceTensor), rows),
             .. ValueAndGrad(t => Tensor.RaggedSliceReduce(t, sliceTensor, SegmentReduceMode.Sum), rows),
+            .. ValueAndGrad(t => F.MaxPool2d(t, 2, 2), x),
         ];
         int saved = Parallelism.NumThreads;
         try

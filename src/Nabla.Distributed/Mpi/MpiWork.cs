@@ -32,11 +32,22 @@ internal sealed class MpiWork(string description, MpiWork.Poster post, Action? f
         Complete();
     }
 
-    /// <summary>Called on the communication thread when the collective failed or cannot run.</summary>
+    /// <summary>Called on the communication thread when the collective failed before MPI took its buffers.</summary>
     public void Fail(Exception failure)
     {
         _failure = failure;
         Complete();
+    }
+
+    /// <summary>
+    /// Called on the communication thread for a posted collective given up on (timed out, or the group broke): MPI still
+    /// holds its buffers' addresses and may write them, and a collective cannot be cancelled, so they stay pinned for
+    /// the rest of the process instead of letting the GC move them under MPI.
+    /// </summary>
+    public void Abandon(Exception failure)
+    {
+        _failure = failure;
+        _done.Set();
     }
 
     private void Complete()

@@ -27,8 +27,8 @@ public static class BandwidthScenarios
             group.AllReduce(tensor); // warm-up: connections, buffers and JIT
             // Rank 0 picks the iteration count from a trial so that every size takes about secondsPerSize; all ranks use it.
             var trial = Stopwatch.StartNew();
-            group.AllReduce(tensor);
-            var iterations = Tensor.From(new[] { (int)Math.Clamp(secondsPerSize / Math.Max(trial.Elapsed.TotalSeconds, 1e-6), 3, 10_000) });
+            for (int i = 0; i < 3; i++) group.AllReduce(tensor);
+            var iterations = Tensor.From(new[] { (int)Math.Clamp(secondsPerSize / Math.Max(trial.Elapsed.TotalSeconds / 3, 1e-6), 3, 2000) });
             group.Broadcast(iterations, 0);
             int iters = iterations.Item<int>();
             group.Barrier();

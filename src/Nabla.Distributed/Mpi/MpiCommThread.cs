@@ -102,6 +102,7 @@ internal sealed unsafe class MpiCommThread
 
         var active = new List<(MpiWork Work, int Request, long Deadline)>();
         Control? waiting = null;
+        long lastEvent = Stopwatch.GetTimestamp();
         while (true)
         {
             // Take new items: block when idle, otherwise only look. A control step waits for the collectives before it.
@@ -112,15 +113,16 @@ internal sealed unsafe class MpiCommThread
                 else if (!_queue.TryTake(out item)) break;
                 if (item is Control control) waiting = control;
                 else Post((MpiWork)item, active);
+                lastEvent = Stopwatch.GetTimestamp();
             }
-            Poll(active);
+            if (Poll(active)) lastEvent = Stopwatch.GetTimestamp();
             if (waiting is not null && active.Count == 0)
             {
                 waiting.Run(this);
                 waiting = null;
                 if (_stopped) return;
             }
-            if (active.Count > 0) Thread.Yield();
+            if (active.Count > 0) PollPause.Wait(Stopwatch.GetTimestamp() - lastEvent);
         }
     }
 
@@ -142,8 +144,10 @@ internal sealed unsafe class MpiCommThread
         active.Add((work, request, Stopwatch.GetTimestamp() + (long)(work.Timeout.TotalSeconds * Stopwatch.Frequency)));
     }
 
-    private void Poll(List<(MpiWork Work, int Request, long Deadline)> active)
+    /// <summary>Tests every collective in flight; true when one of them completed or failed.</summary>
+    private bool Poll(List<(MpiWork Work, int Request, long Deadline)> active)
     {
+        bool finished = false;
         for (int i = 0; i < active.Count; i++)
         {
             var (work, request, deadline) = active[i];
@@ -153,12 +157,13 @@ internal sealed unsafe class MpiCommThread
             {
                 active.RemoveAt(i);
                 Break(work, posted: true, MpiError(work.Description, code), active);
-                return;
+                return true;
             }
             if (flag != 0)
             {
                 active.RemoveAt(i--);
                 work.Succeed();
+                finished = true;
             }
             else if (Stopwatch.GetTimestamp() > deadline)
             {
@@ -167,9 +172,10 @@ internal sealed unsafe class MpiCommThread
                     $"{work.Description} timed out on rank {Rank} of {WorldSize} after waiting {work.Timeout.TotalSeconds:0.###} s " +
                     "(the process group's timeout): another rank has failed, exited, is stuck, or did not call the same collectives " +
                     "in the same order."), active);
-                return;
+                return true;
             }
         }
+        return finished;
     }
 
     /// <summary>

@@ -102,7 +102,7 @@ internal sealed unsafe class MpiCommThread
 
         var active = new List<(MpiWork Work, int Request, long Deadline)>();
         Control? waiting = null;
-        long lastEvent = Stopwatch.GetTimestamp();
+        var pause = new PollPause();
         while (true)
         {
             // Take new items: block when idle, otherwise only look. A control step waits for the collectives before it.
@@ -112,17 +112,20 @@ internal sealed unsafe class MpiCommThread
                 if (active.Count == 0) item = _queue.Take();
                 else if (!_queue.TryTake(out item)) break;
                 if (item is Control control) waiting = control;
-                else Post((MpiWork)item, active);
-                lastEvent = Stopwatch.GetTimestamp();
+                else if (item is MpiWork work)
+                {
+                    Post(work, active);
+                    pause.Event(work.Bytes);
+                }
             }
-            if (Poll(active)) lastEvent = Stopwatch.GetTimestamp();
+            if (Poll(active)) pause.Event(0);
             if (waiting is not null && active.Count == 0)
             {
                 waiting.Run(this);
                 waiting = null;
                 if (_stopped) return;
             }
-            if (active.Count > 0) PollPause.Wait(Stopwatch.GetTimestamp() - lastEvent);
+            if (active.Count > 0) pause.Wait();
         }
     }
 

@@ -4,24 +4,32 @@ using System.Runtime.InteropServices;
 namespace Nabla.Distributed.Mpi;
 
 /// <summary>
-/// How the communication thread waits between two MPI_Test polls. Right after a collective is posted or completes
-/// it only yields the core (small collectives finish within microseconds); once nothing has happened for
-/// <see cref="SpinWindow"/> it sleeps about 50 µs per poll, so a rank waiting for a slow peer, or for a
-/// collective overlapped with backward, leaves the cores to computation instead of spinning on one. .NET's
-/// Thread.Sleep cannot sleep less than a millisecond, which would throttle MPI's progress on large messages, hence
+/// How the communication thread waits between two MPI_Test polls. While a collective can still be moving data (for
+/// 200 µs after a post or completion, plus as long as its bytes take at 0.5 GB/s, about what 2 shared cores manage)
+/// it only yields the core, because MPI progresses only inside MPI_Test and a large transfer wants frequent polls. After that it sleeps
+/// about 50 µs per poll, so a rank waiting for a slow peer, or for a collective overlapped with backward, leaves the
+/// cores to computation instead of spinning on one. .NET's Thread.Sleep cannot sleep less than a millisecond, hence
 /// libc's usleep on Unix.
 /// </summary>
-internal static partial class PollPause
+internal sealed partial class PollPause
 {
-    /// <summary>How long after the last event polls only yield.</summary>
-    public static readonly long SpinWindow = Stopwatch.Frequency / 5000; // 200 µs
-
+    private static readonly long BaseWindow = Stopwatch.Frequency / 5000; // 200 µs
+    private const double AssumedBytesPerSecond = 0.5e9;
     private static readonly bool CanNap = OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD();
 
-    /// <summary>Waits before the next poll; <paramref name="sinceEvent"/> is the Stopwatch ticks since the last post or completion.</summary>
-    public static void Wait(long sinceEvent)
+    private long _spinUntil;
+
+    /// <summary>A collective moving <paramref name="bytes"/> was posted, or one completed (0): poll eagerly for a while.</summary>
+    public void Event(long bytes)
     {
-        if (sinceEvent < SpinWindow || !CanNap) Thread.Yield();
+        long until = Stopwatch.GetTimestamp() + BaseWindow + (long)(bytes / AssumedBytesPerSecond * Stopwatch.Frequency);
+        _spinUntil = Math.Max(_spinUntil, until);
+    }
+
+    /// <summary>Waits before the next poll.</summary>
+    public void Wait()
+    {
+        if (!CanNap || Stopwatch.GetTimestamp() < _spinUntil) Thread.Yield();
         else _ = Usleep(50);
     }
 

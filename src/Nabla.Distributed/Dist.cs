@@ -69,6 +69,7 @@ public static class Dist
     /// Finishes the queued collectives, finalizes MPI and drops the default group (torch.distributed.destroy_process_group).
     /// A broken group is dropped without MPI_Finalize, so the launcher stops the other ranks. Does nothing without a group.
     /// </summary>
+    /// <exception cref="TimeoutException">MPI_Finalize did not finish within the group's timeout plus 30 s.</exception>
     public static void DestroyProcessGroup()
     {
         lock (Gate)
@@ -77,7 +78,10 @@ public static class Dist
             _group = null;
             _finalized = true;
             AppDomain.CurrentDomain.ProcessExit -= FinalizeAtExit;
-            group.Destroy(group.Timeout);
+            // Queued collectives finish or time out (breaking the group) within the timeout; the margin is for MPI_Finalize itself.
+            var limit = group.Timeout + TimeSpan.FromSeconds(30);
+            if (!group.Destroy(limit))
+                throw new TimeoutException($"DestroyProcessGroup: MPI_Finalize did not finish within {limit.TotalSeconds:0.#} s on rank {group.Rank} of {group.WorldSize}.");
         }
     }
 

@@ -22,6 +22,15 @@ public class CollectiveTests
             Assert.Contains($"[rank {rank}/{np}] PASS {scenario}", result.Output);
     }
 
+    [SkippableFact]
+    public void AProcessStartedWithoutMpirunIsAGroupOfOne()
+    {
+        MpiRun.SkipUnlessAvailable();
+        var result = MpiRun.RunAlone("collectives", new Dictionary<string, string>());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("[rank 0/1] PASS collectives", result.Output);
+    }
+
     [Fact]
     public void WithoutMpiNablaWorksAndDistSaysHowToInstallIt()
     {

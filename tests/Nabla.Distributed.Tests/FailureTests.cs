@@ -43,4 +43,16 @@ public class FailureTests
         Assert.Contains("System.TimeoutException: AllReduce(Sum) of torch.float32 [1000] timed out on rank 0 of 2 after waiting 3 s", result.Output);
         Assert.True(result.Elapsed < TimeSpan.FromSeconds(40), result.ToString());
     }
+
+    [SkippableFact]
+    public void AnMpiErrorBecomesADistBackendExceptionWithMpisText()
+    {
+        MpiRun.SkipUnlessAvailable();
+        // Rank 0 broadcasts 100000 floats into rank 1's 10: MPICH reports the truncation through MPI_ERRORS_RETURN.
+        var result = MpiRun.Run(2, "mismatched-sizes", timeoutSeconds: 10, limit: Bound);
+        Assert.False(result.TimedOut, result.ToString());
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Nabla.Distributed.DistBackendException: Broadcast(src=0) of torch.float32 [10] failed on rank 1 of 2: ", result.Output);
+        Assert.Contains("MPI_Test", result.Output); // MPI_Error_string's error stack
+    }
 }

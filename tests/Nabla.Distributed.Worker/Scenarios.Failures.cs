@@ -66,3 +66,25 @@ public static class FailureScenarios
         CollectiveScenarios.ExpectThrows<InvalidOperationException>(ctx, () => Dist.GetRank(), "Default process group has not been initialized");
     }
 }
+
+/// <summary>Collectives that MPI itself rejects: its error comes back (MPI_ERRORS_RETURN) as a DistBackendException.</summary>
+public static class MpiErrorScenarios
+{
+    /// <summary>Rank 0 broadcasts 100000 floats into rank r's 10: MPI reports the truncated message; the group is broken afterwards.</summary>
+    [Scenario("mismatched-sizes")]
+    public static void MismatchedSizes(ScenarioContext ctx)
+    {
+        var tensor = Tensor.Zeros(ctx.Rank == 0 ? 100_000 : 10);
+        try
+        {
+            ctx.Group.Broadcast(tensor, 0);
+            ctx.Log("Broadcast of mismatched sizes returned without error");
+        }
+        catch (DistBackendException e)
+        {
+            ctx.Log($"DistBackendException: {e.Message}");
+            CollectiveScenarios.ExpectThrows<DistBackendException>(ctx, () => ctx.Group.Barrier(), "the process group is broken");
+            throw;
+        }
+    }
+}

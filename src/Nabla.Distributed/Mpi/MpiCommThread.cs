@@ -17,6 +17,7 @@ internal sealed unsafe class MpiCommThread
     private readonly ManualResetEventSlim _started = new(false);
     private Exception? _startFailure;
     private volatile Exception? _broken;
+    private volatile bool _stopped;
 
     public int Rank { get; private set; }
     public int WorldSize { get; private set; }
@@ -70,9 +71,12 @@ internal sealed unsafe class MpiCommThread
     /// <summary>Checks an MPI return code: anything but MPI_SUCCESS becomes a <see cref="DistBackendException"/>.</summary>
     public void Check(int code, string call)
     {
-        if (code != MpiNative.Success)
-            throw new DistBackendException($"{call} failed on rank {Rank} of {WorldSize}: {MpiNative.DescribeError(code)}");
+        if (code != MpiNative.Success) throw MpiError(call, code);
     }
+
+    /// <summary>An MPI error code as an exception carrying MPI_Error_string's text, naming the call and this rank.</summary>
+    private DistBackendException MpiError(string what, int code) =>
+        new($"{what} failed on rank {Rank} of {WorldSize}: {MpiNative.DescribeError(code)}");
 
     private void Initialize()
     {
@@ -98,6 +102,7 @@ internal sealed unsafe class MpiCommThread
 
         var active = new List<(MpiWork Work, int Request, long Deadline)>();
         Control? waiting = null;
+        var pause = new PollPause();
         while (true)
         {
             // Take new items: block when idle, otherwise only look. A control step waits for the collectives before it.
@@ -107,20 +112,22 @@ internal sealed unsafe class MpiCommThread
                 if (active.Count == 0) item = _queue.Take();
                 else if (!_queue.TryTake(out item)) break;
                 if (item is Control control) waiting = control;
-                else Post((MpiWork)item, active);
+                else if (item is MpiWork work)
+                {
+                    Post(work, active);
+                    pause.Event(work.Bytes);
+                }
             }
-            Poll(active);
+            if (Poll(active)) pause.Event(0);
             if (waiting is not null && active.Count == 0)
             {
                 waiting.Run(this);
                 waiting = null;
                 if (_stopped) return;
             }
-            if (active.Count > 0) Thread.Yield();
+            if (active.Count > 0) pause.Wait();
         }
     }
-
-    private volatile bool _stopped;
 
     /// <summary>Ends the loop after the current control step (used by MPI_Finalize).</summary>
     public void Stop() => _stopped = true;
@@ -134,14 +141,16 @@ internal sealed unsafe class MpiCommThread
         catch (Exception e) { work.Fail(e); return; }
         if (code != MpiNative.Success)
         {
-            Break(work, new DistBackendException($"{work.Description} failed on rank {Rank} of {WorldSize}: {MpiNative.DescribeError(code)}"), active);
+            Break(work, posted: false, MpiError(work.Description, code), active);
             return;
         }
         active.Add((work, request, Stopwatch.GetTimestamp() + (long)(work.Timeout.TotalSeconds * Stopwatch.Frequency)));
     }
 
-    private void Poll(List<(MpiWork Work, int Request, long Deadline)> active)
+    /// <summary>Tests every collective in flight; true when one of them completed or failed.</summary>
+    private bool Poll(List<(MpiWork Work, int Request, long Deadline)> active)
     {
+        bool finished = false;
         for (int i = 0; i < active.Count; i++)
         {
             var (work, request, deadline) = active[i];
@@ -150,35 +159,38 @@ internal sealed unsafe class MpiCommThread
             if (code != MpiNative.Success)
             {
                 active.RemoveAt(i);
-                Break(work, new DistBackendException($"{work.Description} failed on rank {Rank} of {WorldSize}: {MpiNative.DescribeError(code)}"), active);
-                return;
+                Break(work, posted: true, MpiError(work.Description, code), active);
+                return true;
             }
             if (flag != 0)
             {
                 active.RemoveAt(i--);
                 work.Succeed();
+                finished = true;
             }
             else if (Stopwatch.GetTimestamp() > deadline)
             {
                 active.RemoveAt(i);
-                Break(work, new TimeoutException(
+                Break(work, posted: true, new TimeoutException(
                     $"{work.Description} timed out on rank {Rank} of {WorldSize} after waiting {work.Timeout.TotalSeconds:0.###} s " +
                     "(the process group's timeout): another rank has failed, exited, is stuck, or did not call the same collectives " +
                     "in the same order."), active);
-                return;
+                return true;
             }
         }
+        return finished;
     }
 
     /// <summary>
-    /// Fails <paramref name="work"/> with <paramref name="failure"/> and every other collective in flight or queued with
-    /// a broken-group error. Requests still open in MPI are abandoned: a collective cannot be cancelled.
+    /// Fails <paramref name="work"/> with <paramref name="failure"/> and every other collective in flight with a
+    /// broken-group error (queued ones fail when taken). Requests still open in MPI are abandoned with their buffers
+    /// pinned: a collective cannot be cancelled.
     /// </summary>
-    private void Break(MpiWork work, Exception failure, List<(MpiWork Work, int Request, long Deadline)> active)
+    private void Break(MpiWork work, bool posted, Exception failure, List<(MpiWork Work, int Request, long Deadline)> active)
     {
         _broken ??= failure;
-        work.Fail(failure);
-        foreach (var other in active) other.Work.Fail(BrokenError(other.Work.Description, failure));
+        if (posted) work.Abandon(failure); else work.Fail(failure);
+        foreach (var other in active) other.Work.Abandon(BrokenError(other.Work.Description, failure));
         active.Clear();
     }
 

@@ -48,7 +48,7 @@ public sealed class MpiProcessGroup : ProcessGroup
         var pins = new MpiPins();
         var (buffer, count, type) = (Pin(pins, tensor), tensor.Numel, MpiTypes.Datatype(tensor.DType));
         Action? finish = op == ReduceOp.Avg ? () => MpiTypes.DivideInPlace(tensor.Storage.Data, tensor.StorageOffset, count, WorldSize) : null;
-        return Issue($"{name}({op}) of {Describe(tensor)}", pins, finish, [tensor],
+        return Issue($"{name}({op}) of {Describe(tensor)}", Bytes(tensor), pins, finish, [tensor],
             (out int request) => Native.Iallreduce(buffer, count, type, mpiOp, out request));
     }
 
@@ -62,7 +62,7 @@ public sealed class MpiProcessGroup : ProcessGroup
             throw Errors.Runtime($"{name}: invalid root rank {src}: the group's ranks are 0 to {WorldSize - 1}.");
         var pins = new MpiPins();
         var (buffer, count, type) = (Pin(pins, tensor), tensor.Numel, MpiTypes.Datatype(tensor.DType));
-        return Issue($"{name}(src={src}) of {Describe(tensor)}", pins, null, [tensor],
+        return Issue($"{name}(src={src}) of {Describe(tensor)}", Bytes(tensor), pins, null, [tensor],
             (out int request) => Native.Ibcast(buffer, count, type, src, out request));
     }
 
@@ -84,7 +84,7 @@ public sealed class MpiProcessGroup : ProcessGroup
             for (int r = 0; r < outputs.Count; r++)
                 Buffer.BlockCopy(gathered.Data, r * count * size, outputs[r].Storage.Data, outputs[r].StorageOffset * size, count * size);
         }
-        return Issue($"{name} of {WorldSize} x {Describe(input)}", pins, Scatter, outputs,
+        return Issue($"{name} of {WorldSize} x {Describe(input)}", Bytes(input) * WorldSize, pins, Scatter, outputs,
             (out int request) => Native.Iallgather(send, count, type, recv, out request));
     }
 
@@ -107,13 +107,13 @@ public sealed class MpiProcessGroup : ProcessGroup
         var pins = new MpiPins();
         var (send, recv, type) = (pins.Pin(packed.Data, 0, size), Pin(pins, output), MpiTypes.Datatype(output.DType));
         Action? finish = op == ReduceOp.Avg ? () => MpiTypes.DivideInPlace(output.Storage.Data, output.StorageOffset, count, WorldSize) : null;
-        return Issue($"{name}({op}) of {WorldSize} x {Describe(output)}", pins, finish, [output],
+        return Issue($"{name}({op}) of {WorldSize} x {Describe(output)}", Bytes(output) * WorldSize, pins, finish, [output],
             (out int request) => Native.IreduceScatterBlock(send, recv, count, type, mpiOp, out request));
     }
 
     /// <inheritdoc />
     public override Work BarrierAsync() =>
-        Issue("Barrier", new MpiPins(), null, [], (out int request) => Native.Ibarrier(out request));
+        Issue("Barrier", 0, new MpiPins(), null, [], (out int request) => Native.Ibarrier(out request));
 
     /// <summary>
     /// Finalizes MPI (MPI_Finalize) after every queued collective has finished; called by
@@ -132,7 +132,7 @@ public sealed class MpiProcessGroup : ProcessGroup
         }, timeout);
     }
 
-    private Work Issue(string description, MpiPins pins, Action? finish, IReadOnlyList<Tensor> written, MpiWork.Poster post)
+    private Work Issue(string description, long bytes, MpiPins pins, Action? finish, IReadOnlyList<Tensor> written, MpiWork.Poster post)
     {
         if (_destroyed)
         {
@@ -146,10 +146,12 @@ public sealed class MpiProcessGroup : ProcessGroup
         }
         // The tensors count as modified from now on: autograd must not use a saved copy of them meanwhile.
         foreach (var tensor in written) tensor.VersionCounter.Bump();
-        var work = new MpiWork(description, post, finish, pins, Timeout);
+        var work = new MpiWork(description, bytes, post, finish, pins, Timeout);
         _comm.Enqueue(work);
         return work;
     }
+
+    private static long Bytes(Tensor tensor) => (long)tensor.Numel * tensor.DType.ElementSize();
 
     private static IntPtr Pin(MpiPins pins, Tensor tensor) =>
         pins.Pin(tensor.Storage.Data, tensor.StorageOffset, tensor.DType.ElementSize());

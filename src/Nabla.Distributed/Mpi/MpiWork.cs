@@ -6,7 +6,7 @@ namespace Nabla.Distributed.Mpi;
 /// One collective queued to the <see cref="MpiCommThread"/>: how to post it (a nonblocking MPI call), what to do
 /// once MPI completes it (copy out, divide for Avg), and the buffers pinned meanwhile.
 /// </summary>
-internal sealed class MpiWork(string description, MpiWork.Poster post, Action? finish, MpiPins pins, TimeSpan timeout) : Work
+internal sealed class MpiWork(string description, long bytes, MpiWork.Poster post, Action? finish, MpiPins pins, TimeSpan timeout) : Work
 {
     /// <summary>Posts the nonblocking call: returns MPI's error code and the request to test.</summary>
     public delegate int Poster(out int request);
@@ -16,6 +16,9 @@ internal sealed class MpiWork(string description, MpiWork.Poster post, Action? f
 
     /// <summary>What the collective is, for messages: "AllReduce(Sum) of Float32 [1000]".</summary>
     public string Description { get; } = description;
+
+    /// <summary>How many bytes the collective moves per rank, which tells the thread how long to poll eagerly.</summary>
+    public long Bytes { get; } = bytes;
 
     public Poster Post { get; } = post;
 
@@ -32,11 +35,22 @@ internal sealed class MpiWork(string description, MpiWork.Poster post, Action? f
         Complete();
     }
 
-    /// <summary>Called on the communication thread when the collective failed or cannot run.</summary>
+    /// <summary>Called on the communication thread when the collective failed before MPI took its buffers.</summary>
     public void Fail(Exception failure)
     {
         _failure = failure;
         Complete();
+    }
+
+    /// <summary>
+    /// Called on the communication thread for a posted collective given up on (timed out, or the group broke): MPI still
+    /// holds its buffers' addresses and may write them, and a collective cannot be cancelled, so they stay pinned for
+    /// the rest of the process instead of letting the GC move them under MPI.
+    /// </summary>
+    public void Abandon(Exception failure)
+    {
+        _failure = failure;
+        _done.Set();
     }
 
     private void Complete()

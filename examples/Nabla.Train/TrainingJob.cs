@@ -57,7 +57,7 @@ public sealed class TrainingJob(TrainOptions options, IReporter reporter, Func<b
         int perRank = Distributed ? new DistributedSampler(train.Count, WorldSize, Rank).Count : train.Count;
         int steps = (perRank + run.BatchSize - 1) / run.BatchSize;
         var (optimizer, scheduler) = Optimize(run, model, steps);
-        var progress = run.Resume is { } path ? Checkpoint.Resume(path, model, optimizer, scheduler) : new TrainingProgress();
+        var progress = run.Resume is { } path ? Checkpoint.Resume(path, model, optimizer, scheduler, Rank, WorldSize) : new TrainingProgress();
         // After a resume every rank holds the checkpoint's weights; DDP's broadcast makes sure they are rank 0's.
         Module<Tensor, Tensor> net = Distributed ? new DistributedDataParallel<Tensor, Tensor>(model, group) : model;
         reporter.Start(run, train.Count, test.Count, model, progress.Epoch);
@@ -102,9 +102,11 @@ public sealed class TrainingJob(TrainOptions options, IReporter reporter, Func<b
             if (stopped)
             {
                 sums = SumOverRanks(sums);
+                var generators = GeneratorStates();
                 if (!Writes) return 130;
                 Checkpoint.Save(CheckpointPath, model, optimizer, scheduler, run,
-                    progress with { Epoch = epoch, Batch = batch, LossSum = sums.Loss, Correct = sums.Correct, Seen = sums.Seen });
+                    progress with { Epoch = epoch, Batch = batch, LossSum = sums.Loss, Correct = sums.Correct, Seen = sums.Seen },
+                    Distributed ? generators : null);
                 reporter.Stopped(CheckpointPath, epoch + 1, batch);
                 return 130;
             }
@@ -145,6 +147,16 @@ public sealed class TrainingJob(TrainOptions options, IReporter reporter, Func<b
         var flag = Tensor.From(new[] { stop ? 1 : 0 });
         group!.AllReduce(flag, ReduceOp.Max);
         return flag.Item<int>() != 0;
+    }
+
+    /// <summary>Every rank's default-generator state (dropout's draws), gathered so that a mid-epoch checkpoint resumes each.</summary>
+    private byte[][] GeneratorStates()
+    {
+        var mine = Generator.Default.GetState();
+        if (!Distributed) return [mine];
+        var outputs = Enumerable.Range(0, WorldSize).Select(_ => Tensor.Zeros([mine.Length], DType.UInt8)).ToArray();
+        group!.AllGather(outputs, Tensor.From(mine));
+        return [.. outputs.Select(o => o.ToArray<byte>())];
     }
 
     /// <summary>The epoch's loss sum, correct count and images over all ranks.</summary>

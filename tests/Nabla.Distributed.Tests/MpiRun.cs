@@ -56,6 +56,15 @@ public static class MpiRun
         return Launch(MpiRunPath ?? "mpirun", command, environment, limit ?? TimeSpan.FromSeconds(90));
     }
 
+    /// <summary>The training job (examples/Nabla.Train) built next to this project.</summary>
+    public static string TrainPath { get; } = typeof(MpiRun).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "TrainPath").Value!;
+
+    /// <summary>Runs the training job on <paramref name="np"/> ranks with <paramref name="args"/>, waiting at most <paramref name="limit"/>.</summary>
+    public static MpiRunResult RunTraining(int np, string[] args, TimeSpan limit) =>
+        Launch(MpiRunPath ?? "mpirun", ["-launcher", "fork", "-np", np.ToString(CultureInfo.InvariantCulture), "dotnet", TrainPath, .. args],
+            new Dictionary<string, string>(), limit);
+
     private static MpiRunResult Launch(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan limit)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -29,9 +29,16 @@ public static class MpiRun
         .Select(dir => Path.Combine(dir, "mpirun"))
         .FirstOrDefault(File.Exists);
 
-    /// <summary>Skips the calling test, saying why, when mpirun is not installed.</summary>
-    public static void SkipUnlessAvailable() =>
-        Skip.If(MpiRunPath is null, "mpirun is not on PATH: install MPICH (`apt-get install -y mpich`; .ci/run does) to run the MPI tests.");
+    /// <summary>Why the MPI tests cannot run here, or null when MPICH's mpirun (hydra) is on PATH.</summary>
+    public static string? Unavailable { get; } = MpiRunPath is null
+        ? "mpirun is not on PATH: install MPICH (`apt-get install -y mpich`; .ci/run does) to run the MPI tests."
+        : !Launch(MpiRunPath, ["--version"], new Dictionary<string, string>(), TimeSpan.FromSeconds(30)).Output.Contains("HYDRA", StringComparison.Ordinal)
+            ? $"{MpiRunPath} is not MPICH's mpirun (hydra), probably Open MPI's: Nabla.Distributed binds MPICH's ABI. Install MPICH " +
+              "(`apt-get install -y mpich`) and select it (`update-alternatives --config mpirun`)."
+            : null;
+
+    /// <summary>Skips the calling test, saying why, when MPICH's mpirun is not installed.</summary>
+    public static void SkipUnlessAvailable() => Skip.If(Unavailable is not null, Unavailable);
 
     /// <summary>Runs the worker as one plain process, without mpirun, with extra environment variables.</summary>
     public static MpiRunResult RunAlone(string scenario, IReadOnlyDictionary<string, string> environment) =>

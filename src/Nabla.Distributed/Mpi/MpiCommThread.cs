@@ -26,7 +26,7 @@ internal sealed unsafe class MpiCommThread
     /// <summary>The failure that broke the group, or null while it works.</summary>
     public Exception? Broken => _broken;
 
-    /// <summary>A control step (MPI_Finalize, MPI_Abort) run on the thread once no collective is in flight.</summary>
+    /// <summary>A control step (MPI_Finalize) run on the thread once no collective is in flight.</summary>
     private sealed class Control(Action<MpiCommThread> action)
     {
         public readonly ManualResetEventSlim Done = new(false);

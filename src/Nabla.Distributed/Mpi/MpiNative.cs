@@ -82,12 +82,6 @@ internal static unsafe partial class MpiNative
     [LibraryImport(Library, EntryPoint = "MPI_Test")]
     public static partial int Test(int* request, int* flag, void* status);
 
-    [LibraryImport(Library, EntryPoint = "MPI_Abort")]
-    public static partial int Abort(int comm, int errorCode);
-
-    [LibraryImport(Library, EntryPoint = "MPI_Wtime")]
-    public static partial double Wtime();
-
     /// <summary>MPI_Error_string's text for an error code (the MPI_ERRORS_RETURN handler hands codes back).</summary>
     public static string DescribeError(int code)
     {

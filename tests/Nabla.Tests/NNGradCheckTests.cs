@@ -68,6 +68,7 @@ public class NNGradCheckTests
             F.MultiHeadAttentionForward(x[0], x[0], x[0], 2, x[1], null, x[2], null, needWeights: false,
                 attnMask: Tensor.Arange(4).Unsqueeze(1).Lt(Tensor.Arange(4).Unsqueeze(0)), isCausal: true).Output),
         new("dropout", [[3, 4]], x => F.Dropout(x[0], 0.4, generator: new Generator(3))),
+        new("alpha_dropout", [[3, 4]], x => F.AlphaDropout(x[0], 0.4, training: true, generator: new Generator(3)) + F.FeatureAlphaDropout(x[0], 0.3, training: true, generator: new Generator(4))),
         // Activations
         new("relu6_hardtanh", [[3, 4]], x => F.Relu6(x[0] * 8) + F.Hardtanh(x[0], -0.5, 0.5)),
         new("leaky_relu", [[3, 4]], x => F.LeakyRelu(x[0], 0.2)),

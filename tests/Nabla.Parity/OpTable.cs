@@ -167,6 +167,7 @@ public static partial class OpTable
         .. BuildPointwiseMath(),
         .. BuildActivation(),
         .. BuildMarginLoss(),
+        .. BuildDistance(),
     ];
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);

@@ -69,10 +69,14 @@ public class NNGradCheckTests
                 biasK: x[7], biasV: x[8], addZeroAttn: true, qProjWeight: x[3], kProjWeight: x[4], vProjWeight: x[5]);
             return o.Sum() + w!.Sum();
         }),
+        new("pairwise_distance_p", [[3, 4], [4]], x => F.PairwiseDistance(x[0], x[1], 2) + F.PairwiseDistance(x[0], x[1], 1) + F.PairwiseDistance(x[0], x[1], 3, keepdim: true).Squeeze(1)
+            + F.PairwiseDistance(x[0], x[1], double.PositiveInfinity) + F.PairwiseDistance(x[0], x[1], 0.5)),
+        new("cosine_similarity", [[3, 4], [1, 4]], x => F.CosineSimilarity(x[0], x[1]) + F.CosineSimilarity(x[0], x[1], dim: 0).Sum()),
         new("multihead_causal_sdpa", [[4, 2, 4], [12, 4], [4, 4]], x =>
             F.MultiHeadAttentionForward(x[0], x[0], x[0], 2, x[1], null, x[2], null, needWeights: false,
                 attnMask: Tensor.Arange(4).Unsqueeze(1).Lt(Tensor.Arange(4).Unsqueeze(0)), isCausal: true).Output),
         new("dropout", [[3, 4]], x => F.Dropout(x[0], 0.4, generator: new Generator(3))),
+        new("alpha_dropout", [[3, 4]], x => F.AlphaDropout(x[0], 0.4, training: true, generator: new Generator(3)) + F.FeatureAlphaDropout(x[0], 0.3, training: true, generator: new Generator(4))),
         // Activations
         new("relu6_hardtanh", [[3, 4]], x => F.Relu6(x[0] * 8) + F.Hardtanh(x[0], -0.5, 0.5)),
         new("leaky_relu", [[3, 4]], x => F.LeakyRelu(x[0], 0.2)),

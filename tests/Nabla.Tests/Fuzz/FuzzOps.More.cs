@@ -94,7 +94,7 @@ public static partial class FuzzOps
                 0 => F.CosineEmbeddingLoss(x, Like(g, x), g.Tensor(x.Dim > 0 ? [x.Shape[0]] : [])!),
                 1 => F.MarginRankingLoss(x, Like(g, x), Like(g, x)),
                 2 => F.TripletMarginLoss(x, Like(g, x), Like(g, x)),
-                _ => F.PairwiseDistance(x, Like(g, x), g.Pick(2.0, 1.0, 0.0, -1.0), 1e-6, g.Bool()),
+                _ => F.PairwiseDistance(x, Like(g, x), g.Pick(2.0, 1.0, 0.0, -1.0, 0.5, double.PositiveInfinity, double.NegativeInfinity), 1e-6, g.Bool()),
             };
         });
         yield return new("F.SoftMarginLoss/HingeEmbeddingLoss/MultilabelSoftMarginLoss/MultiMarginLoss/MultilabelMarginLoss/GaussianNllLoss", g =>
@@ -112,6 +112,7 @@ public static partial class FuzzOps
                 _ => F.GaussianNllLoss(x, Like(g, x), Like(g, x), g.Bool(), g.Pick(1e-6, 0.0), r),
             };
         });
+        yield return new("F.CosineSimilarity", g => { var x = g.Tensor(); return F.CosineSimilarity(x!, g.Coin() ? Like(g, x!) : g.Tensor()!, g.Int(-3, 3), g.Pick(1e-8, 0.0, -1.0)); });
         yield return new("F.Bilinear/Embedding", g =>
         {
             var x = Float(g);

@@ -63,6 +63,15 @@ public class NNGradCheckTests
         }),
         new("multihead_unbatched_no_weights", [[3, 4], [12, 4], [4, 4]], x =>
             F.MultiHeadAttentionForward(x[0], x[0], x[0], 1, x[1], null, x[2], null, needWeights: false).Output),
+        new("multihead_separate_bias_kv_zero_attn", [[3, 2, 4], [5, 2, 3], [5, 2, 2], [4, 4], [4, 3], [4, 2], [12], [1, 1, 4], [1, 1, 4], [4, 4]], x =>
+        {
+            var (o, w) = F.MultiHeadAttentionForward(x[0], x[1], x[2], 2, null, x[6], x[9], null, attnMask: Tensor.Randn([3, 5], DType.Float64, new Generator(1)),
+                biasK: x[7], biasV: x[8], addZeroAttn: true, qProjWeight: x[3], kProjWeight: x[4], vProjWeight: x[5]);
+            return o.Sum() + w!.Sum();
+        }),
+        new("multihead_causal_sdpa", [[4, 2, 4], [12, 4], [4, 4]], x =>
+            F.MultiHeadAttentionForward(x[0], x[0], x[0], 2, x[1], null, x[2], null, needWeights: false,
+                attnMask: Tensor.Arange(4).Unsqueeze(1).Lt(Tensor.Arange(4).Unsqueeze(0)), isCausal: true).Output),
         new("dropout", [[3, 4]], x => F.Dropout(x[0], 0.4, generator: new Generator(3))),
         new("dropout_nd", [[2, 3, 4], [2, 3, 2, 2], [1, 2, 2, 1, 2]], x => F.Dropout1d(x[0], 0.4, generator: new Generator(3)).Sum()
             + F.Dropout2d(x[1], 0.5, generator: new Generator(4)).Sum() + F.Dropout3d(x[2], 0.3, generator: new Generator(5)).Sum()),

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Nabla.Kernels;
 
@@ -28,7 +30,37 @@ internal struct TanOp : IFloatUnaryOp { public static T Apply<T>(T x) where T : 
 internal struct AsinOp : IFloatUnaryOp { public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Asin(x); }
 internal struct AcosOp : IFloatUnaryOp { public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Acos(x); }
 internal struct AtanOp : IFloatUnaryOp { public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Atan(x); }
-internal struct ReciprocalOp : IFloatUnaryOp { public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / x; }
+internal struct ReciprocalOp : IFloatUnaryOp
+{
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / x;
+    public static bool TryApply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Reciprocal(x, y); return true; }
+}
+
+// pow with the number exponents 2, 3 and -2, as libtorch's pow kernel computes them (a product, not std::pow).
+internal struct SquareOp : IUnaryOp
+{
+    public static T Apply<T>(T x) where T : unmanaged, INumber<T> => x * x;
+    public static bool Vectorizes<T>() where T : unmanaged, INumber<T> => true;
+    public static Vector256<T> Apply<T>(Vector256<T> x) where T : unmanaged, INumber<T> => x * x;
+    public static Vector512<T> Apply<T>(Vector512<T> x) where T : unmanaged, INumber<T> => x * x;
+}
+internal struct CubeOp : IUnaryOp
+{
+    public static T Apply<T>(T x) where T : unmanaged, INumber<T> => x * x * x;
+    public static bool Vectorizes<T>() where T : unmanaged, INumber<T> => true;
+    public static Vector256<T> Apply<T>(Vector256<T> x) where T : unmanaged, INumber<T> => x * x * x;
+    public static Vector512<T> Apply<T>(Vector512<T> x) where T : unmanaged, INumber<T> => x * x * x;
+}
+internal struct InverseSquareOp : IFloatUnaryOp
+{
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (x * x);
+    public static bool TryApply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TensorPrimitives.Multiply(x, x, y);
+        TensorPrimitives.Reciprocal(y, y);
+        return true;
+    }
+}
 
 /// <summary>Binary float functions, computed in double and rounded (only ever run on float storage).</summary>
 internal struct Atan2Op : IBinaryOp { public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => T.CreateTruncating(Math.Atan2(double.CreateTruncating(a), double.CreateTruncating(b))); }

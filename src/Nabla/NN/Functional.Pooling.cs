@@ -84,8 +84,8 @@ public static partial class F
     private static (Tensor Output, Tensor Indices) WindowMax(Tensor input, PoolPlan plan, string node, string backwardNode, int spatial = 2)
     {
         var shape = PooledShape(input, plan);
-        var y = Tensor.Allocate(shape, input.DType);
-        var indices = Tensor.Allocate(shape, DType.Int64);
+        var y = Tensor.AllocateForOutput(shape, input.DType); // the kernel writes every element
+        var indices = Tensor.AllocateForOutput(shape, DType.Int64);
         Pool.Max(Dense(input), plan, y, indices);
         var inputShape = input.Shape;
         Graph.Record(y, node, [input], (inputShape, backwardNode, spatial),
@@ -509,8 +509,11 @@ public static partial class F
     /// </summary>
     internal static Tensor ScatterAddPlanes(Tensor values, Tensor indices, int[] shape, string node, int spatial = 2)
     {
-        var y = Tensor.Zeros(shape, values.DType);
-        Pool.Scatter<AddInto>(Dense(values), Dense(indices), y, PlaneSize(values.Shape, spatial), PlaneSize(shape, spatial));
+        int srcPlane = PlaneSize(values.Shape, spatial), dstPlane = PlaneSize(shape, spatial);
+        // Each plane is zeroed by the kernel right before its scatter, unless some planes have no values to bring.
+        bool planeWise = srcPlane > 0 && (long)values.Numel / srcPlane * dstPlane == Layout.NumelOf(shape);
+        var y = planeWise ? Tensor.AllocateForOutput(shape, values.DType) : Tensor.Zeros(shape, values.DType);
+        Pool.Scatter<AddInto>(Dense(values), Dense(indices), y, srcPlane, dstPlane, clearPlanes: planeWise);
         return Graph.Record(y, node, [values], spatial, Derivatives.GatherPlanes, indices);
     }
 

@@ -52,8 +52,13 @@ internal static partial class Derivatives
         [g, needs[1] ? -g * s[0].Div(s[1], RoundingMode.Floor) : null];
 
     /// <summary>pow(self, exponent) with a number exponent (pow_backward): zero where the exponent is zero.</summary>
-    internal static Tensor?[] PowScalar(Tensor g, Tensor[] s, bool[] _) =>
-        [s[1].Item<double>() == 0 ? Tensor.ZerosLike(g) : g * s[1] * s[0].Pow(s[1] - 1), null];
+    /// <remarks>Grouped as libtorch's pow_backward groups it, grad * (exponent * self.pow(exponent - 1)), with the
+    /// number exponent, so the power takes pow's number shortcuts and the rounding matches.</remarks>
+    internal static Tensor?[] PowScalar(Tensor g, Tensor[] s, bool[] _)
+    {
+        double e = s[1].Item<double>();
+        return [e == 0 ? Tensor.ZerosLike(g) : g * (s[0].Pow(e - 1) * e), null];
+    }
 
     /// <summary>pow(self, exponent) with a tensor exponent (pow_backward_self / pow_backward_exponent).</summary>
     internal static Tensor?[] Pow(Tensor g, Tensor[] s, bool[] needs) =>

@@ -101,6 +101,8 @@ public static partial class OpTable
             yield return new Sample($"{shape.Length}d/{layout}{(running ? "/running" : "")}{(affine ? "/affine" : "")}{(useStats ? "" : "/eval")}", [.. inputs],
                 new P { N = running ? 1 : 0, Keep = affine, Flag = useStats, S = 0.1, S2 = 1e-5 });
         }
+        yield return new Sample("error:spatial", [g.Input(dt, [2, 3, 1])], new P { Flag = true, S = 0.1, S2 = 1e-5 });
+        yield return new Sample("error:eval-without-running", [g.Input(dt, [2, 3, 4])], new P { Flag = false, S = 0.1, S2 = 1e-5 });
     }
 
     /// <summary>scaled_dot_product_attention samples: q, k, v (and a mask when P.Mode is "bool" or "float"); P.Flag = is_causal.</summary>
@@ -119,6 +121,8 @@ public static partial class OpTable
             if (mode == "float") inputs.Add(g.Input(dt, [l, s], grad: false));
             yield return new Sample($"{batch.Length + 2}d/{mode}", [.. inputs], new P { Mode = mode, Flag = mode == "causal" });
         }
+        yield return new Sample("error:embed", [g.Input(dt, [2, 3, 4]), g.Input(dt, [2, 5, 3]), g.Input(dt, [2, 5, 2])], new P { Mode = "none" });
+        yield return new Sample("error:dtype", [g.Input(dt, [2, 3, 4]), g.Input(dt == DType.Float32 ? DType.Float64 : DType.Float32, [2, 5, 4]), g.Input(dt, [2, 5, 2])], new P { Mode = "none" });
     }
 
     /// <summary>
@@ -202,7 +206,9 @@ public static partial class OpTable
         yield return new("nn.functional.instance_norm",
             (x, p) => { int a = p.N == 1 ? 3 : 1; var y = F.InstanceNorm(x[0], p.N == 1 ? x[1] : null, p.N == 1 ? x[2] : null, p.Keep ? x[a] : null, p.Keep ? x[a + 1] : null, p.Flag, p.S, p.S2);
                 return p.N == 1 ? A(y, x[1], x[2]) : A(y); },
-            (x, p) => { int a = p.N == 1 ? 3 : 1; var y = TF.instance_norm(x[0], p.N == 1 ? x[1] : null, p.N == 1 ? x[2] : null, p.Keep ? x[a] : null, p.Keep ? x[a + 1] : null, p.Flag, p.S, p.S2);
+            (x, p) => { if (p.Flag && x[0].shape.Skip(2).Aggregate(1L, (u, v) => u * v) == 1) // torch.nn.functional checks this in Python
+                    throw new System.Runtime.InteropServices.ExternalException($"Expected more than 1 spatial element when training, got input size torch.Size([{string.Join(", ", x[0].shape)}])");
+                int a = p.N == 1 ? 3 : 1; var y = TF.instance_norm(x[0], p.N == 1 ? x[1] : null, p.N == 1 ? x[2] : null, p.Keep ? x[a] : null, p.Keep ? x[a + 1] : null, p.Flag, p.S, p.S2);
                 return p.N == 1 ? A(y, x[1], x[2]) : A(y); },
             Floats, InstanceNormSamples);
         yield return new("nn.functional.rms_norm", (x, p) => A(F.RmsNorm(x[0], p.Shape!, p.Flag ? x[1] : null, p.Keep ? p.S : null)),

@@ -77,6 +77,15 @@ public class NNGradCheckTests
                 attnMask: Tensor.Arange(4).Unsqueeze(1).Lt(Tensor.Arange(4).Unsqueeze(0)), isCausal: true).Output),
         new("dropout", [[3, 4]], x => F.Dropout(x[0], 0.4, generator: new Generator(3))),
         new("alpha_dropout", [[3, 4]], x => F.AlphaDropout(x[0], 0.4, training: true, generator: new Generator(3)) + F.FeatureAlphaDropout(x[0], 0.3, training: true, generator: new Generator(4))),
+        new("dropout_nd", [[2, 3, 4], [2, 3, 2, 2], [1, 2, 2, 1, 2]], x => F.Dropout1d(x[0], 0.4, generator: new Generator(3)).Sum()
+            + F.Dropout2d(x[1], 0.5, generator: new Generator(4)).Sum() + F.Dropout3d(x[2], 0.3, generator: new Generator(5)).Sum()),
+        new("pad_modes", [[2, 3, 4]], x => F.Pad(x[0], [2, 1], PadMode.Reflect).Sum(2) + F.Pad(x[0], [1, 2], PadMode.Replicate).Sum(2)
+            + F.Pad(x[0], [1, 3], PadMode.Circular).Sum(2) + F.Pad(x[0], [1, 1], PadMode.Constant, 0.5).Sum(2)),
+        new("max_unpool1d", [[2, 3, 6]], x =>
+        {
+            var (o, i) = F.MaxPool1dWithIndices(x[0], 2);
+            return F.MaxUnpool1d(o, i, 2) * 1.5;
+        }),
         // Activations
         new("relu6_hardtanh", [[3, 4]], x => F.Relu6(x[0] * 8) + F.Hardtanh(x[0], -0.5, 0.5)),
         new("leaky_relu", [[3, 4]], x => F.LeakyRelu(x[0], 0.2)),
@@ -122,6 +131,7 @@ public class NNGradCheckTests
         new("logaddexp", [[3, 4], [4]], x => x[0].Logaddexp(x[1]) + x[0].Logaddexp2(x[1] * 2)),
         new("float_power", [[3, 4], [3, 4]], x => x[0].FloatPower(x[1]) + x[0].FloatPower(3), Positive: true),
         new("nan_to_num", [[3, 4]], x => x[0].Log().NanToNum(0.5, 2, -2) * x[0]),
+        new("remainder", [[3, 4], [3, 4]], x => x[0].Remainder(x[1]) + (x[0] * 3).Remainder(x[1]), Positive: true),
         new("nansum_nanmean", [[3, 4]], x => x[0].Nansum([1]) + x[0].Nanmean(1)),
         new("clamp_tensor", [[3, 4], [3, 4], [4]], x => x[0].Clamp(x[1] * 0.5, x[2] * 0.5 + 0.5) + x[0].ClampMin(x[1]) + x[0].ClampMax(0.2)),
     ];

@@ -59,6 +59,8 @@ public static partial class F
     public static Tensor InstanceNorm(Tensor input, Tensor? runningMean = null, Tensor? runningVar = null, Tensor? weight = null,
         Tensor? bias = null, bool useInputStats = true, double momentum = 0.1, double eps = 1e-5)
     {
+        Errors.Check(useInputStats || (runningMean is not null && runningVar is not null),
+            "Expected running_mean and running_var to be defined when use_input_stats is false");
         if (useInputStats)
         {
             long spatial = 1;

@@ -166,6 +166,7 @@ public static partial class OpTable
         .. BuildDropout(),
         .. BuildPointwiseMath(),
         .. BuildActivation(),
+        .. BuildMarginLoss(),
     ];
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);

@@ -78,9 +78,18 @@ internal sealed class AccumulateGrad : Node
     {
         var g = gradOutputs[0];
         if (g is null) return [];
-        lock (_lock) Add(g);
+        lock (_lock)
+        {
+            Add(g);
+            // Post-accumulate-grad hooks see the updated .grad, under the same lock as PyTorch calls them.
+            if (PostAccumulateGradHooks is { } hooks)
+                foreach (var hook in hooks.Snapshot()) hook(Variable);
+        }
         return [];
     }
+
+    /// <summary>Tensor.RegisterPostAccumulateGradHook hooks; null until one is registered.</summary>
+    internal NN.HookList<Action<Tensor>>? PostAccumulateGradHooks;
 
     private readonly Lock _lock = new();
 

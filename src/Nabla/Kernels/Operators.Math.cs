@@ -87,3 +87,45 @@ internal struct FmodOp : IBinaryOp
 /// <summary>torch.fmax / fmin: a NaN operand yields the other one.</summary>
 internal struct FmaxOp : IBinaryOp { public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => T.IsNaN(a) ? b : T.IsNaN(b) ? a : T.Max(a, b); }
 internal struct FminOp : IBinaryOp { public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => T.IsNaN(a) ? b : T.IsNaN(b) ? a : T.Min(a, b); }
+/// <summary>sin(πx) / (πx), 1 at 0; the product πx rounded in the element type as ATen's kernel does.</summary>
+internal struct SincOp : IFloatUnaryOp
+{
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x == T.Zero) return T.One;
+        var product = T.Pi * x;
+        return T.Sin(product) / product;
+    }
+}
+/// <summary>log(exp(a) + exp(b)) as max + log1p(exp(-|a - b|)); equal infinities give themselves.</summary>
+internal struct LogaddexpOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
+    {
+        double x = double.CreateTruncating(a), y = double.CreateTruncating(b);
+        if (double.IsInfinity(x) && x == y) return a;
+        return T.CreateTruncating(Math.Max(x, y) + SpecialFunctions.Log1p(Math.Exp(-Math.Abs(x - y))));
+    }
+}
+/// <summary>log2(2^a + 2^b) as max + log1p(2^-|a - b|) / ln 2; equal infinities give themselves.</summary>
+internal struct Logaddexp2Op : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
+    {
+        double x = double.CreateTruncating(a), y = double.CreateTruncating(b);
+        if (double.IsInfinity(x) && x == y) return a;
+        return T.CreateTruncating(Math.Max(x, y) + SpecialFunctions.Log1p(Math.Pow(2, -Math.Abs(x - y))) / Math.Log(2));
+    }
+}
+/// <summary>std::nextafter: the next representable value of a in the direction of b, in a's own precision.</summary>
+internal struct NextafterOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
+    {
+        if (typeof(T) == typeof(float)) return T.CreateTruncating(Next(float.CreateTruncating(a), float.CreateTruncating(b)));
+        return T.CreateTruncating(Next(double.CreateTruncating(a), double.CreateTruncating(b)));
+    }
+
+    private static TF Next<TF>(TF a, TF b) where TF : IFloatingPointIeee754<TF> =>
+        TF.IsNaN(a) || TF.IsNaN(b) ? a + b : a == b ? b : b > a ? TF.BitIncrement(a) : TF.BitDecrement(a);
+}

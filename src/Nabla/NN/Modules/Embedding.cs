@@ -60,7 +60,7 @@ public class Embedding : Module<Tensor, Tensor>
     public bool ScaleGradByFreq { get; }
 
     /// <summary>weight, (num_embeddings, embedding_dim).</summary>
-    public Tensor Weight { get => GetParameter("weight")!; set => RegisterParameter("weight", value); }
+    public Tensor Weight { get => ParameterSlot("weight")!; set => RegisterParameter("weight", value); }
 
     /// <summary>torch.nn.Embedding.reset_parameters: normal_(weight), then the padding row zeroed.</summary>
     public void ResetParameters()
@@ -109,9 +109,9 @@ public class Bilinear : Module<Tensor, Tensor, Tensor>
     /// <summary>out_features.</summary>
     public int OutFeatures { get; }
     /// <summary>weight, (out_features, in1_features, in2_features).</summary>
-    public Tensor Weight { get => GetParameter("weight")!; set => RegisterParameter("weight", value); }
+    public Tensor Weight { get => ParameterSlot("weight")!; set => RegisterParameter("weight", value); }
     /// <summary>bias, or null.</summary>
-    public Tensor? Bias { get => GetParameter("bias"); set => RegisterParameter("bias", value); }
+    public Tensor? Bias { get => ParameterSlot("bias"); set => RegisterParameter("bias", value); }
 
     /// <summary>torch.nn.Bilinear.reset_parameters.</summary>
     public void ResetParameters()

@@ -29,7 +29,7 @@ public class RMSNorm : Module<Tensor, Tensor>
     /// <summary>elementwise_affine.</summary>
     public bool ElementwiseAffine { get; }
     /// <summary>weight (normalized_shape), or null without elementwise_affine.</summary>
-    public Tensor? Weight { get => GetParameter("weight"); set => RegisterParameter("weight", value); }
+    public Tensor? Weight { get => ParameterSlot("weight"); set => RegisterParameter("weight", value); }
 
     /// <summary>F.rms_norm(input, normalized_shape, weight, eps).</summary>
     public override Tensor Forward(Tensor input) => F.RmsNorm(input, NormalizedShape, Weight, Eps);

@@ -418,7 +418,7 @@ public sealed partial class Tensor
     private static Tensor Zip<TOp>(Tensor a, Tensor b, DType type) where TOp : IBinaryOp
     {
         var y = AllocateForOutput(Shapes.Broadcast(a.Sizes, b.Sizes), type);
-        Pointwise.Binary<TOp>(a.CastRaw(type), b.CastRaw(type), y);
+        Pointwise.Binary<TOp>(a, b, y); // converts operands of other dtypes as it reads them
         return y;
     }
 

@@ -71,7 +71,9 @@ public class VectorPathTests
     public void NegationMatchesTheScalarFormula()
     {
         var a = Values(N, 8);
-        AssertBits(a.Select(v => 0f - v), Tensor.From(a).Neg().ToArray<float>());
+        AssertBits(a.Select(v => -v), Tensor.From(a).Neg().ToArray<float>());
+        Assert.True(float.IsNegative(Tensor.Zeros([N]).Neg().ToArray<float>()[N - 1])); // -(+0) is -0, in the tail too
+        Assert.True(float.IsNegative(Tensor.Zeros([N]).Neg().ToArray<float>()[0]));
     }
 
     public static TheoryData<double> PowerShortcuts => new() { 0, 1, 2, 3, -2, -0.5, -1 };

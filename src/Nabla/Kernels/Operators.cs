@@ -6,12 +6,13 @@ namespace Nabla.Kernels;
 
 // The elementwise operators. Each is a struct with static members so the row kernels are specialised per op.
 
+/// <summary>Negation: flips the sign, so neg(+0.0) is -0.0 as in libtorch (0 - x would give +0.0); integers wrap.</summary>
 internal struct NegOp : IUnaryOp
 {
-    public static T Apply<T>(T x) where T : unmanaged, INumber<T> => T.Zero - x;
+    public static T Apply<T>(T x) where T : unmanaged, INumber<T> => -x;
     public static bool Vectorizes<T>() where T : unmanaged, INumber<T> => true;
-    public static Vector256<T> Apply<T>(Vector256<T> x) where T : unmanaged, INumber<T> => Vector256<T>.Zero - x;
-    public static Vector512<T> Apply<T>(Vector512<T> x) where T : unmanaged, INumber<T> => Vector512<T>.Zero - x;
+    public static Vector256<T> Apply<T>(Vector256<T> x) where T : unmanaged, INumber<T> => -x;
+    public static Vector512<T> Apply<T>(Vector512<T> x) where T : unmanaged, INumber<T> => -x;
 }
 internal struct AbsOp : IUnaryOp { public static T Apply<T>(T x) where T : unmanaged, INumber<T> => T.IsNegative(x) ? T.Zero - x : x; }
 internal struct SignOp : IUnaryOp

@@ -89,6 +89,17 @@ internal struct BinaryRow<T, TOp>(T[] y, T[] a, T[] b) : IRowKernel where T : un
     }
 }
 
+/// <summary>Binary ops whose operands are stored in other types than the result: each element converts as it is read.</summary>
+internal struct ConvertingBinaryRow<T, TA, TB, TOp>(T[] y, TA[] a, TB[] b) : IRowKernel
+    where T : unmanaged, INumber<T> where TA : unmanaged, INumber<TA> where TB : unmanaged, INumber<TB> where TOp : IBinaryOp
+{
+    public void Row(int n, int o0, int s0, int o1, int s1, int o2, int s2)
+    {
+        for (int i = 0; i < n; i++)
+            y[o0 + i * s0] = TOp.Apply(Convert<TA, T>.Apply(a[o1 + i * s1]), Convert<TB, T>.Apply(b[o2 + i * s2]));
+    }
+}
+
 internal struct CompareRow<T, TOp>(byte[] y, T[] a, T[] b) : IRowKernel where T : unmanaged, INumber<T> where TOp : ICompareOp
 {
     public void Row(int n, int o0, int s0, int o1, int s1, int o2, int s2)
@@ -131,8 +142,20 @@ internal static class Pointwise
         else Run(new FloatUnaryRow<double, TOp>(y.Data<double>(), x.Data<double>()), y, x);
     }
 
+    /// <summary>
+    /// y = op(a, b) in y's dtype. Operands of another dtype convert element by element inside the kernel (as a C cast,
+    /// like <see cref="Copy.Into"/>), instead of through a converted copy; a one-element operand (a number) is
+    /// converted up front so the run keeps its vector loop. y must not be Bool unless both operands are.
+    /// </summary>
     public static void Binary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : IBinaryOp
     {
+        if (a.DType != y.DType && a.Numel == 1) a = a.CastRaw(y.DType);
+        if (b.DType != y.DType && b.Numel == 1) b = b.CastRaw(y.DType);
+        if (a.DType != y.DType || b.DType != y.DType)
+        {
+            DTypeDispatch.Run(y.DType, new ConvertingBinary<TOp>(a, b, y));
+            return;
+        }
         switch (y.DType)
         {
             case DType.Bool or DType.UInt8: Run(new BinaryRow<byte, TOp>(y.Data<byte>(), a.Data<byte>(), b.Data<byte>()), y, a, b); break;
@@ -167,6 +190,23 @@ internal static class Pointwise
             case DType.Int64: Run(new MaskedCopyRow<long>(y.Data<long>(), m, x.Data<long>()), y, mask, x); break;
             case DType.Float32: Run(new MaskedCopyRow<float>(y.Data<float>(), m, x.Data<float>()), y, mask, x); break;
             default: Run(new MaskedCopyRow<double>(y.Data<double>(), m, x.Data<double>()), y, mask, x); break;
+        }
+    }
+
+    /// <summary>Picks the storage types of y, a and b in turn (three dispatches, one kernel instantiated per combination used).</summary>
+    private readonly struct ConvertingBinary<TOp>(Tensor a, Tensor b, Tensor y) : INumericKernel where TOp : IBinaryOp
+    {
+        public void Run<T>() where T : unmanaged, INumber<T> => DTypeDispatch.Run(a.DType, new WithA<T>(a, b, y));
+
+        private readonly struct WithA<T>(Tensor a, Tensor b, Tensor y) : INumericKernel where T : unmanaged, INumber<T>
+        {
+            public void Run<TA>() where TA : unmanaged, INumber<TA> => DTypeDispatch.Run(b.DType, new WithB<T, TA>(a, b, y));
+        }
+
+        private readonly struct WithB<T, TA>(Tensor a, Tensor b, Tensor y) : INumericKernel where T : unmanaged, INumber<T> where TA : unmanaged, INumber<TA>
+        {
+            public void Run<TB>() where TB : unmanaged, INumber<TB> =>
+                Pointwise.Run(new ConvertingBinaryRow<T, TA, TB, TOp>(y.Data<T>(), a.Data<TA>(), b.Data<TB>()), y, a, b);
         }
     }
 

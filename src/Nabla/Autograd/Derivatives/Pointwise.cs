@@ -43,9 +43,13 @@ internal static partial class Derivatives
     internal static Tensor?[] Mul(Tensor g, Tensor[] s, bool[] needs) =>
         [needs[0] ? g * s[1] : null, needs[1] ? g * s[0] : null];
 
-    /// <summary>div: grad / other, -grad * self / other².</summary>
+    /// <summary>
+    /// div: grad / other, and libtorch's -grad * ((self / other) / other), computed as grad * ((self / other) / -other):
+    /// the same bits (negation is exact wherever it is applied), but the sign goes onto other, often a small
+    /// broadcast tensor, instead of a full-size pass over grad.
+    /// </summary>
     internal static Tensor?[] Div(Tensor g, Tensor[] s, bool[] needs) =>
-        [needs[0] ? g / s[1] : null, needs[1] ? -g * s[0] / (s[1] * s[1]) : null];
+        [needs[0] ? g / s[1] : null, needs[1] ? g * (s[0] / s[1] / -s[1]) : null];
 
     /// <summary>remainder: grad, -grad * floor(self / other).</summary>
     internal static Tensor?[] Remainder(Tensor g, Tensor[] s, bool[] needs) =>

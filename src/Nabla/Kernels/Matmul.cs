@@ -5,6 +5,13 @@ using System.Runtime.Intrinsics;
 namespace Nabla.Kernels;
 
 /// <summary>
+/// One operand of a batched product, read in place: batch i starts <see cref="BatchStride"/> elements after batch i - 1
+/// (0 when every batch shares one matrix), each batch row-major, or the transpose of a row-major matrix when
+/// <see cref="Transposed"/> (right operands only).
+/// </summary>
+internal readonly record struct MatrixBatch(Tensor Tensor, long BatchStride, bool Transposed = false);
+
+/// <summary>
 /// Batched matrix multiply of contiguous row-major operands: C[b] += A[b] · B[b] (C is zero on entry).
 /// Floating types run a packed, cache-blocked GEMM: a KC × NC block of B is packed into panels of NR columns
 /// (contiguous, zero-padded, L2-resident), and a register micro-kernel keeps an MR × NR tile of C in registers
@@ -19,12 +26,22 @@ internal static class Matmul
     private const int KC = 256;
     private const int PackedBytes = 512 * 1024;
 
-    public static void Run(Tensor a, Tensor b, Tensor c, int batch, int m, int k, int n)
+    public static void Run(Tensor a, Tensor b, Tensor c, int batch, int m, int k, int n) =>
+        Run(new MatrixBatch(a, (long)m * k), new MatrixBatch(b, (long)k * n), c, batch, m, k, n, sumBatches: false);
+
+    /// <summary>
+    /// C[b] += A[b] · B[b] over operands read in place: each batch of <paramref name="a"/> is an m × k row-major matrix
+    /// <see cref="MatrixBatch.BatchStride"/> elements after the previous one (0: one matrix shared by every batch), each
+    /// of <paramref name="b"/> a k × n row-major matrix, or with <see cref="MatrixBatch.Transposed"/> the transpose of an
+    /// n × k row-major one. With <paramref name="sumBatches"/>, C is one m × n matrix that receives the sum of the
+    /// products over the batches (in batch order), e.g. a convolution's weight gradient over the whole batch.
+    /// </summary>
+    public static void Run(MatrixBatch a, MatrixBatch b, Tensor c, int batch, int m, int k, int n, bool sumBatches)
     {
         switch (c.DType)
         {
-            case DType.Float32: Gemm<float>(a, b, c, batch, m, k, n); break;
-            case DType.Float64: Gemm<double>(a, b, c, batch, m, k, n); break;
+            case DType.Float32: Gemm<float>(a, b, c, batch, m, k, n, sumBatches); break;
+            case DType.Float64: Gemm<double>(a, b, c, batch, m, k, n, sumBatches); break;
             case DType.Int32: Int<int>(); break;
             case DType.Int64: Int<long>(); break;
             default: Int<byte>(); break;
@@ -32,15 +49,22 @@ internal static class Matmul
 
         void Int<T>() where T : unmanaged, INumber<T>
         {
-            var (A, B, C) = (a.Data<T>(), b.Data<T>(), c.Data<T>());
-            int ao = a.StorageOffset, bo = b.StorageOffset;
-            Parallelise(batch * m, (long)m * n * k, row =>
+            var (A, B, C) = (a.Tensor.Data<T>(), b.Tensor.Data<T>(), c.Data<T>());
+            long ao = a.Tensor.StorageOffset, bo = b.Tensor.StorageOffset, sa = a.BatchStride, sb = b.BatchStride;
+            bool bt = b.Transposed;
+            // Summed batches land in the same rows of C: a unit is one row of C with every batch, in batch order.
+            int batchesPerUnit = sumBatches ? batch : 1;
+            Parallelise(sumBatches ? m : batch * m, (long)batch * m * n * k, row =>
             {
-                int bi = row / m, i = row % m;
-                for (int p = 0; p < k; p++)
+                for (int u = 0; u < batchesPerUnit; u++)
                 {
-                    T scale = A[ao + (bi * m + i) * k + p];
-                    for (int j = 0; j < n; j++) C[(bi * m + i) * n + j] += scale * B[bo + (bi * k + p) * n + j];
+                    int bi = sumBatches ? u : row / m, i = sumBatches ? row : row % m;
+                    long cRow = ((sumBatches ? 0 : (long)bi * m) + i) * n;
+                    for (int p = 0; p < k; p++)
+                    {
+                        T scale = A[ao + bi * sa + (long)i * k + p];
+                        for (int j = 0; j < n; j++) C[cRow + j] += scale * B[bo + bi * sb + (bt ? (long)j * k + p : (long)p * n + j)];
+                    }
                 }
             });
         }
@@ -48,11 +72,10 @@ internal static class Matmul
 
     private static bool Wide => Vector512.IsHardwareAccelerated;
 
-    private static void Gemm<T>(Tensor a, Tensor b, Tensor c, int batch, int m, int k, int n)
+    private static void Gemm<T>(MatrixBatch a, MatrixBatch b, Tensor c, int batch, int m, int k, int n, bool sumBatches)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (A, B, C) = (a.Data<T>(), b.Data<T>(), c.Data<T>());
-        int ao = a.StorageOffset, bo = b.StorageOffset;
+        var (A, B, C) = (a.Tensor.Data<T>(), b.Tensor.Data<T>(), c.Data<T>());
         int nr = 2 * (Wide ? Vector512<T>.Count : Vector256<T>.Count);
         int kc = Math.Min(k, KC);
         int nc = Math.Min((n + nr - 1) / nr * nr, Math.Max(nr, PackedBytes / Unsafe.SizeOf<T>() / kc / nr * nr));
@@ -60,14 +83,17 @@ internal static class Matmul
         int tiles = (m + MR - 1) / MR;
         for (int bi = 0; bi < batch; bi++)
         {
-            int aBase = ao + bi * m * k, bBase = bo + bi * k * n, cBase = bi * m * n;
+            int aBase = checked((int)(a.Tensor.StorageOffset + bi * a.BatchStride));
+            int bBase = checked((int)(b.Tensor.StorageOffset + bi * b.BatchStride));
+            int cBase = sumBatches ? 0 : bi * m * n;
             for (int jc = 0; jc < n; jc += nc)
             {
                 int ncur = Math.Min(nc, n - jc), panels = (ncur + nr - 1) / nr;
                 for (int pc = 0; pc < k; pc += kc)
                 {
                     int kcur = Math.Min(kc, k - pc);
-                    Pack(B, bBase + pc * n + jc, n, kcur, ncur, nr, packed);
+                    if (b.Transposed) PackTransposed(B, bBase + jc * k + pc, k, kcur, ncur, nr, packed);
+                    else Pack(B, bBase + pc * n + jc, n, kcur, ncur, nr, packed);
                     Parallelise(tiles, (long)m * ncur * kcur, t =>
                     {
                         int i0 = t * MR, rows = Math.Min(MR, m - i0);
@@ -78,6 +104,25 @@ internal static class Matmul
                         }
                     });
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Pack"/> for a B given as its transpose (n × k row-major, <paramref name="ldbt"/> apart): panel row p of
+    /// column j is Bᵀ[j, p], so each column of the panel is read as one contiguous run.
+    /// </summary>
+    private static void PackTransposed<T>(T[] Bt, int start, int ldbt, int kcur, int ncur, int nr, T[] packed) where T : unmanaged
+    {
+        for (int q = 0, j = 0; j < ncur; q++, j += nr)
+        {
+            int cols = Math.Min(nr, ncur - j);
+            var panel = packed.AsSpan(q * kcur * nr, kcur * nr);
+            if (cols < nr) panel.Clear();
+            for (int jj = 0; jj < cols; jj++)
+            {
+                var column = Bt.AsSpan(start + (j + jj) * ldbt, kcur);
+                for (int p = 0; p < kcur; p++) panel[p * nr + jj] = column[p];
             }
         }
     }

@@ -54,6 +54,21 @@ public sealed partial class Tensor
     }
 
 
+    /// <summary>
+    /// A (batch, rows, cols) operand as the matmul kernel reads it: in place when each batch is a row-major matrix (or,
+    /// for a right operand, the transpose of one), whatever the batch stride (0 for a broadcast operand, which is then
+    /// read once instead of copied per batch); otherwise a contiguous copy (of one batch only, for a broadcast operand).
+    /// </summary>
+    private static Kernels.MatrixBatch InPlaceOperand(Tensor t, int rows, int cols, bool allowTransposed)
+    {
+        var st = t.Layout.Strides;
+        long batchStride = t.Layout.Sizes[0] <= 1 ? 0 : st[0];
+        if ((cols <= 1 || st[2] == 1) && (rows <= 1 || st[1] == cols)) return new(t, batchStride);
+        if (allowTransposed && (rows <= 1 || st[1] == 1) && (cols <= 1 || st[2] == rows)) return new(t, batchStride, Transposed: true);
+        if (batchStride == 0) return new(t.Select(0, 0).Contiguous(), 0); // one copy of the shared matrix
+        return new(t.Contiguous(), (long)rows * cols);
+    }
+
     private static Tensor Bmm3(Tensor a, Tensor b, string op)
     {
         if (a.DType != b.DType)
@@ -67,9 +82,9 @@ public sealed partial class Tensor
                 : $"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k}] but got: [{b.Layout.Sizes[0]}, {b.Layout.Sizes[1]}].");
         a.RejectBool(op == "mm" ? "addmm_impl_cpu_" : "bmm", b, kernelRuns: (long)batch * m * n * k > 0);
         var y = Allocate([batch, m, n], a.DType);
-        var ac = a.Detach().Contiguous();
-        var bc = b.Detach().Contiguous();
-        if (y.Numel > 0 && k > 0) Kernels.Matmul.Run(ac, bc, y, batch, m, k, n);
+        if (y.Numel > 0 && k > 0)
+            Kernels.Matmul.Run(InPlaceOperand(a.Detach(), m, k, allowTransposed: false), InPlaceOperand(b.Detach(), k, n, allowTransposed: true),
+                y, batch, m, k, n, sumBatches: false);
         return Graph.Record(y, op == "mm" ? Derivatives.MmBackward0 : Derivatives.BmmBackward0, [a, b], Derivatives.Bmm, a, b);
     }
 }

@@ -279,7 +279,7 @@ public sealed partial class Tensor
     {
         if (DType == DType.Bool) throw Errors.Runtime("Boolean inputs not supported for relu");
         var y = Zip<MaximumOp>(this, WrapNumber(0), DType);
-        return Graph.Record(y, Derivatives.ReluBackward0, [this], static (g, s, _) => [Where(s[0] <= 0, 0.0, g)], y);
+        return Graph.Record(y, Derivatives.ReluBackward0, [this], ActivationDerivatives.Relu, y);
     }
 
     /// <summary>Bool tensor marking NaN elements (torch.isnan); all false for integer and Bool tensors.</summary>

@@ -5,6 +5,21 @@ namespace Nabla;
 /// <summary>Backward formulas of the fused activations; each saves the input (s[0]) and reads plain arguments.</summary>
 internal static class ActivationDerivatives
 {
+    /// <summary>
+    /// ReluBackward0 over the saved result: the gradient where the result is positive (or NaN), else 0. One fused pass
+    /// when the backward is not being recorded and the operands are float tensors of one shape; otherwise the same rule
+    /// as a where, which is differentiable.
+    /// </summary>
+    public static Tensor?[] Relu(Tensor g, Tensor[] s, bool[] _)
+    {
+        var y = s[0];
+        if (GradMode.IsEnabled || g.DType != y.DType || y.DType is not (DType.Float32 or DType.Float64) || !g.Sizes.SequenceEqual(y.Sizes))
+            return [Tensor.Where(y <= 0, 0.0, g)];
+        var gi = Tensor.AllocateForOutput(y.Shape, y.DType);
+        Kernels.ReluBackward.Run(g.Contiguous(), y.Contiguous(), gi);
+        return [gi];
+    }
+
     public static Tensor?[] LeakyRelu(Tensor g, Tensor[] s, bool[] needs, double slope) => [Tensor.Where(s[0] > 0, g, g * slope)];
 
     /// <summary>prelu: the input gets g or weight * g; the (broadcast) weight gets x * g where x ≤ 0.</summary>

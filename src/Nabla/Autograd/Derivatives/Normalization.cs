@@ -14,6 +14,7 @@ internal static class NormalizationDerivatives
     public static Tensor?[] BatchNorm(Tensor grad, Tensor[] s, bool[] needs, (int[] Dims, bool Training, double Eps) a)
     {
         var (x, mean, rstd, weight) = (s[0], s[1], s[2], s[3]);
+        if (!GradMode.IsEnabled) return FusedBatchNorm(grad, x, mean, rstd, weight, needs, a.Training);
         if (a.Training) (mean, rstd) = Statistics(x, a.Dims, a.Eps, mean, rstd);
         int channels = x.Size(1);
         var w = weight.Numel == 0 ? null : weight.View(mean.Shape);
@@ -29,6 +30,41 @@ internal static class NormalizationDerivatives
             gInput,
             needs[1] ? (grad * xhat).Sum(a.Dims).View(channels) : null,
             needs[2] ? grad.Sum(a.Dims).View(channels) : null,
+        ];
+    }
+
+    /// <summary>
+    /// native_batch_norm's backward when it is not being recorded: two fused passes per channel (Σ grad and
+    /// Σ (x - mean) grad, then the input gradient in libtorch's CPU form) instead of a chain of broadcast ops.
+    /// </summary>
+    private static Tensor?[] FusedBatchNorm(Tensor grad, Tensor x, Tensor mean, Tensor rstd, Tensor weight, bool[] needs, bool training)
+    {
+        int channels = x.Size(1), count = x.Numel / Math.Max(channels, 1);
+        var (g, xc) = (grad.Contiguous(), x.Contiguous());
+        var (sumGrad, dot) = Kernels.BatchNorm.GradSums(g, xc, mean);
+        var r = rstd.To(DType.Float64).Reshape(channels).ToArray<double>();
+        var w = weight.Numel == 0 ? null : weight.To(DType.Float64).ToArray<double>();
+        Tensor? gInput = null;
+        if (needs[0])
+        {
+            var meanGrad = new double[channels];
+            var k = new double[channels];
+            var scale = new double[channels];
+            for (int c = 0; c < channels; c++)
+            {
+                scale[c] = r[c] * (w?[c] ?? 1);
+                if (!training) continue;
+                meanGrad[c] = sumGrad[c] / count;
+                k[c] = dot[c] * r[c] * r[c] / count;
+            }
+            gInput = Tensor.AllocateForOutput(x.Shape, x.DType);
+            Kernels.BatchNorm.InputGrad(g, xc, mean, meanGrad, k, scale, gInput);
+        }
+        return
+        [
+            gInput,
+            needs[1] ? Tensor.From(dot.Select((d, c) => d * r[c]).ToArray()).To(x.DType) : null,
+            needs[2] ? Tensor.From(sumGrad).To(x.DType) : null,
         ];
     }
 

@@ -196,23 +196,32 @@ public sealed partial class Tensor
     {
         var shape = data.Shape;
         shape[axis] = plan.Count;
-        var y = Allocate(shape, data.DType);
+        var y = AllocateForOutput(shape, data.DType); // every element is written
         Segment.Forward(Dense(data, data.DType), plan, reduction, initial, y);
         return y;
     }
 
     /// <summary>
-    /// The backward kernel on float64 copies, cast back to data's dtype. Like torch's _segment_reduce_backward it has
-    /// no derivative of its own: differentiating it again raises.
+    /// The backward kernel: sum and mean straight into data's dtype (float64 accumulation inside), prod/max/min on float64
+    /// copies, cast back. Like torch's _segment_reduce_backward it has no derivative of its own: differentiating it again raises.
     /// </summary>
     private static Tensor?[] SegmentBackward(Tensor grad, Tensor[] saved, bool[] _, Derivatives.SegmentArgs a)
     {
         var (data, output) = (saved[0], saved[1]);
-        var gx = Allocate(data.Shape, DType.Float64);
-        bool values = Segment.BackwardNeedsValues(a.Reduction);
-        Segment.Backward(Dense(grad, DType.Float64), values ? Dense(output, DType.Float64) : null, values ? Dense(data, DType.Float64) : null,
-            a.Plan, a.Reduction, a.Initial, a.Ties, gx);
-        return [Graph.Record(gx.CastRaw(data.DType), Derivatives.NotImplemented, [grad, output, data], a.Name,
+        Tensor gx;
+        if (!Segment.BackwardNeedsValues(a.Reduction))
+        {
+            gx = AllocateForOutput(data.Shape, data.DType); // every element is written
+            Segment.SpreadBackward(Dense(grad, data.DType), a.Plan, a.Reduction, gx);
+        }
+        else
+        {
+            var gx64 = Allocate(data.Shape, DType.Float64);
+            Segment.Backward(Dense(grad, DType.Float64), Dense(output, DType.Float64), Dense(data, DType.Float64),
+                a.Plan, a.Reduction, a.Initial, a.Ties, gx64);
+            gx = gx64.CastRaw(data.DType);
+        }
+        return [Graph.Record(gx, Derivatives.NotImplemented, [grad, output, data], a.Name,
             static (_, _, _, name) => throw Errors.NotImplemented($"derivative for {name} is not implemented"))];
     }
 

@@ -51,6 +51,14 @@ public static partial class OpTable
             yield return new Sample($"{(batch ? "batched" : "unbatched")}/{layout}/{kind}", [g.Input(dt, shape, layout, kind)],
                 new P { Shape = [.. k, .. st, .. pd, .. dl], Flag = g.Coin(), Keep = g.Coin() });
         }
+        if (spatial == 2)
+            // 2 x 2 windows at stride 2 over rows wide enough for the vectorised max-pool path (16 columns and a tail)
+            foreach (var kind in dt.IsFloatingPoint() ? new[] { Normal, Ties, Values.Edge } : [Normal])
+            {
+                var layout = g.Layout();
+                yield return new Sample($"pairs/{layout}/{kind}", [g.Input(dt, [2, 3, 6, 38], layout, kind)],
+                    new P { Shape = [2, 2, 2, 2, 0, 0, 1, 1], Flag = g.Coin(), Keep = true });
+            }
         int[] one = Enumerable.Repeat(1, spatial).ToArray();
         int[] Args(int k, int s, int p) => [.. one.Select(_ => k), .. one.Select(_ => s), .. one.Select(_ => p), .. one];
         int[] sh = spatial == 1 ? [1, 2, 5] : [1, 2, 5, 5];

@@ -166,6 +166,7 @@ public static partial class OpTable
         .. BuildDropout(),
         .. BuildPointwiseMath(),
         .. BuildActivation(),
+        .. BuildMarginLoss(),
         .. BuildDistance(),
     ];
 

@@ -11,10 +11,18 @@ public class ParallelismTests
         var x = Tensor.Randn([8, 3, 40, 40]);
         var w = Tensor.Randn([16, 3, 3, 3]);
         var big = Tensor.Randn([1 << 20]);
+        var rows = Tensor.Randn([3000, 64]);
+        var rng = new Random(3);
+        var slices = new long[400, 2];
+        for (int s = 0; s < 400; s++) (slices[s, 0], slices[s, 1]) = (rng.Next(0, 2700), rng.Next(2700, 3001));
+        var sliceTensor = Tensor.From(slices);
         Tensor[] Run() =>
         [
             big.Sum(), big.Exp() * 3 + big, F.Conv2d(x, w, padding: [1, 1]), x.Reshape(8, -1).Matmul(x.Reshape(8, -1).T),
             x.Softmax(1), x.Sum([0, 2]),
+            .. ValueAndGrad(t => Tensor.RaggedSliceReduce(t, sliceTensor), rows),
+            .. ValueAndGrad(t => Tensor.RaggedSliceReduce(t, sliceTensor, SegmentReduceMode.Sum), rows),
+            .. ValueAndGrad(t => F.MaxPool2d(t, 2, 2), x),
         ];
         int saved = Parallelism.NumThreads;
         try
@@ -26,6 +34,14 @@ public class ParallelismTests
             for (int i = 0; i < one.Length; i++) Assert.Equal(one[i].ToArray<float>(), four[i].ToArray<float>());
         }
         finally { Parallelism.NumThreads = saved; }
+    }
+
+    /// <summary>f(input) and its gradient for a cotangent derived from the value (so both runs use the same one).</summary>
+    private static Tensor[] ValueAndGrad(Func<Tensor, Tensor> f, Tensor input)
+    {
+        var leaf = input.Detach().RequiresGrad_();
+        var y = f(leaf);
+        return [y.Detach(), Autograd.Grad([y], [leaf], [y.Detach() * 0.5 + 1])[0]!];
     }
 
     [Fact]

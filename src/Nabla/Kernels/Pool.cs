@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Nabla.Kernels;
 
@@ -118,11 +120,13 @@ internal static class Pool
     /// <c>dst[p, indices[p, i]] = TC(dst[..], src[p, i])</c>, serially within a plane. Indices outside the plane are skipped;
     /// the last of them in serial order is returned (PyTorch's unpool kernel reports the last one it met), else null.
     /// </summary>
-    public static long? Scatter<TC>(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane) where TC : ICombine
+    /// With <paramref name="clearPlanes"/>, each destination plane is zeroed just before its scatter (dst need not be
+    /// zero on entry; every plane must have a source plane), so the plane is still in cache when the values land.
+    public static long? Scatter<TC>(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane, bool clearPlanes = false) where TC : ICombine
     {
         int planes = srcPlane == 0 ? 0 : src.Numel / srcPlane;
         var invalid = new long?[planes];
-        DTypeDispatch.Run(src.DType, new ScatterKernel<TC>(src, indices, dst, srcPlane, dstPlane, invalid));
+        DTypeDispatch.Run(src.DType, new ScatterKernel<TC>(src, indices, dst, srcPlane, dstPlane, invalid, clearPlanes));
         return invalid.LastOrDefault(v => v is not null);
     }
 
@@ -145,18 +149,92 @@ internal static class Pool
         {
             var (x, y, idx, p) = (input.Data<T>(), output.Data<T>(), indices.Data<long>(), plan);
             int xOffset = input.StorageOffset;
-            ForPlanes(Planes(input, p.InPlane), p.InPlane, c => MaxPlane(x, xOffset + c * p.InPlane, y, idx, c * p.OutPlane, p));
+            if (typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated && p.OutPlane > 0 && p.D.Output == 1 && IsPairs(p.H) && IsPairs(p.W))
+            {
+                var xf = (float[])(object)x;
+                var yf = (float[])(object)y;
+                ForPlanes(Planes(input, p.InPlane), p.InPlane, c => MaxPairsPlane(xf, xOffset + c * p.InPlane, yf, idx, c * p.OutPlane, p));
+            }
+            else
+                ForPlanes(Planes(input, p.InPlane), p.InPlane, c => MaxPlane(x, xOffset + c * p.InPlane, y, idx, c * p.OutPlane, p));
         }
     }
 
-    private static void MaxPlane<T>(T[] x, int xBase, T[] y, long[] idx, int yBase, PoolPlan p) where T : unmanaged, INumber<T>
+    /// <summary>Whether every window of the axis is [2o, 2o + 2): kernel 2, stride 2, no padding, dilation 1 (the common 2 x 2 pool).</summary>
+    private static bool IsPairs(AxisWindows a)
+    {
+        if (a.Step != 1) return false;
+        for (int o = 0; o < a.Output; o++)
+            if (a.First[o] != 2 * o || a.End[o] != 2 * o + 2) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// 2 x 2 windows at stride 2 over one float plane, eight output columns per step: the four taps are taken in
+    /// <see cref="MaxPlane"/>'s scan order with its rule (greater, or NaN, replaces the best), lane by lane, so values and
+    /// indices are those of the scalar loop. Columns past the last full vector go through the scalar loop.
+    /// </summary>
+    private static void MaxPairsPlane(float[] x, int xBase, float[] y, long[] idx, int yBase, PoolPlan p)
+    {
+        int width = p.W.Input, outH = p.H.Output, outW = p.W.Output, vectorW = outW / 8 * 8;
+        _ = x[xBase + p.InPlane - 1];
+        _ = y[yBase + p.OutPlane - 1];
+        _ = idx[yBase + p.OutPlane - 1];
+        var evensFirst = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        var lanes = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+        for (int oh = 0; oh < outH; oh++)
+        {
+            int row0 = 2 * oh * width;
+            ref float r0 = ref x[xBase + row0];
+            ref float r1 = ref x[xBase + row0 + width];
+            ref float yRow = ref y[yBase + oh * outW];
+            ref long iRow = ref idx[yBase + oh * outW];
+            for (int ow = 0; ow < vectorW; ow += 8)
+            {
+                var (a, b) = Deinterleave(ref r0, 2 * ow, evensFirst);
+                var (c, d) = Deinterleave(ref r1, 2 * ow, evensFirst);
+                var at = Vector256.Create(row0 + 2 * ow) + lanes;
+                var best = a;
+                var bestAt = at;
+                Take(ref best, ref bestAt, b, at + Vector256<int>.One);
+                Take(ref best, ref bestAt, c, at + Vector256.Create(width));
+                Take(ref best, ref bestAt, d, at + Vector256.Create(width + 1));
+                best.StoreUnsafe(ref yRow, (nuint)ow);
+                var (lo, hi) = Vector256.Widen(bestAt);
+                lo.StoreUnsafe(ref iRow, (nuint)ow);
+                hi.StoreUnsafe(ref iRow, (nuint)ow + 4);
+            }
+        }
+        if (vectorW < outW) MaxPlane(x, xBase, y, idx, yBase, p, firstColumn: vectorW);
+    }
+
+    /// <summary>Sixteen floats from <paramref name="start"/> split into the even and the odd positions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> Even, Vector256<float> Odd) Deinterleave(ref float row, int start, Vector256<int> evensFirst)
+    {
+        var p0 = Vector256.Shuffle(Vector256.LoadUnsafe(ref row, (nuint)start), evensFirst);
+        var p1 = Vector256.Shuffle(Vector256.LoadUnsafe(ref row, (nuint)start + 8), evensFirst);
+        return (Vector256.Create(p0.GetLower(), p1.GetLower()), Vector256.Create(p0.GetUpper(), p1.GetUpper()));
+    }
+
+    /// <summary>The scalar loop's step, lane by lane: a greater value, or a NaN, replaces the best and its index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(ref Vector256<float> best, ref Vector256<int> bestAt, Vector256<float> v, Vector256<int> at)
+    {
+        var take = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
+        best = Vector256.ConditionalSelect(take, v, best);
+        bestAt = Vector256.ConditionalSelect(take.AsInt32(), at, bestAt);
+    }
+
+    /// <summary>The windows of one plane in order; <paramref name="firstColumn"/> skips output columns already done.</summary>
+    private static void MaxPlane<T>(T[] x, int xBase, T[] y, long[] idx, int yBase, PoolPlan p, int firstColumn = 0) where T : unmanaged, INumber<T>
     {
         // -inf for floats, the lowest value for integers (0 for uint8), as PyTorch's initial best
         var smallest = T.CreateSaturating(double.NegativeInfinity);
-        int height = p.H.Input, width = p.W.Input, o = yBase;
+        int height = p.H.Input, width = p.W.Input;
         for (int od = 0; od < p.D.Output; od++)
         for (int oh = 0; oh < p.H.Output; oh++)
-        for (int ow = 0; ow < p.W.Output; ow++, o++)
+        for (int ow = firstColumn, o = yBase + (od * p.H.Output + oh) * p.W.Output + firstColumn; ow < p.W.Output; ow++, o++)
         {
             int best = (p.D.First[od] * height + p.H.First[oh]) * width + p.W.First[ow];
             var bestValue = smallest;
@@ -255,15 +333,17 @@ internal static class Pool
         }
     }
 
-    private readonly struct ScatterKernel<TC>(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane, long?[] invalid)
+    private readonly struct ScatterKernel<TC>(Tensor src, Tensor indices, Tensor dst, int srcPlane, int dstPlane, long?[] invalid, bool clearPlanes)
         : INumericKernel where TC : ICombine
     {
         public void Run<T>() where T : unmanaged, INumber<T>
         {
             var (s, idx, d, bad) = (src.Data<T>(), indices.Data<long>(), dst.Data<T>(), invalid);
             int sOffset = src.StorageOffset, iOffset = indices.StorageOffset, sp = srcPlane, dp = dstPlane;
-            ForPlanes(bad.Length, sp, c =>
+            bool clear = clearPlanes;
+            ForPlanes(bad.Length, sp + (clear ? dp : 0), c =>
             {
+                if (clear) d.AsSpan(c * dp, dp).Clear();
                 for (int i = 0; i < sp; i++)
                 {
                     long target = idx[iOffset + c * sp + i];

@@ -23,8 +23,9 @@ public static partial class F
             throw Errors.Runtime("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True");
         Errors.Check(query.Dim >= 2 && key.Dim >= 2 && value.Dim >= 2,
             $"scaled_dot_product_attention: expected query, key and value to have at least 2 dims, got {query.Dim}, {key.Dim} and {value.Dim}");
-        Errors.Check(query.Size(-1) == key.Size(-1),
-            $"scaled_dot_product_attention: query and key must have the same embedding size, got {query.Size(-1)} and {key.Size(-1)}");
+        Errors.Check(query.DType == key.DType && query.DType == value.DType,
+            $"Expected query, key, and value to have the same dtype, but got query.dtype: {TypeMetaName(query.DType)} key.dtype: {TypeMetaName(key.DType)} and value.dtype: {TypeMetaName(value.DType)} instead.");
+        // A query/key embedding mismatch fails in the matmul below with libtorch's own (bmm/mm) message, as its math path does.
         double s = scale ?? 1.0 / Math.Sqrt(query.Size(-1));
         double rootScale = Math.Sqrt(s);
         // PyTorch's math path scales q and k by √scale each, for stability.
@@ -255,4 +256,10 @@ public static partial class F
         Errors.Check(mask.IsFloatingPoint, $"only bool and floating types of {name} are supported");
         return mask;
     }
+
+    /// <summary>caffe2::TypeMeta's name of a dtype, as libtorch prints tensor.dtype() in messages ("float", "double", ...).</summary>
+    private static string TypeMetaName(DType dtype) => dtype switch
+    {
+        DType.Float32 => "float", DType.Float64 => "double", DType.Int64 => "long int", DType.Int32 => "int", DType.UInt8 => "unsigned char", _ => "bool",
+    };
 }

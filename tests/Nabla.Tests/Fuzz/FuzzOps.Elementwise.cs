@@ -80,6 +80,6 @@ public static partial class FuzzOps
         yield return new("LocalResponseNorm", g => F.LocalResponseNorm(X(g), g.Int(-1, 4)));
         yield return new("Normalize", g => { var x = X(g); return F.Normalize(x, g.Pick(1.0, 2.0, 3.0), g.Dim(x.Dim)); });
         yield return new("ScaledDotProductAttention", g => { var x = X(g); return F.ScaledDotProductAttention(x, Like(g, x), Like(g, x), g.Coin() ? A(g) : null, 0, g.Bool()); });
-        yield return new("MultiHeadAttentionForward", g => { var x = X(g); return F.MultiHeadAttentionForward(x, Like(g, x), Like(g, x), g.Int(0, 3), A(g), A(g), A(g), A(g)).Output; });
+        yield return new("MultiHeadAttentionForward", g => { var x = X(g); return F.MultiHeadAttentionForward(x, Like(g, x), Like(g, x), g.Int(0, 3), A(g), A(g), A(g), A(g), needWeights: g.Bool(), attnMask: A(g), biasK: A(g), biasV: A(g), addZeroAttn: g.Bool(), qProjWeight: A(g), kProjWeight: A(g), vProjWeight: A(g), isCausal: g.Bool()).Output; });
     }
 }

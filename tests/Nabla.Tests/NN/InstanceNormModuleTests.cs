@@ -1,13 +1,11 @@
 using Nabla.NN;
+using static Nabla.Tests.NN.TensorClose;
 
 namespace Nabla.Tests.NN;
 
 /// <summary>InstanceNorm1d/2d/3d modules: defaults, unbatched inputs, running statistics and eval behaviour.</summary>
 public class InstanceNormModuleTests
 {
-    private static bool Close(Tensor a, Tensor b, double tol = 1e-6) =>
-        a.Shape.SequenceEqual(b.Shape) && (a - b).Abs().Max().To(DType.Float64).Item<double>() <= tol;
-
     [Fact]
     public void DefaultsHaveNoParametersNorBuffersAndNormaliseEachChannelInBothModes()
     {

@@ -1,4 +1,5 @@
 using Nabla.NN;
+using static Nabla.Tests.NN.TensorClose;
 
 namespace Nabla.Tests.NN;
 
@@ -6,9 +7,6 @@ namespace Nabla.Tests.NN;
 /// need_weights=false (the SDPA path), average_attn_weights, and PyTorch's errors.</summary>
 public class MultiheadAttentionOptionTests
 {
-    private static bool Close(Tensor a, Tensor b, double tol = 1e-5) =>
-        a.Shape.SequenceEqual(b.Shape) && (a - b).Abs().Max().To(DType.Float64).Item<double>() <= tol;
-
     private static Tensor CausalMask(int n) => Tensor.Arange(n).Unsqueeze(1).Lt(Tensor.Arange(n).Unsqueeze(0));
 
     [Fact]

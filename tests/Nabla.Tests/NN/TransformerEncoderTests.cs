@@ -1,4 +1,5 @@
 using Nabla.NN;
+using static Nabla.Tests.NN.TensorClose;
 
 namespace Nabla.Tests.NN;
 
@@ -6,9 +7,6 @@ namespace Nabla.Tests.NN;
 /// (libtorch-checked) children, and TransformerEncoder's deep copies.</summary>
 public class TransformerEncoderTests
 {
-    private static bool Close(Tensor a, Tensor b, double tol = 1e-5) =>
-        a.Shape.SequenceEqual(b.Shape) && (a - b).Abs().Max().To(DType.Float64).Item<double>() <= tol;
-
     [Theory]
     [InlineData(false, TransformerActivation.Relu)]
     [InlineData(true, TransformerActivation.Gelu)]

@@ -21,7 +21,7 @@ public class MultiLabelSoftMarginLoss : Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>The per-class weight buffer, or null.</summary>
-    public Tensor? Weight => GetBuffer("weight");
+    public Tensor? Weight => BufferSlot("weight");
     /// <summary>reduction.</summary>
     public Reduction Reduction { get; }
     /// <summary>F.multilabel_soft_margin_loss(input, target, weight, reduction).</summary>
@@ -47,7 +47,7 @@ public class MultiMarginLoss : Module<Tensor, Tensor, Tensor>
     /// <summary>margin.</summary>
     public double Margin { get; }
     /// <summary>The per-class weight buffer, or null.</summary>
-    public Tensor? Weight => GetBuffer("weight");
+    public Tensor? Weight => BufferSlot("weight");
     /// <summary>reduction.</summary>
     public Reduction Reduction { get; }
     /// <summary>F.multi_margin_loss(input, target, p, margin, weight, reduction).</summary>

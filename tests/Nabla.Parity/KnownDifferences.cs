@@ -26,6 +26,10 @@ public static class KnownDifferences
         new("std", "dim/expanded", "grad", "B51: (same) std over a dim of equal float32 values: gradient 0 vs libtorch's nonzero one", [DType.Float32]),
 
         // Resampling
+        new("nn.functional.hardtanh", "contiguous/Edge", "grad", "hardtanh backward at a NaN input: libtorch's hardtanh_backward passes the gradient in its vectorized loop and zeroes it in its scalar loop, so the result depends on the element's position and the layout; Nabla always passes it (the vectorized rule, x <= min or x >= max zeroes): F.Hardtanh(x, 0, 2) with NaN in x (NABLA_PARITY_ITERATIONS=12 NABLA_PARITY_OPS=nn.functional.hardtanh)"),
+        new("nn.functional.hardtanh", "expanded/Edge", "grad", "(same) hardtanh backward at a NaN input of an expanded view: libtorch's scalar loop gives 0"),
+        new("nn.functional.hardtanh", "transposed/Edge", "grad", "(same) hardtanh backward at a NaN input of a transposed view"),
+        new("nn.functional.hardtanh", "sliced/Edge", "grad", "(same) hardtanh backward at a NaN input of a step-sliced view"),
         new("nn.functional.interpolate", "nearest/scale/transposed", "values", "nearest forward on a channels-last-strided input when an output size is exactly 1x or 2x its input but the scale_factor is not: libtorch's channels-last kernel copies/halves the index, its contiguous kernel and Nabla floor(dst/scale) (NABLA_PARITY_SEED=4 NABLA_PARITY_OPS=nn.functional.interpolate)"),
 
         // Views, shapes, indexing

@@ -159,7 +159,8 @@ public static partial class F
         if (input.DType == DType.Bool) throw Errors.Runtime("Bool inputs not supported for hardtanh");
         if (!input.IsFloatingPoint)
         {
-            Errors.Check(input.DType != DType.UInt8 || (minVal >= 0 && maxVal >= 0), "cannot do hardtanh on an unsigned type with negative limits");
+            // ATen compares the bounds after converting them to integers (toLong truncates -0.5 to 0).
+            Errors.Check(input.DType != DType.UInt8 || ((long)minVal >= 0 && (long)maxVal >= 0), "cannot do hardtanh on an unsigned type with negative limits");
             return input.Clamp((long)minVal, (long)maxVal);
         }
         return Fused(input, x => x.Clamp(minVal, maxVal), "HardtanhBackward0", (minVal, maxVal), ActivationDerivatives.Hardtanh);

@@ -45,7 +45,7 @@ public static partial class F
         var d = Pair(dilation ?? [1], "max_pool2d: dilation must be either a single int, or a tuple of two ints");
         Errors.Check(input.Dim is 3 or 4, "non-empty 3D or 4D (batch mode) tensor expected for input");
         var plan = WindowPlan(input, k, s, p, d, ceilMode, AxisWindows.Max);
-        CheckDType(input, "max_pool2d", t => t != DType.Bool);
+        CheckDType(input, IsChannelsLastStrides2d(input) ? "max_pool2d_channels_last" : "max_pool2d", t => t != DType.Bool);
         return WindowMax(input, plan, Derivatives.MaxPool2DWithIndicesBackward0, Derivatives.MaxPool2DWithIndicesBackwardBackward0);
     }
 
@@ -209,7 +209,7 @@ public static partial class F
         var p = Pair(padding ?? [0], "avg_pool2d: padding must either be a single int, or a tuple of two ints");
         Errors.Check(divisorOverride != 0, "divisor must be not zero");
         var plan = WindowPlan(input, k, s, p, [1, 1], ceilMode, (n, o, kk, ss, pp, _) => AxisWindows.Avg(n, o, kk, ss, pp));
-        CheckDType(input, "avg_pool2d", t => t is DType.Float32 or DType.Float64 or DType.Int64);
+        CheckDType(input, IsChannelsLastStrides2d(input) ? "avg_pool2d_channels_last" : "avg_pool2d", t => t is DType.Float32 or DType.Float64 or DType.Int64);
         plan = plan with { Divisors = [AvgDivisors(plan, countIncludePad, divisorOverride)] };
         return WindowAvg(input, plan, Derivatives.AvgPool2DBackward0, Derivatives.AvgPool2DBackwardBackward0);
     }
@@ -266,7 +266,7 @@ public static partial class F
         for (int d = input.Dim - 2; d < input.Dim; d++)
             Errors.Check(input.Size(d) > 0,
                 $"adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {Errors.Shape(input.Sizes)} with dimension {d} being empty");
-        CheckDType(input, "adaptive_avg_pool2d", t => t.IsFloatingPoint());
+        CheckDType(input, IsChannelsLastStrides2d(input) ? "adaptive_avg_pool2d_channels_last" : "adaptive_avg_pool2d", t => t.IsFloatingPoint());
         if (EmptyAdaptiveOutput(input, size) is { } empty)
             return Graph.Record(empty, Derivatives.AdaptiveAvgPool2DBackward0, [input], static (g, s, _) => EmptyAdaptiveBackward(g, s[0], Derivatives.AdaptiveAvgPool2DBackward0), input);
         var plan = AdaptivePlan(input, size);

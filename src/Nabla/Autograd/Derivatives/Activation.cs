@@ -75,8 +75,9 @@ internal static class ActivationDerivatives
     }
 
     /// <summary>hardtanh: the gradient passes strictly between the bounds (not at NaN, as libtorch's vectorised kernel).</summary>
+    // ATen zeroes the gradient where x <= min or x >= max, so a NaN input passes its gradient through.
     public static Tensor?[] Hardtanh(Tensor g, Tensor[] s, bool[] needs, (double Min, double Max) a) =>
-        [Tensor.Where((s[0] > a.Min) & (s[0] < a.Max), g, 0.0)];
+        [Tensor.Where((s[0] <= a.Min) | (s[0] >= a.Max), 0.0, g)];
 
     public static Tensor?[] Hardsigmoid(Tensor g, Tensor[] s, bool[] needs, int _) =>
         [Tensor.Where((s[0] > -3.0) & (s[0] < 3.0), g / 6, 0.0)];

@@ -37,8 +37,12 @@ public static class Checkpoint
     /// <summary>The optimizer file beside a model file.</summary>
     public static string OptimizerPath(string modelPath) => Path.ChangeExtension(modelPath, ".optim.safetensors");
 
-    /// <summary>Writes the checkpoint: the optimizer file first, so a model file never points to a missing one.</summary>
-    public static void Save(string path, Module model, Optimizer optimizer, LRSchedulerBase scheduler, TrainOptions options, TrainingProgress progress)
+    /// <summary>
+    /// Writes the checkpoint: the optimizer file first, so a model file never points to a missing one. A data-parallel
+    /// run passes every rank's generator state (<paramref name="rankGenerators"/>), so each rank resumes its own draws.
+    /// </summary>
+    public static void Save(string path, Module model, Optimizer optimizer, LRSchedulerBase scheduler, TrainOptions options, TrainingProgress progress,
+        IReadOnlyList<byte[]>? rankGenerators = null)
     {
         string id = Guid.NewGuid().ToString("N");
         var tensors = new Dictionary<string, Tensor>();
@@ -51,6 +55,8 @@ public static class Checkpoint
             ["options"] = JsonSerializer.SerializeToNode(options, TrainJson.Default.TrainOptions),
             ["progress"] = JsonSerializer.SerializeToNode(progress, TrainJson.Default.TrainingProgress),
         };
+        if (rankGenerators is not null)
+            state["generators"] = new JsonArray([.. rankGenerators.Select(g => (JsonNode?)JsonValue.Create(Convert.ToBase64String(g)))]);
         Atomic.Write(OptimizerPath(path), temporary =>
             SafeTensors.Save(tensors, temporary, new Dictionary<string, string> { [StateKey] = state.ToJsonString() }));
         Atomic.Write(path, temporary =>
@@ -64,14 +70,18 @@ public static class Checkpoint
     public static TrainOptions ReadOptions(string path) =>
         ReadState(path).State["options"].Deserialize(TrainJson.Default.TrainOptions) ?? throw Malformed(path, "no options");
 
-    /// <summary>Restores the optimizer, the scheduler and the default generator, and returns the run's progress.</summary>
-    public static TrainingProgress Resume(string path, Module model, Optimizer optimizer, LRSchedulerBase scheduler)
+    /// <summary>
+    /// Restores the optimizer, the scheduler and the default generator (rank <paramref name="rank"/>'s when the
+    /// checkpoint holds one per rank of <paramref name="worldSize"/>), and returns the run's progress.
+    /// </summary>
+    public static TrainingProgress Resume(string path, Module model, Optimizer optimizer, LRSchedulerBase scheduler, int rank = 0, int worldSize = 1)
     {
         LoadWeights(path, model);
         var (state, tensors) = ReadState(path);
         optimizer.LoadStateDict(StateCodec.DecodeDict(state["optimizer"], tensors));
         scheduler.LoadStateDict(StateCodec.DecodeDict(state["scheduler"], tensors));
-        Generator.Default.SetState(Convert.FromBase64String(state["generator"]?.GetValue<string>() ?? throw Malformed(path, "no generator state")));
+        var generator = state["generators"] is JsonArray perRank && perRank.Count == worldSize ? perRank[rank] : state["generator"];
+        Generator.Default.SetState(Convert.FromBase64String(generator?.GetValue<string>() ?? throw Malformed(path, "no generator state")));
         return state["progress"].Deserialize(TrainJson.Default.TrainingProgress) ?? throw Malformed(path, "no progress");
     }
 

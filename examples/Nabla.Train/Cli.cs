@@ -12,7 +12,7 @@ public static class Cli
     public static RootCommand Build(Func<TrainOptions, CancellationToken, Task<int>> run)
     {
         var epochs = Positive(new Option<int>("--epochs", "-e") { Description = "Epochs to train", DefaultValueFactory = _ => 3 });
-        var batch = Positive(new Option<int>("--batch-size", "-b") { Description = "Images per batch", DefaultValueFactory = _ => 64 });
+        var batch = Positive(new Option<int>("--batch-size", "-b") { Description = "Images per batch, per process: under mpirun -np N the global batch is N times this (as with PyTorch DDP)", DefaultValueFactory = _ => 64 });
         var lr = new Option<double>("--lr") { Description = "Peak learning rate", DefaultValueFactory = _ => 2e-3 };
         Check(lr, v => v is > 0 and < 10, "--lr must be in (0, 10)");
         var optimizer = new Option<OptimizerChoice>("--optimizer") { Description = "adamw (one-cycle) or sgd (Nesterov, cosine)", DefaultValueFactory = _ => OptimizerChoice.AdamW };
@@ -24,12 +24,13 @@ public static class Cli
         resume.AcceptExistingOnly();
         var evaluate = new Option<FileInfo>("--eval") { Description = "Only evaluate a checkpoint on the test set" };
         evaluate.AcceptExistingOnly();
-        var threads = Positive(new Option<int>("--threads") { Description = "Worker threads for the kernels", DefaultValueFactory = _ => Environment.ProcessorCount });
+        var threads = Positive(new Option<int>("--threads") { Description = "Worker threads for the kernels, per process; default: the cores divided by the processes mpirun starts on this machine", DefaultValueFactory = _ => DefaultThreads });
         var limit = new Option<int>("--limit") { Description = "Train on at most this many images (0: all)", DefaultValueFactory = _ => 0 };
         Check(limit, v => v >= 0, "--limit must not be negative");
         var noProgress = new Option<bool>("--no-progress") { Description = "Plain log lines only, no live progress bar" };
 
-        var root = new RootCommand("Trains a CNN on Fashion-MNIST with Nabla: PyTorch's semantics in pure C#.")
+        var root = new RootCommand("Trains a CNN on Fashion-MNIST with Nabla: PyTorch's semantics in pure C#. Under mpirun -np N it trains " +
+            "data-parallel (DistributedDataParallel over MPI): each process takes its share of every epoch, rank 0 reports and writes the files.")
         {
             epochs, batch, lr, optimizer, seed, data, output, resume, evaluate, threads, limit, noProgress,
         };
@@ -54,6 +55,9 @@ public static class Cli
         }, cancel));
         return root;
     }
+
+    /// <summary>Cores divided by the job's processes on this machine (all cores without mpirun).</summary>
+    public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount / Math.Max(1, Nabla.Distributed.LaunchEnvironment.LocalWorldSize));
 
     private static Option<int> Positive(Option<int> option) => Check(option, v => v >= 1, $"{option.Name} must be at least 1");
 

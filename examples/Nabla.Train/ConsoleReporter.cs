@@ -8,7 +8,7 @@ namespace Nabla.Train;
 /// is a terminal, and always one plain line per epoch, so a log of a redirected run keeps every epoch; the same lines
 /// go to <c>train.log</c> in the output folder.
 /// </summary>
-public sealed class ConsoleReporter(bool live, string outputDirectory) : IReporter
+public sealed class ConsoleReporter(bool live, string outputDirectory, int processes = 1) : IReporter
 {
     private string LogPath => Path.Combine(outputDirectory, "train.log");
 
@@ -18,6 +18,7 @@ public sealed class ConsoleReporter(bool live, string outputDirectory) : IReport
         int parameters = model.Parameters().Sum(p => p.Numel);
         Line($"Nabla: training a {parameters:N0}-parameter CNN on {trainImages:N0} Fashion-MNIST images (test: {testImages:N0}), " +
              $"{run.Optimizer} lr {run.LearningRate}, batch {run.BatchSize}, {run.Epochs} epochs, seed {run.Seed}, {run.Threads} threads" +
+             (processes > 1 ? $" per process x {processes} processes (DistributedDataParallel; global batch {run.BatchSize * processes})" : "") +
              (startEpoch > 0 || run.Resume is not null ? $", resumed from {run.Resume}" : ""));
     }
 

@@ -63,7 +63,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(other);
         if (DType == DType.Bool || TypePromotion.ResultType(this, other) != DType || !WritesDirectly(other)) return false;
-        Pointwise.Binary<TOp>(this, other.DType == DType ? other : other.CastRaw(DType), this);
+        Pointwise.Binary<TOp>(this, other, this);
         VersionCounter.Bump();
         return true;
     }

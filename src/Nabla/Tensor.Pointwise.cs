@@ -180,12 +180,35 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(exponent);
         Shapes.Broadcast(Sizes, exponent.Sizes); // shape errors come before dtype errors
-        if (TypePromotion.ResultType(this, exponent) == DType.Bool)
+        var type = TypePromotion.ResultType(this, exponent);
+        if (type == DType.Bool)
             throw Errors.NotImplemented("\"pow\" not implemented for 'Bool'");
-        var y = Zip<PowOp>(this, exponent, TypePromotion.ResultType(this, exponent));
+        var y = (exponent.IsWrappedNumber && type.IsFloatingPoint() ? PowByNumber(CastRaw(type), exponent.ReadFlatDouble(0)) : null)
+            ?? Zip<PowOp>(this, exponent, type);
         if (exponent.IsWrappedNumber)
             return Graph.Record(y, Derivatives.PowBackward0, [this, exponent], Derivatives.PowScalar, this, exponent);
         return Graph.Record(y, Derivatives.PowBackward1, [this, exponent], Derivatives.Pow, this, exponent, y);
+    }
+
+    /// <summary>
+    /// libtorch's shortcuts for a floating-point base and a number exponent (pow_Tensor_Scalar_out and
+    /// pow_tensor_scalar_kernel): 0 fills ones, 1 copies, 2 and 3 multiply, -2 is 1 / (x * x), -0.5 rsqrt and
+    /// -1 reciprocal, each computed as libtorch computes it so the values are bit for bit its values; null otherwise.
+    /// (libtorch 2.10 takes no sqrt shortcut for 0.5: probed, its results differ from sqrt in the last bit.)
+    /// </summary>
+    private static Tensor? PowByNumber(Tensor x, double exponent)
+    {
+        switch (exponent)
+        {
+            case 0: return AllocateForOutput(x.Shape, x.DType).FillRaw(1);
+            case 1: return x.CloneRaw();
+            case 2: return Map<SquareOp>(x);
+            case 3: return Map<CubeOp>(x);
+            case -2: return FloatMapRaw<InverseSquareOp>(x);
+            case -0.5: return FloatMapRaw<RsqrtOp>(x);
+            case -1: return FloatMapRaw<ReciprocalOp>(x);
+            default: return null;
+        }
     }
 
     /// <summary>Raises every element to a scalar power (torch.pow).</summary>
@@ -395,7 +418,7 @@ public sealed partial class Tensor
     private static Tensor Zip<TOp>(Tensor a, Tensor b, DType type) where TOp : IBinaryOp
     {
         var y = AllocateForOutput(Shapes.Broadcast(a.Sizes, b.Sizes), type);
-        Pointwise.Binary<TOp>(a.CastRaw(type), b.CastRaw(type), y);
+        Pointwise.Binary<TOp>(a, b, y); // converts operands of other dtypes as it reads them
         return y;
     }
 
@@ -423,10 +446,16 @@ public sealed partial class Tensor
     /// </summary>
     private Tensor FloatMap<TOp>(string node, BackwardFormula derivative, bool savesResult) where TOp : IFloatUnaryOp
     {
-        var x = IsFloatingPoint ? this : CastRaw(DTypes.Default);
-        var y = AllocateForOutput(Shape, x.DType);
-        Pointwise.FloatUnary<TOp>(x, y);
+        var y = FloatMapRaw<TOp>(IsFloatingPoint ? this : CastRaw(DTypes.Default));
         return Graph.Record(y, node, [this], derivative, savesResult ? NotSaved : this, savesResult ? y : NotSaved);
+    }
+
+    /// <summary>A float unary kernel on a float tensor, without autograd.</summary>
+    private static Tensor FloatMapRaw<TOp>(Tensor x) where TOp : IFloatUnaryOp
+    {
+        var y = AllocateForOutput(x.Shape, x.DType);
+        Pointwise.FloatUnary<TOp>(x, y);
+        return y;
     }
 
     private Tensor FloatPredicate<TOp>() where TOp : IFloatUnaryOp

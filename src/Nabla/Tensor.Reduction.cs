@@ -286,10 +286,16 @@ public sealed partial class Tensor
     private Tensor ReduceValues<TR>(Tensor x, int[] dims, bool keepdim) where TR : IReducer
     {
         var y = Allocate(x.ReducedShape(dims, keepdim), x.DType);
-        if (typeof(TR) == typeof(SumReducer) && x.IsContiguous() && dims.Length < x.Dim && dims.SequenceEqual(Enumerable.Range(0, dims.Length)))
+        // A sum over one block of consecutive dims of a contiguous input reads it in place as (outer, rows, inner):
+        // always for leading dims, and for middle dims when the kept inner runs are long enough to vectorise.
+        if (typeof(TR) == typeof(SumReducer) && x.IsContiguous() && dims.Length > 0 && dims.Length < x.Dim && y.Numel > 0)
         {
-            int leading = Layout.NumelOf(x.Sizes[..dims.Length]);
-            if (leading > 1 && y.Numel > 0) { Reduce.SumLeading(x, leading, y.Numel, y); return y; }
+            int first = dims.Min(), end = dims.Max() + 1;
+            if (end - first == dims.Length)
+            {
+                int slabs = Layout.NumelOf(x.Sizes[..first]), reduced = Layout.NumelOf(x.Sizes[first..end]), inner = Layout.NumelOf(x.Sizes[end..]);
+                if (reduced > 1 && (first == 0 || inner >= 16)) { Reduce.SumLeading(x, slabs, reduced, inner, y); return y; }
+            }
         }
         var rows = Reduce.Rows(x, dims, out int outer, out int k);
         if (k == 0) return y.FillRaw(typeof(TR) == typeof(ProdReducer) ? 1 : 0);

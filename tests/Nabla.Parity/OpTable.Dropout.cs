@@ -58,5 +58,13 @@ public static partial class OpTable
             (x, p) => { Tensor.ManualSeed((ulong)p.N); return A(F.Dropout3d(x[0], p.S, p.Flag)); },
             (x, p) => { torch.manual_seed(p.N); return A(TF.dropout3d(x[0], p.S, p.Flag)); },
             [DType.Float32, DType.Float64], (g, dt) => FeatureDropoutSamples(g, dt, [[3, 5, 2, 3, 2], [6, 2, 3, 4], [2, 20, 1, 2, 2], [7, 3]], []));
+        yield return new("nn.functional.alpha_dropout(seeded)",
+            (x, p) => { Tensor.ManualSeed((ulong)p.N); return A(F.AlphaDropout(x[0], p.S, p.Flag)); },
+            (x, p) => { torch.manual_seed(p.N); return A(TF.alpha_dropout(x[0], p.S, p.Flag)); },
+            [DType.Float32, DType.Float64], DropoutSamples);
+        yield return new("nn.functional.feature_alpha_dropout(seeded)",
+            (x, p) => { Tensor.ManualSeed((ulong)p.N); return A(F.FeatureAlphaDropout(x[0], p.S, p.Flag)); },
+            (x, p) => { torch.manual_seed(p.N); return A(TF.feature_alpha_dropout(x[0], p.S, p.Flag)); },
+            [DType.Float32, DType.Float64], (g, dt) => FeatureDropoutSamples(g, dt, [[4, 6, 5], [6, 9], [3, 40, 7], [2, 3, 2, 2, 3]], [5]));
     }
 }

@@ -101,6 +101,12 @@ public static partial class OpTable
                 yield return new Sample($"{mode}/{(flat ? "offsets" : "2d")}{(last ? "/last" : "")}{(weighted ? "/weighted" : "")}", [.. inputs],
                     new P { Mode = mode, Flag = last, N = g.Coin(0.3) ? g.Int(0, n) : -1, Dim = flat ? 1 : 0, Keep = weighted });
             }
+        yield return new Sample("error:index", [g.Input(dt, [3, 2]), new InputSpec(DType.Int64, [3], [0, 3, 1], [], false), new InputSpec(DType.Int64, [2], [0, 1], [], false)],
+            new P { Mode = "sum", N = -1, Dim = 1 });
+        yield return new Sample("error:index-max", [g.Input(dt, [3, 2]), new InputSpec(DType.Int64, [3], [0, 1, 5], [], false), new InputSpec(DType.Int64, [2], [0, 1], [], false)],
+            new P { Mode = "max", N = -1, Dim = 1 });
+        yield return new Sample("error:offsets-start", [g.Input(dt, [3, 2]), new InputSpec(DType.Int64, [3], [0, 2, 1], [], false), new InputSpec(DType.Int64, [2], [1, 2], [], false)],
+            new P { Mode = "mean", N = -1, Dim = 1 });
     }
 
     private static NN.EmbeddingBagMode BagMode(P p) => p.Mode switch { "sum" => NN.EmbeddingBagMode.Sum, "mean" => NN.EmbeddingBagMode.Mean, _ => NN.EmbeddingBagMode.Max };

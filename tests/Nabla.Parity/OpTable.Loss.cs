@@ -85,6 +85,7 @@ public static partial class OpTable
                 new P { Mode = red, S = extras.Length > 0 ? g.Pick(extras) : 0 });
         }
         if (broadcast) yield return new Sample("broadcast", [g.Input(dt, [3, 4], input), g.Input(dt, [4], target)], new P { Mode = "mean", S = extras.Length > 0 ? extras[0] : 0 });
+        yield return new Sample("error:broadcast", [g.Input(dt, [2, 3], input), g.Input(dt, [2, 2], target)], new P { Mode = "mean", S = extras.Length > 0 ? extras[0] : 0 });
     }
 
     /// <summary>Three same-shaped operands (two inputs and a ±1 target, or anchor/positive/negative).</summary>
@@ -108,11 +109,16 @@ public static partial class OpTable
         yield return new("nn.functional.l1_loss", (x, p) => A(F.L1Loss(x[0], x[1], NRed(p))), (x, p) => A(TF.l1_loss(x[0], x[1], TRed(p))),
             Floats, (g, d) => PairLossSamples(g, d, Values.Normal, Values.Normal, true));
         yield return new("nn.functional.smooth_l1_loss", (x, p) => A(F.SmoothL1Loss(x[0], x[1], NRed(p), p.S)), (x, p) => A(TF.smooth_l1_loss(x[0], x[1], TRed(p), p.S)),
-            Floats, (g, d) => PairLossSamples(g, d, Values.Normal, Values.Normal, true, 1.0, 0.5, 0.0));
+            Floats, (g, d) => PairLossSamples(g, d, Values.Normal, Values.Normal, true, 1.0, 0.5, 0.0)
+                .Append(new Sample("error:beta", [g.Input(d, [3]), g.Input(d, [3])], new P { Mode = "mean", S = -1 })));
         yield return new("nn.functional.huber_loss", (x, p) => A(F.HuberLoss(x[0], x[1], NRed(p), p.S)), (x, p) => A(TF.huber_loss(x[0], x[1], p.S, TRed(p))),
-            Floats, (g, d) => PairLossSamples(g, d, Values.Normal, Values.Normal, true, 1.0, 0.5, 2.0));
+            Floats, (g, d) => PairLossSamples(g, d, Values.Normal, Values.Normal, true, 1.0, 0.5, 2.0)
+                .Append(new Sample("error:delta", [g.Input(d, [3]), g.Input(d, [3])], new P { Mode = "mean", S = 0 })));
         yield return new("nn.functional.binary_cross_entropy", (x, p) => A(F.BinaryCrossEntropy(x[0], x[1], x.Length > 2 ? x[2] : null, NRed(p))),
-            (x, p) => A(TF.binary_cross_entropy(x[0], x[1], x.Length > 2 ? x[2] : null, TRed(p))),
+            (x, p) => A(!x[0].shape.SequenceEqual(x[1].shape)
+                // torch.nn.functional.binary_cross_entropy checks the sizes in Python (TorchSharp's C++ frontend words it otherwise).
+                ? throw new System.Runtime.InteropServices.ExternalException($"Using a target size (torch.Size([{string.Join(", ", x[1].shape)}])) that is different to the input size (torch.Size([{string.Join(", ", x[0].shape)}])) is deprecated. Please ensure they have the same size.")
+                : TF.binary_cross_entropy(x[0], x[1], x.Length > 2 ? x[2] : null, TRed(p))),
             Floats, (g, d) => PairLossSamples(g, d, Values.Small, Values.Small, false).Select(s => s with
             {
                 Inputs = [s.Inputs[0] with { Values = s.Inputs[0].Values.Select(v => v / 2.2 + 0.02).ToArray() }, s.Inputs[1] with { Values = s.Inputs[1].Values.Select(v => v / 2).ToArray() },
@@ -136,8 +142,12 @@ public static partial class OpTable
             (x, p) => A(p.Mode == "batchmean" ? TF.kl_div(x[0], x[1], p.Flag, torch.nn.Reduction.Sum) / (x[0].dim() == 0 ? 1 : x[0].shape[0]) : TF.kl_div(x[0], x[1], p.Flag, TRed(p))),
             Floats, (g, d) => PairLossSamples(g, d, Values.Normal, Values.Small, false).Select(s => s with { Args = s.Args with { Flag = g.Coin(), Mode = g.Pick("none", "sum", "mean", "batchmean") } }));
         yield return new("nn.functional.margin_ranking_loss", (x, p) => A(F.MarginRankingLoss(x[0], x[1], x[2], p.S, NRed(p))),
-            (x, p) => A(TF.margin_ranking_loss(x[0], x[1], x[2], p.S, TRed(p))), Floats,
-            (g, d) => TripleLossSamples(g, d, [[5], [3, 4], []], signTarget: true, 0.0, 0.5, -0.3));
+            (x, p) => A(x[0].dim() != x[1].dim() || x[0].dim() != x[2].dim()
+                // torch.nn.functional checks the ranks in Python, which TorchSharp does not run.
+                ? throw new System.Runtime.InteropServices.ExternalException($"margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: torch.Size([{string.Join(", ", x[0].shape)}]), input2: torch.Size([{string.Join(", ", x[1].shape)}]), target: torch.Size([{string.Join(", ", x[2].shape)}]) ")
+                : TF.margin_ranking_loss(x[0], x[1], x[2], p.S, TRed(p))), Floats,
+            (g, d) => TripleLossSamples(g, d, [[5], [3, 4], []], signTarget: true, 0.0, 0.5, -0.3)
+                .Append(new Sample("error:rank", [g.Input(d, [3]), g.Input(d, [3]), new InputSpec(d, [3, 1], [1, -1, 1], [], false)], new P { Mode = "mean" })));
         yield return new("nn.functional.cosine_embedding_loss", (x, p) => A(F.CosineEmbeddingLoss(x[0], x[1], x[2], p.S, NRed(p))),
             (x, p) => A(TF.cosine_embedding_loss(x[0], x[1], x[2], p.S, TRed(p))), Floats,
             (g, d) => TripleLossSamples(g, d, [[3, 4], [2, 5]], signTarget: true)
@@ -145,7 +155,8 @@ public static partial class OpTable
                 .Append(new Sample("error:rank", [g.Input(d, [4]), g.Input(d, [4]), new InputSpec(d, [4], [1, 1, 1, 1], [], false)], new P { Mode = "mean" })));
         yield return new("nn.functional.triplet_margin_loss", (x, p) => A(F.TripletMarginLoss(x[0], x[1], x[2], p.S, p.Flag ? 1 : 2, 1e-6, p.Flag, NRed(p))),
             (x, p) => A(TF.triplet_margin_loss(x[0], x[1], x[2], p.S, p.Flag ? 1 : 2, 1e-6, p.Flag, TRed(p))), Floats,
-            (g, d) => TripleLossSamples(g, d, [[3, 4], [2, 5], [4]], signTarget: false, 1.0, 0.5));
+            (g, d) => TripleLossSamples(g, d, [[3, 4], [2, 5], [4]], signTarget: false, 1.0, 0.5)
+                .Append(new Sample("error:rank", [g.Input(d, [2, 3]), g.Input(d, [2, 3]), g.Input(d, [3])], new P { Mode = "mean", S = 1 })));
         yield return new("nn.functional.poisson_nll_loss", (x, p) => A(F.PoissonNllLoss(x[0], x[1], !p.Flag, p.Keep, 1e-8, NRed(p))),
             (x, p) => A(TF.poisson_nll_loss(x[0], x[1], !p.Flag, p.Keep, 1e-8f, TRed(p))), Floats,
             (g, d) => PairLossSamples(g, d, Values.Positive, Values.Positive, false).Select(s => s with { Args = s.Args with { Flag = g.Coin(), Keep = g.Coin() } }));

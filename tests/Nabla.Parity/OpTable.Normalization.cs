@@ -101,6 +101,8 @@ public static partial class OpTable
             yield return new Sample($"{shape.Length}d/{layout}{(running ? "/running" : "")}{(affine ? "/affine" : "")}{(useStats ? "" : "/eval")}", [.. inputs],
                 new P { N = running ? 1 : 0, Keep = affine, Flag = useStats, S = 0.1, S2 = 1e-5 });
         }
+        yield return new Sample("error:spatial", [g.Input(dt, [2, 3, 1])], new P { Flag = true, S = 0.1, S2 = 1e-5 });
+        yield return new Sample("error:eval-without-running", [g.Input(dt, [2, 3, 4])], new P { Flag = false, S = 0.1, S2 = 1e-5 });
     }
 
     /// <summary>scaled_dot_product_attention samples: q, k, v (and a mask when P.Mode is "bool" or "float"); P.Flag = is_causal.</summary>
@@ -119,6 +121,8 @@ public static partial class OpTable
             if (mode == "float") inputs.Add(g.Input(dt, [l, s], grad: false));
             yield return new Sample($"{batch.Length + 2}d/{mode}", [.. inputs], new P { Mode = mode, Flag = mode == "causal" });
         }
+        yield return new Sample("error:embed", [g.Input(dt, [2, 3, 4]), g.Input(dt, [2, 5, 3]), g.Input(dt, [2, 5, 2])], new P { Mode = "none" });
+        yield return new Sample("error:dtype", [g.Input(dt, [2, 3, 4]), g.Input(dt == DType.Float32 ? DType.Float64 : DType.Float32, [2, 5, 4]), g.Input(dt, [2, 5, 2])], new P { Mode = "none" });
     }
 
     /// <summary>
@@ -166,6 +170,31 @@ public static partial class OpTable
         return p.Flag ? A(o, w) : A(o);
     }
 
+    // TorchSharp 0.107 has no rms_norm: TorchScript, one function per normalized rank, weight and eps presence.
+    private static readonly string RmsNormScript = string.Concat(
+        from rank in new[] { 1, 2 }
+        from w in new[] { false, true }
+        from e in new[] { false, true }
+        let dims = string.Join(", ", Enumerable.Range(0, rank).Select(i => $"d{i}"))
+        select $"def f{rank}{(w ? "w" : "")}{(e ? "e" : "")}(x: Tensor, {string.Join(", ", Enumerable.Range(0, rank).Select(i => $"d{i}: int"))}{(w ? ", w: Tensor" : "")}{(e ? ", eps: float" : "")}):\n"
+            + $"    return torch.rms_norm(x, [{dims}], {(w ? "w" : "None")}, {(e ? "eps" : "None")})\n");
+
+    /// <summary>rms_norm over the last one or two dims (P.Shape), with a weight (P.Flag) and an explicit eps (P.Keep, P.S).</summary>
+    private static IEnumerable<Sample> RmsNormSamples(Gen g, DType dt)
+    {
+        foreach (var (shape, k) in new (int[], int)[] { ([3, 4], 1), ([2, 3, 4], 2), ([2, 3, 4], 1), ([5], 1), ([0, 3], 1), ([2, 1, 3], 2), ([4, 2], 2) })
+        {
+            var normalized = shape[^k..];
+            bool weighted = g.Coin(), explicitEps = g.Coin();
+            var layout = g.Layout();
+            yield return new Sample($"{shape.Length}d/norm{k}/{layout}{(weighted ? "/weight" : "")}{(explicitEps ? "/eps" : "")}",
+                [g.Input(dt, shape, layout, FloatKind(g, dt, Values.Normal)), .. weighted ? new[] { g.AnyLayout(dt, normalized) } : []],
+                new P { Shape = normalized, Flag = weighted, Keep = explicitEps, S = g.Pick(1e-5, 0.1) });
+        }
+        yield return new Sample("error:shape", [g.Input(dt, [2, 3])], new P { Shape = [2] });
+        yield return new Sample("error:weight", [g.Input(dt, [2, 3]), g.Input(dt, [2])], new P { Shape = [3], Flag = true });
+    }
+
     private static IEnumerable<OpInfo> BuildNormalization()
     {
         // Float64 only: the float32 results agree to about 2e-6 relative after two projections and two batched matmuls of
@@ -177,9 +206,15 @@ public static partial class OpTable
         yield return new("nn.functional.instance_norm",
             (x, p) => { int a = p.N == 1 ? 3 : 1; var y = F.InstanceNorm(x[0], p.N == 1 ? x[1] : null, p.N == 1 ? x[2] : null, p.Keep ? x[a] : null, p.Keep ? x[a + 1] : null, p.Flag, p.S, p.S2);
                 return p.N == 1 ? A(y, x[1], x[2]) : A(y); },
-            (x, p) => { int a = p.N == 1 ? 3 : 1; var y = TF.instance_norm(x[0], p.N == 1 ? x[1] : null, p.N == 1 ? x[2] : null, p.Keep ? x[a] : null, p.Keep ? x[a + 1] : null, p.Flag, p.S, p.S2);
+            (x, p) => { if (p.Flag && x[0].shape.Skip(2).Aggregate(1L, (u, v) => u * v) == 1) // torch.nn.functional checks this in Python
+                    throw new System.Runtime.InteropServices.ExternalException($"Expected more than 1 spatial element when training, got input size torch.Size([{string.Join(", ", x[0].shape)}])");
+                int a = p.N == 1 ? 3 : 1; var y = TF.instance_norm(x[0], p.N == 1 ? x[1] : null, p.N == 1 ? x[2] : null, p.Keep ? x[a] : null, p.Keep ? x[a + 1] : null, p.Flag, p.S, p.S2);
                 return p.N == 1 ? A(y, x[1], x[2]) : A(y); },
             Floats, InstanceNormSamples);
+        yield return new("nn.functional.rms_norm", (x, p) => A(F.RmsNorm(x[0], p.Shape!, p.Flag ? x[1] : null, p.Keep ? p.S : null)),
+            (x, p) => A(Script(RmsNormScript, $"f{p.Shape!.Length}{(p.Flag ? "w" : "")}{(p.Keep ? "e" : "")}",
+                [x[0], .. p.Shape!.Select(v => (object)(long)v), .. p.Flag ? new object[] { x[1] } : [], .. p.Keep ? new object[] { p.S } : []])),
+            Floats, RmsNormSamples);
         yield return new("nn.functional.local_response_norm", (x, p) => A(F.LocalResponseNorm(x[0], p.N, p.S, 0.75, 1.0)),
             // TorchSharp words the rank check its own way; torch.nn.functional's (Python) message is the reference.
             (x, p) => A(x[0].dim() < 3 ? throw new System.Runtime.InteropServices.ExternalException($"Expected 3D or higher dimensionality input (got {x[0].dim()} dimensions)")

@@ -33,6 +33,10 @@ public static partial class OpTable
     /// Drops samples pairing a Bool operand with a differentiable one: libtorch's backward then negates the Bool
     /// tensor inside the autograd engine, and the error terminates the process through TorchSharp.
     /// </summary>
+    // TorchSharp's float_power(Scalar) throws "Should not be called." (probed): through TorchScript instead.
+    private const string FloatPowerScript = "def fi(x: Tensor, e: int):\n    return torch.float_power(x, e)\n"
+        + "def ff(x: Tensor, e: float):\n    return torch.float_power(x, e)\n";
+
     private static IEnumerable<Sample> NoBoolBesideGrad(IEnumerable<Sample> samples) =>
         samples.Where(s => !(s.Inputs.Any(i => i.DType == DType.Bool) && s.Inputs.Any(i => i.Grad)));
 
@@ -71,6 +75,13 @@ public static partial class OpTable
         yield return new("logit", (x, p) => A(p.Flag ? x[0].Logit(p.S) : x[0].Logit()), (x, p) => A(p.Flag ? x[0].logit(p.S) : x[0].logit()), All,
             (g, d) => UnaryIn(g, d, -0.2, 1.2).Select(s => s with { Args = new P { Flag = g.Coin(), S = g.Pick(0.1, 1e-6) } }));
 
+        yield return U("sinc", x => x.Sinc(), x => x.sinc());
+        yield return U("deg2rad", x => x.Deg2rad(), x => x.deg2rad());
+        yield return U("rad2deg", x => x.Rad2deg(), x => x.rad2deg());
+        yield return new("nan_to_num", (x, p) => A(p.Flag ? x[0].NanToNum(p.S, p.S2, -p.S2) : x[0].NanToNum()),
+            (x, p) => A(p.Flag ? x[0].nan_to_num(p.S, p.S2, -p.S2) : x[0].nan_to_num()), All,
+            (g, d) => Unary(g, d, Values.Edge).Select(s => s with { Args = new P { Flag = g.Coin(), S = g.Pick(0.0, 1.5, -2.0), S2 = g.Pick(10.0, 1e3) } }));
+
         yield return new("atan2", (x, p) => A(x[0].Atan2(x[1])), (x, p) => A(x[0].atan2(x[1])), All, (g, d) => NoBoolBesideGrad(Binary(g, d, Normal)));
         yield return new("hypot", (x, p) => A(x[0].Hypot(x[1])), (x, p) => A(x[0].hypot(x[1])), All, (g, d) => NoBoolBesideGrad(Binary(g, d, Normal)));
         yield return new("copysign", (x, p) => A(x[0].Copysign(x[1])), (x, p) => A(x[0].copysign(x[1])), All, (g, d) => NoBoolBesideGrad(Binary(g, d, Normal)));
@@ -79,6 +90,12 @@ public static partial class OpTable
         yield return new("fmod(scalar)", (x, p) => A(x[0].Fmod(NS(p))), (x, p) => A(x[0].fmod(TS(p))), All, (g, d) => WithScalar(g, d, NonZero));
         yield return new("fmax", (x, p) => A(x[0].Fmax(x[1])), (x, p) => A(x[0].fmax(x[1])), All, (g, d) => NoBoolBesideGrad(Binary(g, d, Normal)));
         yield return new("fmin", (x, p) => A(x[0].Fmin(x[1])), (x, p) => A(torch.fmin(x[0], x[1])), All, (g, d) => NoBoolBesideGrad(Binary(g, d, Normal)));
+        yield return new("logaddexp", (x, p) => A(x[0].Logaddexp(x[1])), (x, p) => A(x[0].logaddexp(x[1])), All, (g, d) => NoBoolBesideGrad(Binary(g, d, Normal)));
+        yield return new("logaddexp2", (x, p) => A(x[0].Logaddexp2(x[1])), (x, p) => A(x[0].logaddexp2(x[1])), All, (g, d) => NoBoolBesideGrad(Binary(g, d, Normal)));
+        yield return new("float_power", (x, p) => A(x[0].FloatPower(x[1])), (x, p) => A(x[0].float_power(x[1])), All, (g, d) => NoBoolBesideGrad(Binary(g, d, Small)));
+        yield return new("float_power(scalar)", (x, p) => A(x[0].FloatPower(NS(p))), (x, p) => A(p.Flag ? Script(FloatPowerScript, "fi", x[0], (long)p.S) : Script(FloatPowerScript, "ff", x[0], p.S)), All, (g, d) => WithScalar(g, d, Small));
+        // No formula in PyTorch (its backward raises), so values and errors only.
+        yield return new("nextafter", (x, p) => A(x[0].Nextafter(x[1])), (x, p) => A(x[0].nextafter(x[1])), All, (g, d) => Binary(g, d, Normal), Differentiable: false);
         yield return new("clamp(tensor)", (x, p) => A(x[0].Clamp(p.Mode == "max" ? null : x[1], p.Mode == "min" ? null : x[2])),
             (x, p) => A(x[0].clamp(p.Mode == "max" ? null : x[1], p.Mode == "min" ? null : x[2])), All,
             (g, d) => NoBoolBesideGrad(Ternary(g, d, Normal)).Select(s => s with { Args = new P { Mode = g.Pick("min", "max", "both") } }));

@@ -7,6 +7,12 @@ namespace Nabla.Parity;
 /// <summary>3-D pooling, max_unpool1d/3d and lp_pool1d/2d, on the pooling sample generators of OpTable.Pooling.cs.</summary>
 public static partial class OpTable
 {
+    private const string AdaptiveMaxScript =
+        "def v1(x: Tensor, n: int):\n    return torch.adaptive_max_pool1d(x, [n])[0]\n"
+        + "def i1(x: Tensor, n: int):\n    return torch.adaptive_max_pool1d(x, [n])[1]\n"
+        + "def v3(x: Tensor, a: int, b: int, c: int):\n    return torch.adaptive_max_pool3d(x, [a, b, c])[0]\n"
+        + "def i3(x: Tensor, a: int, b: int, c: int):\n    return torch.adaptive_max_pool3d(x, [a, b, c])[1]\n";
+
     private static IEnumerable<OpInfo> BuildPooling3d()
     {
         var all = Gen.All;
@@ -20,8 +26,16 @@ public static partial class OpTable
             all, (g, d) => PoolSamples(g, d, 3, false));
         yield return new("adaptive_avg_pool3d", (x, p) => A(F.AdaptiveAvgPool3d(x[0], p.Shape!.Select(v => (int?)v).ToArray())),
             (x, p) => A(TF.adaptive_avg_pool3d(x[0], L(p.Shape!))), all, (g, d) => AdaptiveSamples(g, d, 3));
-        // No adaptive_max_pool3d: TorchSharp 0.107 routes adaptive_max_pool3d and its with_indices binding to adaptive_max_pool1d
-        // (probed), so libtorch cannot be reached; unit tests hold it to max_pool3d where the windows coincide, and GradCheck.
+        // TorchSharp 0.107 routes adaptive_max_pool3d (and its with_indices binding) to adaptive_max_pool1d, and has no
+        // adaptive_max_pool1d of its own: both reach libtorch through TorchScript.
+        yield return new("adaptive_max_pool1d",
+            (x, p) => { var (o, i) = F.AdaptiveMaxPool1dWithIndices(x[0], p.Shape![0]); return A(o, i); },
+            (x, p) => A(Script(AdaptiveMaxScript, "v1", x[0], (long)p.Shape![0]), Script(AdaptiveMaxScript, "i1", x[0], (long)p.Shape![0])),
+            all, (g, d) => AdaptiveSamples(g, d, 1));
+        yield return new("adaptive_max_pool3d",
+            (x, p) => { var (o, i) = F.AdaptiveMaxPool3dWithIndices(x[0], p.Shape!.Select(v => (int?)v).ToArray()); return A(o, i); },
+            (x, p) => A(Script(AdaptiveMaxScript, "v3", [x[0], .. p.Shape!.Select(v => (object)(long)v)]), Script(AdaptiveMaxScript, "i3", [x[0], .. p.Shape!.Select(v => (object)(long)v)])),
+            all, (g, d) => AdaptiveSamples(g, d, 3));
         yield return new("max_unpool3d(max_pool3d)",
             (x, p) =>
             {

@@ -19,9 +19,15 @@ public static partial class OpTable
                 var layout = g.Layout();
                 yield return new Sample($"{layout}/r{r}", [g.Input(dt, shape, layout)], new P { N = r });
             }
-        // No error or empty-batch samples: TorchSharp's pixel_shuffle bindings do not catch libtorch's errors (the process
-        // aborts; an empty batch aborted too); unit tests hold the messages.
+        // TorchSharp's pixel_shuffle bindings do not catch libtorch's errors (the process aborts), so the torch side goes
+        // through TorchScript, which does.
+        yield return new Sample("error:rank", [g.Input(dt, [4, 2])], new P { N = 2 });
+        yield return new Sample("error:divisible", [g.Input(dt, shuffle ? [1, 3, 2, 2] : [1, 1, 3, 4])], new P { N = 2 });
+        yield return new Sample("error:factor", [g.Input(dt, [1, 4, 2, 2])], new P { N = 0 });
     }
+
+    private const string PixelShuffleScript = "def s(x: Tensor, r: int):\n    return torch.pixel_shuffle(x, r)\n"
+        + "def u(x: Tensor, r: int):\n    return torch.pixel_unshuffle(x, r)\n";
 
     /// <summary>interpolate samples: P.Mode = mode, P.Shape = size or P.S = one scale for every spatial dim, P.Flag = align_corners,
     /// P.Keep = recompute_scale_factor.</summary>
@@ -41,6 +47,8 @@ public static partial class OpTable
                 else
                     yield return new Sample($"{mode}/scale/{layout}", [x], new P { Mode = mode, S = g.Pick(0.5, 1.5, 1.7, 2.0, 2.3, 3.0), Flag = corners, Keep = g.Coin() });
             }
+        // The kernels' own check (the Python-level checks have no libtorch oracle: InterpolateTests holds their messages).
+        yield return new Sample("error:zero-size", [g.Input(dt, [1, 2, 3, 3])], new P { Mode = "bilinear", Shape = [0, 2] });
     }
 
     private static InterpolationMode NablaMode(string mode) => mode switch
@@ -60,9 +68,9 @@ public static partial class OpTable
             (x, p) => A(F.Interpolate(x[0], p.Shape, p.S == 0 ? null : [.. Enumerable.Repeat(p.S, x[0].Dim - 2)], NablaMode(p.Mode!), Corners(p), p.S == 0 ? null : p.Keep)),
             (x, p) => A(TF.interpolate(x[0], p.Shape?.Select(s => (long)s).ToArray(), p.S == 0 ? null : [.. Enumerable.Repeat(p.S, (int)x[0].dim() - 2)], TorchMode(p.Mode!), Corners(p), p.Keep)),
             Gen.Floats, InterpolateSamples);
-        yield return new("nn.functional.pixel_shuffle", (x, p) => A(F.PixelShuffle(x[0], p.N)), (x, p) => A(TF.pixel_shuffle(x[0], p.N)),
+        yield return new("nn.functional.pixel_shuffle", (x, p) => A(F.PixelShuffle(x[0], p.N)), (x, p) => A(Script(PixelShuffleScript, "s", x[0], (long)p.N)),
             Gen.All, (g, d) => PixelShuffleSamples(g, d, true));
-        yield return new("nn.functional.pixel_unshuffle", (x, p) => A(F.PixelUnshuffle(x[0], p.N)), (x, p) => A(TF.pixel_unshuffle(x[0], p.N)),
+        yield return new("nn.functional.pixel_unshuffle", (x, p) => A(F.PixelUnshuffle(x[0], p.N)), (x, p) => A(Script(PixelShuffleScript, "u", x[0], (long)p.N)),
             Gen.All, (g, d) => PixelShuffleSamples(g, d, false));
     }
 }

@@ -166,6 +166,8 @@ public static partial class OpTable
         .. BuildDropout(),
         .. BuildPointwiseMath(),
         .. BuildActivation(),
+        .. BuildMarginLoss(),
+        .. BuildDistance(),
     ];
 
     public static OpInfo Get(string name) => Ops.Single(o => o.Name == name);

@@ -16,7 +16,6 @@ public class OpsDoc
         "isinf / isfinite", "norm / vector_norm", "median / mode / quantile", "outer / dot / mv / addmm", "tril / triu",
         "split / chunk / unbind (values and gradients)", "roll / rot90", "tile", "Tensor.unfold", "movedim", "broadcast_to",
         "clone / contiguous (grad)", "in-place ops (add_, mul_, ...)", "zeros / ones / full (values and dtype)",
-        "rms_norm", "dropout1d / dropout2d / dropout3d", "interpolate / upsample", "adaptive_max_pool3d (TorchSharp routes it to 1-d)",
         "unique_consecutive / unique(dim) with return_inverse", "segment_reduce(offsets)", "rand / randn / randint with an explicit Generator",
     ];
 

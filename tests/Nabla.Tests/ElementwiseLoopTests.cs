@@ -80,6 +80,31 @@ public class ElementwiseLoopTests
         Assert.All(w.Grad.ToArray<float>(), v => Assert.Equal(5f, v));
     }
 
+    [Fact]
+    public void MixedDtypesConvertAsACastThenTheOpWould()
+    {
+        var f32 = Noise(Large);
+        var f64 = Noise(Large, 1).Reshape([Large]).To(DType.Float64) * 1.0000001;
+        var i32 = (Noise(Large) * 1000).To(DType.Int32);
+        var u8 = (Noise(Large) * 100).To(DType.UInt8);
+        var mask = Noise(Large) > 0;
+        Assert.Equal((f32.To(DType.Float64) + f64).ToArray<double>(), (f32 + f64).ToArray<double>());
+        Assert.Equal((f64 / f32.To(DType.Float64)).ToArray<double>(), (f64 / f32).ToArray<double>());
+        Assert.Equal((i32.To(DType.Float32) * f32).ToArray<float>(), (i32 * f32).ToArray<float>());
+        Assert.Equal((i32 - u8.To(DType.Int32)).ToArray<int>(), (i32 - u8).ToArray<int>());
+        Assert.Equal((mask.To(DType.Int32) + i32).ToArray<int>(), (mask + i32).ToArray<int>());
+        // Broadcast and strided operands of another dtype.
+        var col = f64[..7].Reshape([7, 1]);
+        var rows = f32[..(7 * 9)].Reshape([9, 7]).Transpose(0, 1);
+        Assert.Equal((rows.To(DType.Float64) - col).ToArray<double>(), (rows - col).ToArray<double>());
+        // In place: the destination keeps its dtype and buffer.
+        var x = f64.Clone();
+        var buffer = x.Data<double>();
+        x.Add_(f32);
+        Assert.Same(buffer, x.Data<double>());
+        Assert.Equal((f64 + f32.To(DType.Float64)).ToArray<double>(), x.ToArray<double>());
+    }
+
     /// <summary>Deterministic normal-ish values without the global generator (tests run in parallel).</summary>
     private static Tensor Noise(params int[] shape)
     {

@@ -19,7 +19,7 @@ public class GradCheckAllOpsTests
         new("pow_scalar", [[3, 4]], x => x[0].Pow(3)),
         new("maximum", [[3, 4], [3, 4]], x => x[0].Maximum(x[1])),
         new("minimum", [[3, 4], [3, 4]], x => x[0].Minimum(x[1])),
-        new("neg", [[3, 4]], x => -x[0]),
+        new("neg", [[3, 4]], x => -x[0] + x[0].Neg() * 2),
         new("abs", [[3, 4]], x => x[0].Abs()),
         new("exp", [[3, 4]], x => x[0].Exp()),
         new("log", [[3, 4]], x => x[0].Log(), Positive: true),

@@ -32,6 +32,14 @@ public class NNGradCheckTests
         new("cosine_embedding", [[3, 4], [3, 4]], x => F.CosineEmbeddingLoss(x[0], x[1], Tensor.From(new[] { 1.0, -1, 1 }), -0.5)),
         new("triplet_margin", [[3, 4], [3, 4], [3, 4]], x => F.TripletMarginLoss(x[0], x[1], x[2], 2.0) + F.TripletMarginLoss(x[0], x[1], x[2], 2.0, p: 1, swap: true)),
         new("poisson_nll", [[3, 4], [3, 4]], x => F.PoissonNllLoss(x[0], x[1] + 1.5, full: true) + F.PoissonNllLoss(x[0] + 1.5, x[1], logInput: false)),
+        new("soft_margin", [[3, 4], [3, 4]], x => F.SoftMarginLoss(x[0], x[1].Sign()) + F.SoftMarginLoss(x[0], Tensor.From(new[] { 1.0, -1, -1, 1 }), Reduction.Sum)),
+        new("hinge_embedding", [[3, 4]], x => F.HingeEmbeddingLoss(x[0], Tensor.From(new[] { 1.0, -1, 0, -1 }), 0.5, Reduction.None) + F.HingeEmbeddingLoss(x[0], Tensor.From(new[] { -1.0, 1, 1, -1 }))),
+        new("multilabel_soft_margin", [[3, 4], [3, 4]], x => F.MultilabelSoftMarginLoss(x[0], x[1].Sigmoid()) + F.MultilabelSoftMarginLoss(x[0], x[1] * 0.5, Tensor.From(new[] { 0.5, 2, 1, 3 }), Reduction.None)),
+        new("multi_margin", [[3, 4]], x => F.MultiMarginLoss(x[0], Targets(1, 3, 0)) + F.MultiMarginLoss(x[0], Targets(2, 0, 0), 2, 0.7, Tensor.From(new[] { 0.5, 2, 1, 3 }), Reduction.None)),
+        new("multi_margin_1d", [[5]], x => F.MultiMarginLoss(x[0], Tensor.From(new long[] { 3 }).Reshape(), 2, 1.5, reduction: Reduction.Sum)),
+        new("multilabel_margin", [[3, 4]], x => F.MultilabelMarginLoss(x[0], Tensor.From(new long[,] { { 3, 0, -1, 1 }, { 1, 2, 3, 0 }, { -1, 2, 2, 0 } }), Reduction.None)
+            + F.MultilabelMarginLoss(x[0][0] * 2, Tensor.From(new long[] { 2, -1, 0, 0 }))),
+        new("gaussian_nll", [[3, 4], [3, 4], [3, 4], [3]], x => F.GaussianNllLoss(x[0], x[1], x[2] * x[2] + 0.3) + F.GaussianNllLoss(x[0], x[1], x[3].Exp(), full: true, reduction: Reduction.Sum)),
         // Normalisation
         new("batch_norm_train", [[4, 3, 2], [3], [3]], x => F.BatchNorm(x[0], Tensor.Zeros([3], DType.Float64), Tensor.Ones([3], DType.Float64), x[1], x[2], training: true)),
         new("batch_norm_eval", [[4, 3], [3], [3]], x => F.BatchNorm(x[0], Tensor.Full([3], 0.2, DType.Float64), Tensor.Full([3], 1.5, DType.Float64), x[1], x[2])),
@@ -55,7 +63,29 @@ public class NNGradCheckTests
         }),
         new("multihead_unbatched_no_weights", [[3, 4], [12, 4], [4, 4]], x =>
             F.MultiHeadAttentionForward(x[0], x[0], x[0], 1, x[1], null, x[2], null, needWeights: false).Output),
+        new("multihead_separate_bias_kv_zero_attn", [[3, 2, 4], [5, 2, 3], [5, 2, 2], [4, 4], [4, 3], [4, 2], [12], [1, 1, 4], [1, 1, 4], [4, 4]], x =>
+        {
+            var (o, w) = F.MultiHeadAttentionForward(x[0], x[1], x[2], 2, null, x[6], x[9], null, attnMask: Tensor.Randn([3, 5], DType.Float64, new Generator(1)),
+                biasK: x[7], biasV: x[8], addZeroAttn: true, qProjWeight: x[3], kProjWeight: x[4], vProjWeight: x[5]);
+            return o.Sum() + w!.Sum();
+        }),
+        new("pairwise_distance_p", [[3, 4], [4]], x => F.PairwiseDistance(x[0], x[1], 2) + F.PairwiseDistance(x[0], x[1], 1) + F.PairwiseDistance(x[0], x[1], 3, keepdim: true).Squeeze(1)
+            + F.PairwiseDistance(x[0], x[1], double.PositiveInfinity) + F.PairwiseDistance(x[0], x[1], 0.5)),
+        new("cosine_similarity", [[3, 4], [1, 4]], x => F.CosineSimilarity(x[0], x[1]) + F.CosineSimilarity(x[0], x[1], dim: 0).Sum()),
+        new("multihead_causal_sdpa", [[4, 2, 4], [12, 4], [4, 4]], x =>
+            F.MultiHeadAttentionForward(x[0], x[0], x[0], 2, x[1], null, x[2], null, needWeights: false,
+                attnMask: Tensor.Arange(4).Unsqueeze(1).Lt(Tensor.Arange(4).Unsqueeze(0)), isCausal: true).Output),
         new("dropout", [[3, 4]], x => F.Dropout(x[0], 0.4, generator: new Generator(3))),
+        new("alpha_dropout", [[3, 4]], x => F.AlphaDropout(x[0], 0.4, training: true, generator: new Generator(3)) + F.FeatureAlphaDropout(x[0], 0.3, training: true, generator: new Generator(4))),
+        new("dropout_nd", [[2, 3, 4], [2, 3, 2, 2], [1, 2, 2, 1, 2]], x => F.Dropout1d(x[0], 0.4, generator: new Generator(3)).Sum()
+            + F.Dropout2d(x[1], 0.5, generator: new Generator(4)).Sum() + F.Dropout3d(x[2], 0.3, generator: new Generator(5)).Sum()),
+        new("pad_modes", [[2, 3, 4]], x => F.Pad(x[0], [2, 1], PadMode.Reflect).Sum(2) + F.Pad(x[0], [1, 2], PadMode.Replicate).Sum(2)
+            + F.Pad(x[0], [1, 3], PadMode.Circular).Sum(2) + F.Pad(x[0], [1, 1], PadMode.Constant, 0.5).Sum(2)),
+        new("max_unpool1d", [[2, 3, 6]], x =>
+        {
+            var (o, i) = F.MaxPool1dWithIndices(x[0], 2);
+            return F.MaxUnpool1d(o, i, 2) * 1.5;
+        }),
         // Activations
         new("relu6_hardtanh", [[3, 4]], x => F.Relu6(x[0] * 8) + F.Hardtanh(x[0], -0.5, 0.5)),
         new("leaky_relu", [[3, 4]], x => F.LeakyRelu(x[0], 0.2)),
@@ -96,6 +126,12 @@ public class NNGradCheckTests
         new("lerp", [[3, 4], [3, 4], [4]], x => x[0].Lerp(x[1], x[2]) + x[0].Lerp(x[1], 0.7)),
         new("addcmul", [[3, 4], [3, 4], [4]], x => x[0].Addcmul(x[1], x[2], 0.5)),
         new("addcdiv", [[3, 4], [3, 4], [4]], x => x[0].Addcdiv(x[1], x[2], -2), Positive: true),
+        new("sinc", [[3, 4]], x => x[0].Sinc()),
+        new("deg2rad_rad2deg", [[3, 4]], x => x[0].Deg2rad() + x[0].Rad2deg()),
+        new("logaddexp", [[3, 4], [4]], x => x[0].Logaddexp(x[1]) + x[0].Logaddexp2(x[1] * 2)),
+        new("float_power", [[3, 4], [3, 4]], x => x[0].FloatPower(x[1]) + x[0].FloatPower(3), Positive: true),
+        new("nan_to_num", [[3, 4]], x => x[0].Log().NanToNum(0.5, 2, -2) * x[0]),
+        new("remainder", [[3, 4], [3, 4]], x => x[0].Remainder(x[1]) + (x[0] * 3).Remainder(x[1]), Positive: true),
         new("nansum_nanmean", [[3, 4]], x => x[0].Nansum([1]) + x[0].Nanmean(1)),
         new("clamp_tensor", [[3, 4], [3, 4], [4]], x => x[0].Clamp(x[1] * 0.5, x[2] * 0.5 + 0.5) + x[0].ClampMin(x[1]) + x[0].ClampMax(0.2)),
     ];

@@ -51,7 +51,7 @@ public sealed class CnnTrainingStep : TorchOwningWorkload
             new Conv2d(1, 32, 3, padding: 1), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
             new Conv2d(32, 64, 3, padding: 1), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
             new Conv2d(64, 128, 3, padding: 1), new BatchNorm2d(128), new ReLU(),
-            new AdaptiveAvgPool2d(1), new Flatten(), new Dropout(0.25), new Linear(128, 10));
+            new AdaptiveAvgPool2d(3), new Flatten(), new Dropout(0.25), new Linear(128 * 3 * 3, 10));
         _optimizer = new AdamW(_model.Parameters(), lr: 1e-3, weightDecay: 0.01);
         (_x, _tx) = Data(Batch, 1, 28, 28);
         var rng = new Random(1);
@@ -65,7 +65,7 @@ public sealed class CnnTrainingStep : TorchOwningWorkload
             TNN.Conv2d(1, 32, 3, padding: 1), TNN.BatchNorm2d(32), TNN.ReLU(), TNN.MaxPool2d(2),
             TNN.Conv2d(32, 64, 3, padding: 1), TNN.BatchNorm2d(64), TNN.ReLU(), TNN.MaxPool2d(2),
             TNN.Conv2d(64, 128, 3, padding: 1), TNN.BatchNorm2d(128), TNN.ReLU(),
-            TNN.AdaptiveAvgPool2d(1), TNN.Flatten(), TNN.Dropout(0.25), TNN.Linear(128, 10));
+            TNN.AdaptiveAvgPool2d(3), TNN.Flatten(), TNN.Dropout(0.25), TNN.Linear(128 * 3 * 3, 10));
         _tmodel.train();
         _toptimizer = torch.optim.AdamW(_tmodel.parameters(), lr: 1e-3, weight_decay: 0.01);
     }

@@ -44,6 +44,9 @@ internal static class Engine
         while (ready.TryDequeue(out var node, out _))
         {
             var grads = buffers.Remove(node, out var b) ? b : new Tensor?[node.NumOutputs];
+            // Tensor hooks run on every node that runs or is captured (autograd.grad sees the hooked gradient).
+            if (node.TensorPreHooks is { } hooks && (needed is null || needed.Contains(node) || IsCaptured(captures!, node)))
+                TensorHooks.Run(hooks, grads);
             if (captures is not null)
                 for (int i = 0; i < captures.Length; i++)
                     if (ReferenceEquals(captures[i].Node, node) && grads[captures[i].InputNr] is { } g)
@@ -95,6 +98,13 @@ internal static class Engine
                 foreach (var u in users)
                     if (needed.Add(u)) pending.Push(u);
         return needed;
+    }
+
+    private static bool IsCaptured(Edge[] captures, Node node)
+    {
+        foreach (var c in captures)
+            if (ReferenceEquals(c.Node, node)) return true;
+        return false;
     }
 
     private static void Accumulate(Dictionary<Node, Tensor?[]> buffers, Edge edge, Tensor grad)

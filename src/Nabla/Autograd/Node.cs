@@ -38,6 +38,25 @@ public abstract class Node
     /// <summary>Non-leaf tensors that asked for <c>RetainGrad()</c>, by output slot.</summary>
     internal List<(int Output, Tensor Tensor)>? RetainedGrads;
 
+    private static readonly Lock HookRegistration = new();
+
+    /// <summary>Tensor hooks (Tensor.RegisterHook) by output slot; null until one is registered.</summary>
+    internal volatile (int Output, NN.HookList<Func<Tensor, Tensor?>> Hooks)[]? TensorPreHooks;
+
+    /// <summary>The hook list of output <paramref name="output"/>, created on first use.</summary>
+    internal NN.HookList<Func<Tensor, Tensor?>> TensorPreHooksFor(int output)
+    {
+        lock (HookRegistration)
+        {
+            var all = TensorPreHooks ?? [];
+            foreach (var (o, hooks) in all)
+                if (o == output) return hooks;
+            var created = new NN.HookList<Func<Tensor, Tensor?>>();
+            TensorPreHooks = [.. all, (output, created)];
+            return created;
+        }
+    }
+
     /// <summary>Computes input gradients from output gradients (null entries mean zero / not needed).</summary>
     internal abstract Tensor?[] Apply(Tensor?[] gradOutputs);
 

@@ -78,9 +78,18 @@ internal sealed class AccumulateGrad : Node
     {
         var g = gradOutputs[0];
         if (g is null) return [];
-        lock (_lock) Add(g);
+        lock (_lock)
+        {
+            Add(g);
+            // Post-accumulate-grad hooks see the updated .grad, under the same lock as PyTorch calls them.
+            if (PostAccumulateGradHooks is { } hooks)
+                foreach (var hook in hooks.Snapshot()) hook(Variable);
+        }
         return [];
     }
+
+    /// <summary>Tensor.RegisterPostAccumulateGradHook hooks; null until one is registered.</summary>
+    internal NN.HookList<Action<Tensor>>? PostAccumulateGradHooks;
 
     private readonly Lock _lock = new();
 
@@ -101,9 +110,8 @@ internal static class Graph
     /// <summary>True when an op on these inputs must be recorded.</summary>
     public static bool ShouldRecord(ReadOnlySpan<Tensor?> inputs)
     {
-        if (!GradMode.IsEnabled) return false;
-        foreach (var t in inputs)
-            if (t is not null && t.RequiresGrad) return true;
+        foreach (var t in inputs) // the flags first: reading the grad mode (an AsyncLocal) costs more
+            if (t is not null && t.RequiresGrad) return GradMode.IsEnabled;
         return false;
     }
 
@@ -112,34 +120,49 @@ internal static class Graph
     /// <paramref name="inputs"/>, when recording is on and some input requires grad. Tensors in <paramref name="saved"/>
     /// are version-checked when the formula runs; <paramref name="result"/> itself may be among them.
     /// </summary>
-    public static Tensor Record(Tensor result, string name, Tensor?[] inputs, BackwardFormula formula, params Tensor[] saved)
+    /// <remarks>Inputs and saved tensors come as spans, so an op that records nothing (no_grad, or no input
+    /// requiring grad) allocates nothing for them: the per-op cost of small tensors.</remarks>
+    public static Tensor Record(Tensor result, string name, ReadOnlySpan<Tensor?> inputs, BackwardFormula formula, params ReadOnlySpan<Tensor> saved)
     {
-        if (!ShouldRecord(inputs) || !result.IsFloatingPoint) return result; // integer outputs are never differentiable
+        if (!result.IsFloatingPoint || !ShouldRecord(inputs)) return result; // integer outputs are never differentiable
         return Attach(result, new PlainOpNode(name, Edges(inputs), Metadata(inputs), formula), saved);
     }
 
     /// <summary>
-    /// As <see cref="Record(Tensor, string, Tensor?[], BackwardFormula, Tensor[])"/>, for a formula that also reads
+    /// As <see cref="Record(Tensor, string, ReadOnlySpan{Tensor?}, BackwardFormula, ReadOnlySpan{Tensor})"/>, for a formula that also reads
     /// <paramref name="args"/>: plain values of the forward call (dims, sizes, flags), never tensors.
     /// </summary>
-    public static Tensor Record<TArgs>(Tensor result, string name, Tensor?[] inputs, TArgs args, BackwardFormula<TArgs> formula, params Tensor[] saved)
+    public static Tensor Record<TArgs>(Tensor result, string name, ReadOnlySpan<Tensor?> inputs, TArgs args, BackwardFormula<TArgs> formula, params ReadOnlySpan<Tensor> saved)
     {
-        if (!ShouldRecord(inputs) || !result.IsFloatingPoint) return result;
+        if (!result.IsFloatingPoint || !ShouldRecord(inputs)) return result;
         return Attach(result, new ArgsOpNode<TArgs>(name, Edges(inputs), Metadata(inputs), formula, args), saved);
     }
 
     /// <summary>Observes every recorded node (tests check that no formula captures a tensor).</summary>
     internal static Action<OpNode>? Recorded;
 
-    private static Edge?[] Edges(Tensor?[] inputs) => Array.ConvertAll(inputs, t => t?.GradientEdge());
+    private static Edge?[] Edges(ReadOnlySpan<Tensor?> inputs)
+    {
+        var edges = new Edge?[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++) edges[i] = inputs[i]?.GradientEdge();
+        return edges;
+    }
 
-    private static InputMetadata[] Metadata(Tensor?[] inputs) =>
-        Array.ConvertAll(inputs, t => t is null ? new InputMetadata([], DType.Float32) : InputMetadata.Of(t));
+    private static InputMetadata[] Metadata(ReadOnlySpan<Tensor?> inputs)
+    {
+        var metadata = new InputMetadata[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+            metadata[i] = inputs[i] is { } t ? InputMetadata.Of(t) : new InputMetadata([], DType.Float32);
+        return metadata;
+    }
 
-    private static Tensor Attach(Tensor result, OpNode node, Tensor[] saved)
+    private static Tensor Attach(Tensor result, OpNode node, ReadOnlySpan<Tensor> saved)
     {
         result.SetHistory(node, 0);
-        node.Save(Array.ConvertAll(saved, t => ReferenceEquals(t, result) ? new SavedTensor(t, node, 0) : new SavedTensor(t)));
+        var slots = new SavedTensor[saved.Length];
+        for (int i = 0; i < saved.Length; i++)
+            slots[i] = ReferenceEquals(saved[i], result) ? new SavedTensor(saved[i], node, 0) : new SavedTensor(saved[i]);
+        node.Save(slots);
         Recorded?.Invoke(node);
         return result;
     }

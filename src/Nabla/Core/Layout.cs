@@ -17,13 +17,13 @@ internal sealed class Layout
         Sizes = sizes;
         Strides = strides;
         Offset = offset;
-        Numel = CheckedNumel(sizes, "numel: integer multiplication overflow");
+        Numel = FitsArray(sizes, out int numel) ? numel : CheckedNumel(sizes, "numel: integer multiplication overflow");
     }
 
     /// <summary>A dense row-major layout; sizes whose count overflows fail like libtorch's allocation.</summary>
     public static Layout Contiguous(int[] sizes, int offset = 0)
     {
-        CheckedNumel(sizes, $"Storage size calculation overflowed with sizes={Errors.Shape(sizes)}");
+        if (!FitsArray(sizes, out _)) CheckedNumel(sizes, $"Storage size calculation overflowed with sizes={Errors.Shape(sizes)}");
         return new(sizes, ContiguousStrides(sizes), offset);
     }
 
@@ -33,6 +33,7 @@ internal sealed class Layout
     /// </summary>
     public static void CheckStorageSize(int[] sizes, DType dtype)
     {
+        if (FitsArray(sizes, out _)) return; // at most Array.MaxLength elements of at most 8 bytes: far inside int64
         string message = $"Storage size calculation overflowed with sizes={Errors.Shape(sizes)}";
         int[] withItem = [.. sizes, dtype.ElementSize()];
         CheckedNumel(withItem, message, limitToArray: false);
@@ -40,6 +41,23 @@ internal sealed class Layout
     }
 
     public int Rank => Sizes.Length;
+
+    /// <summary>
+    /// The common case of <see cref="CheckedNumel"/> without building its message: true (with the count) when
+    /// no size is negative and the count fits one .NET array; false sends the caller to the checked path.
+    /// </summary>
+    private static bool FitsArray(ReadOnlySpan<int> sizes, out int numel)
+    {
+        long n = 1;
+        foreach (var s in sizes)
+        {
+            if (s < 0) { numel = 0; return false; }
+            n *= s;
+            if (n > Array.MaxLength) { numel = 0; return false; } // checked before it can overflow: both factors < 2^31
+        }
+        numel = (int)n;
+        return true;
+    }
 
     /// <summary>The element count of <paramref name="sizes"/>, checked: see <see cref="CheckedNumel"/>.</summary>
     public static int NumelOf(ReadOnlySpan<int> sizes) => CheckedNumel(sizes, "numel: integer multiplication overflow");
@@ -131,6 +149,7 @@ internal sealed class Layout
     /// <summary>Broadcast view to <paramref name="sizes"/>: new leading dims and size-1 dims get stride 0.</summary>
     public Layout Expand(int[] sizes)
     {
+        if (sizes.AsSpan().SequenceEqual(Sizes)) return this; // already that shape: nothing to broadcast
         int lead = sizes.Length - Rank;
         var strides = new int[sizes.Length];
         for (int i = 0; i < sizes.Length; i++)

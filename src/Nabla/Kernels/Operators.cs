@@ -1,11 +1,19 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Nabla.Kernels;
 
 // The elementwise operators. Each is a struct with static members so the row kernels are specialised per op.
 
-internal struct NegOp : IUnaryOp { public static T Apply<T>(T x) where T : unmanaged, INumber<T> => T.Zero - x; }
+/// <summary>Negation: flips the sign, so neg(+0.0) is -0.0 as in libtorch (0 - x would give +0.0); integers wrap.</summary>
+internal struct NegOp : IUnaryOp
+{
+    public static T Apply<T>(T x) where T : unmanaged, INumber<T> => -x;
+    public static bool Vectorizes<T>() where T : unmanaged, INumber<T> => true;
+    public static Vector256<T> Apply<T>(Vector256<T> x) where T : unmanaged, INumber<T> => -x;
+    public static Vector512<T> Apply<T>(Vector512<T> x) where T : unmanaged, INumber<T> => -x;
+}
 internal struct AbsOp : IUnaryOp { public static T Apply<T>(T x) where T : unmanaged, INumber<T> => T.IsNegative(x) ? T.Zero - x : x; }
 internal struct SignOp : IUnaryOp
 {
@@ -29,7 +37,11 @@ internal struct SqrtOp : IFloatUnaryOp
     public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x);
     public static bool TryApply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Sqrt(x, y); return true; }
 }
-internal struct RsqrtOp : IFloatUnaryOp { public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / T.Sqrt(x); }
+internal struct RsqrtOp : IFloatUnaryOp
+{
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / T.Sqrt(x);
+    public static bool TryApply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.ReciprocalSqrt(x, y); return true; }
+}
 internal struct SinOp : IFloatUnaryOp { public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sin(x); }
 internal struct CosOp : IFloatUnaryOp { public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Cos(x); }
 internal struct TanhOp : IFloatUnaryOp
@@ -47,23 +59,31 @@ internal struct IsInfOp : IFloatUnaryOp { public static T Apply<T>(T x) where T 
 internal struct AddOp : IBinaryOp
 {
     public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a + b;
-    public static bool TryApply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Add(a, b, y); return true; }
+    public static bool Vectorizes<T>() where T : unmanaged, INumber<T> => true;
+    public static Vector256<T> Apply<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a + b;
+    public static Vector512<T> Apply<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a + b;
 }
 internal struct SubOp : IBinaryOp
 {
     public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a - b;
-    public static bool TryApply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Subtract(a, b, y); return true; }
+    public static bool Vectorizes<T>() where T : unmanaged, INumber<T> => true;
+    public static Vector256<T> Apply<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a - b;
+    public static Vector512<T> Apply<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a - b;
 }
 internal struct MulOp : IBinaryOp
 {
     public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a * b;
-    public static bool TryApply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Multiply(a, b, y); return true; }
+    public static bool Vectorizes<T>() where T : unmanaged, INumber<T> => true;
+    public static Vector256<T> Apply<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a * b;
+    public static Vector512<T> Apply<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a * b;
 }
 /// <summary>True division; only ever run on floating-point storage.</summary>
 internal struct DivOp : IBinaryOp
 {
     public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a / b;
-    public static bool TryApply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Divide(a, b, y); return true; }
+    public static bool Vectorizes<T>() where T : unmanaged, INumber<T> => TruncDivOp.IsFloat<T>();
+    public static Vector256<T> Apply<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a / b;
+    public static Vector512<T> Apply<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a / b;
 }
 internal struct TruncDivOp : IBinaryOp
 {

@@ -1,11 +1,20 @@
+using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Nabla.Kernels;
 
-/// <summary>An elementwise function valid for every numeric storage type.</summary>
+/// <summary>
+/// An elementwise function valid for every numeric storage type. <see cref="Vectorizes{T}"/> says whether the
+/// vector forms compute it for the storage type T, exactly as the scalar form does, lane by lane.
+/// </summary>
 internal interface IUnaryOp
 {
     static abstract T Apply<T>(T x) where T : unmanaged, INumber<T>;
+
+    static virtual bool Vectorizes<T>() where T : unmanaged, INumber<T> => false;
+    static virtual Vector256<T> Apply<T>(Vector256<T> x) where T : unmanaged, INumber<T> => throw new UnreachableException();
+    static virtual Vector512<T> Apply<T>(Vector512<T> x) where T : unmanaged, INumber<T> => throw new UnreachableException();
 }
 
 /// <summary>An elementwise function of floating-point values, optionally with a vectorised span form.</summary>
@@ -17,13 +26,18 @@ internal interface IFloatUnaryOp
     static virtual bool TryApply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => false;
 }
 
-/// <summary>A binary elementwise function whose result has the operands' type.</summary>
+/// <summary>
+/// A binary elementwise function whose result has the operands' type. <see cref="Vectorizes{T}"/> says whether the
+/// vector forms compute it for the storage type T, exactly as the scalar form does, lane by lane; the row
+/// kernel then runs them over contiguous runs and over runs where one operand is a broadcast scalar.
+/// </summary>
 internal interface IBinaryOp
 {
     static abstract T Apply<T>(T a, T b) where T : unmanaged, INumber<T>;
 
-    /// <summary>A vectorised form for contiguous runs; false when the op has none.</summary>
-    static virtual bool TryApply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> => false;
+    static virtual bool Vectorizes<T>() where T : unmanaged, INumber<T> => false;
+    static virtual Vector256<T> Apply<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => throw new UnreachableException();
+    static virtual Vector512<T> Apply<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => throw new UnreachableException();
 }
 
 /// <summary>A binary predicate; results are stored as Bool (0 or 1).</summary>
@@ -36,6 +50,11 @@ internal struct UnaryRow<T, TOp>(T[] y, T[] x) : IRowKernel where T : unmanaged,
 {
     public void Row(int n, int o0, int s0, int o1, int s1, int o2, int s2)
     {
+        if (TOp.Vectorizes<T>() && s0 == 1 && s1 == 1)
+        {
+            VectorLoop.Unary<T, TOp, RunLane<T>>(y.AsSpan(o0, n), new(x.AsSpan(o1, n)));
+            return;
+        }
         for (int i = 0; i < n; i++) y[o0 + i * s0] = TOp.Apply(x[o1 + i * s1]);
     }
 }
@@ -49,12 +68,35 @@ internal struct FloatUnaryRow<T, TOp>(T[] y, T[] x) : IRowKernel where T : unman
     }
 }
 
+/// <summary>
+/// Binary ops over one run. A contiguous output whose operands are each contiguous or a broadcast scalar along the
+/// run (stride 0) takes the vector loop; any other strides take the scalar loop.
+/// </summary>
 internal struct BinaryRow<T, TOp>(T[] y, T[] a, T[] b) : IRowKernel where T : unmanaged, INumber<T> where TOp : IBinaryOp
 {
     public void Row(int n, int o0, int s0, int o1, int s1, int o2, int s2)
     {
-        if (s0 == 1 && s1 == 1 && s2 == 1 && TOp.TryApply<T>(a.AsSpan(o1, n), b.AsSpan(o2, n), y.AsSpan(o0, n))) return;
+        if (TOp.Vectorizes<T>() && s0 == 1 && (uint)s1 <= 1 && (uint)s2 <= 1)
+        {
+            var ys = y.AsSpan(o0, n);
+            if (s1 == 1 && s2 == 1) VectorLoop.Binary<T, TOp, RunLane<T>, RunLane<T>>(ys, new(a.AsSpan(o1, n)), new(b.AsSpan(o2, n)));
+            else if (s1 == 1) VectorLoop.Binary<T, TOp, RunLane<T>, ScalarLane<T>>(ys, new(a.AsSpan(o1, n)), new(b[o2]));
+            else if (s2 == 1) VectorLoop.Binary<T, TOp, ScalarLane<T>, RunLane<T>>(ys, new(a[o1]), new(b.AsSpan(o2, n)));
+            else VectorLoop.Binary<T, TOp, ScalarLane<T>, ScalarLane<T>>(ys, new(a[o1]), new(b[o2]));
+            return;
+        }
         for (int i = 0; i < n; i++) y[o0 + i * s0] = TOp.Apply(a[o1 + i * s1], b[o2 + i * s2]);
+    }
+}
+
+/// <summary>Binary ops whose operands are stored in other types than the result: each element converts as it is read.</summary>
+internal struct ConvertingBinaryRow<T, TA, TB, TOp>(T[] y, TA[] a, TB[] b) : IRowKernel
+    where T : unmanaged, INumber<T> where TA : unmanaged, INumber<TA> where TB : unmanaged, INumber<TB> where TOp : IBinaryOp
+{
+    public void Row(int n, int o0, int s0, int o1, int s1, int o2, int s2)
+    {
+        for (int i = 0; i < n; i++)
+            y[o0 + i * s0] = TOp.Apply(Convert<TA, T>.Apply(a[o1 + i * s1]), Convert<TB, T>.Apply(b[o2 + i * s2]));
     }
 }
 
@@ -100,8 +142,20 @@ internal static class Pointwise
         else Run(new FloatUnaryRow<double, TOp>(y.Data<double>(), x.Data<double>()), y, x);
     }
 
+    /// <summary>
+    /// y = op(a, b) in y's dtype. Operands of another dtype convert element by element inside the kernel (as a C cast,
+    /// like <see cref="Copy.Into"/>), instead of through a converted copy; a one-element operand (a number) is
+    /// converted up front so the run keeps its vector loop. y must not be Bool unless both operands are.
+    /// </summary>
     public static void Binary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : IBinaryOp
     {
+        if (a.DType != y.DType && a.Numel == 1) a = a.CastRaw(y.DType);
+        if (b.DType != y.DType && b.Numel == 1) b = b.CastRaw(y.DType);
+        if (a.DType != y.DType || b.DType != y.DType)
+        {
+            DTypeDispatch.Run(y.DType, new ConvertingBinary<TOp>(a, b, y));
+            return;
+        }
         switch (y.DType)
         {
             case DType.Bool or DType.UInt8: Run(new BinaryRow<byte, TOp>(y.Data<byte>(), a.Data<byte>(), b.Data<byte>()), y, a, b); break;
@@ -136,6 +190,23 @@ internal static class Pointwise
             case DType.Int64: Run(new MaskedCopyRow<long>(y.Data<long>(), m, x.Data<long>()), y, mask, x); break;
             case DType.Float32: Run(new MaskedCopyRow<float>(y.Data<float>(), m, x.Data<float>()), y, mask, x); break;
             default: Run(new MaskedCopyRow<double>(y.Data<double>(), m, x.Data<double>()), y, mask, x); break;
+        }
+    }
+
+    /// <summary>Picks the storage types of y, a and b in turn (three dispatches, one kernel instantiated per combination used).</summary>
+    private readonly struct ConvertingBinary<TOp>(Tensor a, Tensor b, Tensor y) : INumericKernel where TOp : IBinaryOp
+    {
+        public void Run<T>() where T : unmanaged, INumber<T> => DTypeDispatch.Run(a.DType, new WithA<T>(a, b, y));
+
+        private readonly struct WithA<T>(Tensor a, Tensor b, Tensor y) : INumericKernel where T : unmanaged, INumber<T>
+        {
+            public void Run<TA>() where TA : unmanaged, INumber<TA> => DTypeDispatch.Run(b.DType, new WithB<T, TA>(a, b, y));
+        }
+
+        private readonly struct WithB<T, TA>(Tensor a, Tensor b, Tensor y) : INumericKernel where T : unmanaged, INumber<T> where TA : unmanaged, INumber<TA>
+        {
+            public void Run<TB>() where TB : unmanaged, INumber<TB> =>
+                Pointwise.Run(new ConvertingBinaryRow<T, TA, TB, TOp>(y.Data<T>(), a.Data<TA>(), b.Data<TB>()), y, a, b);
         }
     }
 

@@ -209,13 +209,14 @@ internal static class Reduce
     }
 
     /// <summary>
-    /// Sums a contiguous (rows, k) block over its rows into y (k elements, zero on entry), walking memory in
-    /// order instead of transposing: the reduction over leading dims that every broadcast backward needs.
-    /// Float32 accumulates in double; column blocks run in parallel, each in the same row order.
+    /// Sums a contiguous (outer, rows, k) block over its rows into y ((outer, k) elements, zero on entry), walking
+    /// memory in order instead of transposing: the reduction over leading dims that every broadcast backward needs
+    /// (outer = 1), and over a middle block of dims (x.sum(1, keepdim) of (A, B, C)). Float32 accumulates in
+    /// double; (slab, column block) pieces run in parallel, each column summed in row order whatever the thread count.
     /// </summary>
-    public static void SumLeading(Tensor x, int rows, int k, Tensor y) => DTypeDispatch.Run(x.DType, new SumLeadingKernel(x, rows, k, y));
+    public static void SumLeading(Tensor x, int outer, int rows, int k, Tensor y) => DTypeDispatch.Run(x.DType, new SumLeadingKernel(x, outer, rows, k, y));
 
-    private readonly struct SumLeadingKernel(Tensor x, int rows, int k, Tensor y) : INumericKernel
+    private readonly struct SumLeadingKernel(Tensor x, int outer, int rows, int k, Tensor y) : INumericKernel
     {
         public void Run<T>() where T : unmanaged, INumber<T>
         {
@@ -223,30 +224,31 @@ internal static class Reduce
             var dst = y.Data<T>();
             int offset = x.StorageOffset, rowCount = rows, cols = k; // locals: the parallel body cannot capture the struct
             const int block = 1024;
-            int blocks = (cols + block - 1) / block;
-            void Columns(int b)
+            int blocks = (cols + block - 1) / block, pieces = outer * blocks;
+            void Columns(int piece)
             {
-                int j0 = b * block, width = Math.Min(block, cols - j0);
+                int slab = piece / blocks, j0 = piece % blocks * block, width = Math.Min(block, cols - j0);
+                int first = offset + slab * rowCount * cols + j0, into = slab * cols + j0;
                 if (typeof(T) == typeof(float))
                 {
-                    var acc = new double[width];
+                    Span<double> acc = stackalloc double[width];
                     for (int r = 0; r < rowCount; r++)
-                        WidenAdd(MemoryMarshal.Cast<T, float>(src.AsSpan(offset + r * cols + j0, width)), acc);
-                    var outF = MemoryMarshal.Cast<T, float>(dst.AsSpan(j0, width));
+                        WidenAdd(MemoryMarshal.Cast<T, float>(src.AsSpan(first + r * cols, width)), acc);
+                    var outF = MemoryMarshal.Cast<T, float>(dst.AsSpan(into, width));
                     for (int j = 0; j < width; j++) outF[j] = (float)acc[j];
                 }
                 else
                 {
-                    var acc = dst.AsSpan(j0, width);
+                    var acc = dst.AsSpan(into, width);
                     for (int r = 0; r < rowCount; r++)
                     {
-                        var row = src.AsSpan(offset + r * cols + j0, width);
+                        var row = src.AsSpan(first + r * cols, width);
                         for (int j = 0; j < width; j++) acc[j] += row[j];
                     }
                 }
             }
-            if ((long)rowCount * cols < StridedLoop.ParallelGrain || blocks < 2) for (int b = 0; b < blocks; b++) Columns(b);
-            else Parallel.For(0, blocks, Columns);
+            if ((long)outer * rowCount * cols < StridedLoop.ParallelGrain || pieces < 2) for (int p = 0; p < pieces; p++) Columns(p);
+            else Parallel.For(0, pieces, Columns);
         }
     }
 

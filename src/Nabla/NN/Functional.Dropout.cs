@@ -74,13 +74,19 @@ public static partial class F
         Errors.Check(input.Dim >= 2, "Feature dropout requires at least 2 dimensions in the input");
         if (p == 0 || !training || input.Numel == 0) return input;
         if (p == 1) return input * Tensor.Zeros([], input.DType);
+        var noise = FeatureNoise(input, 1 - p, generator);
+        noise.Div_(1 - p);
+        return input * noise;
+    }
+
+    /// <summary>ATen's make_feature_noise, filled: a contiguous (N, C, 1, ...) tensor of bernoulli_(<paramref name="keep"/>) draws.</summary>
+    private static Tensor FeatureNoise(Tensor input, double keep, Generator? generator)
+    {
         var shape = new int[input.Dim];
         Array.Fill(shape, 1);
         shape[0] = input.Size(0);
         shape[1] = input.Size(1);
-        var noise = DropoutNoise.Bernoulli(Tensor.Empty(shape, input.DType), 1 - p, generator ?? Generator.Default);
-        noise.Div_(1 - p);
-        return input * noise;
+        return DropoutNoise.Bernoulli(Tensor.Empty(shape, input.DType), keep, generator ?? Generator.Default);
     }
 
     /// <summary>PyTorch's check on a dropout probability.</summary>

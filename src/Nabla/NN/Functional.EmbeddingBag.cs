@@ -49,6 +49,21 @@ public static partial class F
             weight, input, bags.Ids, aux, perSampleWeights ?? aux);
     }
 
+    /// <summary>
+    /// Every index must name a row. libtorch's float32 sum/mean path runs fbgemm's kernel, whose check is worded otherwise
+    /// (probed against libtorch 2.10); the other paths report the index.
+    /// </summary>
+    private static void CheckBagIndices(Tensor idx, DType dtype, BagArgs a)
+    {
+        foreach (long row in idx.ToArray<long>())
+        {
+            if (row >= 0 && row < a.Rows) continue;
+            if (dtype == DType.Float32 && a.Mode != EmbeddingBagMode.Max)
+                throw Errors.Runtime("Expected i < index_size to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)");
+            throw Errors.Runtime($"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {row}");
+        }
+    }
+
     private static string ShapeText(Tensor t) => $"torch.Size({Errors.Shape(t.Sizes)})";
 
     private sealed record BagArgs(EmbeddingBagMode Mode, int Rows, int Pad, bool ScaleByFreq, int Bags, bool Weighted);
@@ -84,6 +99,7 @@ public static partial class F
         int d = weight.Size(1);
         var keep = input.Ne(a.Pad).LogicalAnd(ids.Ge(0)); // padding and stray positions take part in no bag
         var idx = input.To(DType.Int64);
+        CheckBagIndices(idx, weight.DType, a);
         var bag = Tensor.Where(keep, ids, Tensor.Zeros([ids.Numel], DType.Int64));
         if (a.Mode != EmbeddingBagMode.Max)
         {
@@ -104,7 +120,6 @@ public static partial class F
         {
             if (!kv[i]) continue;
             long row = iv[i];
-            if (row < 0 || row >= a.Rows) throw Errors.Index("index out of range in self");
             for (int j = 0; j < d; j++)
             {
                 int at = (int)bv[i] * d + j;

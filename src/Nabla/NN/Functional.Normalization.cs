@@ -59,6 +59,8 @@ public static partial class F
     public static Tensor InstanceNorm(Tensor input, Tensor? runningMean = null, Tensor? runningVar = null, Tensor? weight = null,
         Tensor? bias = null, bool useInputStats = true, double momentum = 0.1, double eps = 1e-5)
     {
+        Errors.Check(useInputStats || (runningMean is not null && runningVar is not null),
+            "Expected running_mean and running_var to be defined when use_input_stats is false");
         if (useInputStats)
         {
             long spatial = 1;
@@ -88,8 +90,10 @@ public static partial class F
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(normalizedShape);
         int k = normalizedShape.Length;
+        if (weight is not null && !weight.Sizes.SequenceEqual(normalizedShape))
+            throw Errors.Runtime($"Expected weight to be of same shape as normalized_shape, but got weight of shape {Errors.Shape(weight.Sizes)} and normalized_shape = {Errors.Shape(normalizedShape)}");
         if (input.Dim < k || !input.Sizes[(input.Dim - k)..].SequenceEqual(normalizedShape))
-            throw Errors.Runtime($"Given normalized_shape={Errors.Shape(normalizedShape)}, expected input with shape [*{string.Concat(normalizedShape.Select(s => ", " + s))}], but got input of size{Errors.Shape(input.Sizes)}");
+            throw Errors.Runtime($"Given normalized_shape={Errors.Shape(normalizedShape)}, expected input with shape [*{string.Join(", ", normalizedShape)}], but got input of size{Errors.Shape(input.Sizes)}");
         int[] dims = [.. Enumerable.Range(input.Dim - k, k)];
         double e = eps ?? (input.DType == DType.Float64 ? 2.220446049250313e-16 : 1.1920928955078125e-07);
         var result = input * (input.Pow(2).Mean(dims, keepdim: true) + e).Rsqrt();

@@ -165,17 +165,6 @@ public static partial class F
         return Reduce((margin + distPos - distNeg).ClampMin(0), reduction);
     }
 
-    /// <summary>torch.nn.functional.pairwise_distance: the p-norm of <c>x1 - x2 + eps</c> over the last dim.</summary>
-    public static Tensor PairwiseDistance(Tensor x1, Tensor x2, double p = 2, double eps = 1e-6, bool keepdim = false)
-    {
-        ArgumentNullException.ThrowIfNull(x1);
-        ArgumentNullException.ThrowIfNull(x2);
-        var diff = (x1 - x2 + eps).Abs();
-        int dim = Math.Max(x1.Dim, x2.Dim) == 0 ? 0 : -1;
-        if (diff.Dim == 0) return diff;
-        return p == 2 ? diff.Pow(2).Sum(dim, keepdim).Sqrt() : diff.Pow(p).Sum(dim, keepdim).Pow(1 / p);
-    }
-
     /// <summary>
     /// torch.nn.functional.poisson_nll_loss: <c>exp(input) - target input</c> (log input) or <c>input - target log(input + eps)</c>,
     /// plus Stirling's term for target &gt; 1 when <paramref name="full"/>.

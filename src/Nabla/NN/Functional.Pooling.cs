@@ -311,7 +311,8 @@ public static partial class F
         Errors.Check(input.Dim is 3 or 4, $"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {Errors.Shape(input.Sizes)}");
         CheckNonBatchDimsNonEmpty("adaptive_max_pool2d", input);
         Errors.Check(size.Length == 2, "adaptive_max_pool2d(): internal error: output_size.size() must be 2");
-        CheckDType(input, "adaptive_max_pool2d", t => t.IsFloatingPoint());
+        // The CPU kernel dispatches under its channels-last name when a batched input's strides are channels-last.
+        CheckDType(input, IsChannelsLastStrides2d(input) ? "adaptive_max_pool2d_channels_last" : "adaptive_max_pool2d", t => t.IsFloatingPoint());
         if (EmptyAdaptiveOutput(input, size) is { } empty)
             return (Graph.Record(empty, Derivatives.AdaptiveMaxPool2DBackward0, [input], static (g, s, _) => EmptyAdaptiveBackward(g, s[0], Derivatives.AdaptiveMaxPool2DBackward0), input),
                 Tensor.Zeros(empty.Shape, DType.Int64));
@@ -424,6 +425,27 @@ public static partial class F
     private static void CheckDimRange(string op, Tensor input, int start, int end) =>
         Errors.Check(input.Dim >= start && input.Dim < end,
             $"Expected {start} to {end - 1} dimensions, but got {input.Dim}-dimensional tensor for argument #1 'self' (while checking arguments for {op})");
+
+    /// <summary>
+    /// c10's is_channels_last_strides_2d on a 4-d tensor (suggest_memory_format): strides ascending over C, W, H, N (size-1
+    /// dims not scaling), with N's stride not equal to C's (ambiguous) and C's not 0.
+    /// </summary>
+    private static bool IsChannelsLastStrides2d(Tensor input)
+    {
+        if (input.Dim != 4) return false;
+        var sizes = input.Sizes;
+        var strides = input.Stride();
+        if (strides[1] == 0) return false;
+        long min = 0;
+        foreach (int d in (ReadOnlySpan<int>)[1, 3, 2, 0])
+        {
+            if (strides[d] < min) return false;
+            if (d == 0 && min == strides[1]) return false;
+            min = strides[d];
+            if (sizes[d] > 1) min *= sizes[d];
+        }
+        return true;
+    }
 
     /// <summary>The CPU kernel's dtype dispatch: other dtypes fail as PyTorch's AT_DISPATCH does (NotImplementedError).</summary>
     private static void CheckDType(Tensor input, string op, Func<DType, bool> supported)

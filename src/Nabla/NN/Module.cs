@@ -91,15 +91,75 @@ public abstract class Module
         if (taken) throw Errors.Runtime($"attribute '{name}' already exists");
     }
 
-    /// <summary>The registered parameter <paramref name="name"/> of this module (null for an empty slot).
-    /// Throws ArgumentException when no parameter has that name.</summary>
-    protected Tensor? GetParameter(string name) =>
+    /// <summary>The registered parameter <paramref name="name"/> of this module itself (null for an empty slot), for
+    /// the typed properties of subclasses. Throws ArgumentException when no parameter has that name.</summary>
+    protected Tensor? ParameterSlot(string name) =>
         _parameters.TryGetValue(name, out var p) ? p : throw Errors.Runtime($"'{TypeName}' object has no parameter '{name}'");
 
-    /// <summary>The registered buffer <paramref name="name"/> of this module (null for an empty slot).
-    /// Throws ArgumentException when no buffer has that name.</summary>
-    protected Tensor? GetBuffer(string name) =>
+    /// <summary>The registered buffer <paramref name="name"/> of this module itself (null for an empty slot), for the
+    /// typed properties of subclasses. Throws ArgumentException when no buffer has that name.</summary>
+    protected Tensor? BufferSlot(string name) =>
         _buffers.TryGetValue(name, out var b) ? b : throw Errors.Runtime($"'{TypeName}' object has no buffer '{name}'");
+
+    /// <summary>
+    /// torch.nn.Module.get_submodule: the module at the dotted path <paramref name="target"/> ("features.0"; "" is this
+    /// module). Throws ArgumentException (PyTorch's AttributeError) with PyTorch's words: "&lt;Type&gt; has no attribute
+    /// `x`" when a step names nothing registered, "`x` is not an nn.Module" when it names a parameter, a buffer or an
+    /// empty slot.
+    /// </summary>
+    public Module GetSubmodule(string target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.Length == 0) return this;
+        var module = this;
+        foreach (var item in target.Split('.'))
+        {
+            if (!module.HasAttribute(item)) throw Errors.Runtime($"{module.TypeName} has no attribute `{item}`");
+            if (!module._modules.TryGetValue(item, out var child) || child is null) throw Errors.Runtime($"`{item}` is not an nn.Module");
+            module = child;
+        }
+        return module;
+    }
+
+    /// <summary>
+    /// torch.nn.Module.get_parameter: the parameter at the dotted path <paramref name="target"/> ("encoder.0.weight").
+    /// Throws ArgumentException (PyTorch's AttributeError) with PyTorch's words when the module path fails (see
+    /// <see cref="GetSubmodule"/>), when the last name is not registered ("&lt;Type&gt; has no attribute `x`"), or when
+    /// it names a buffer, a child or an empty slot ("`x` is not an nn.Parameter").
+    /// </summary>
+    public Tensor GetParameter(string target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var (module, name) = OwnerOf(target);
+        return module._parameters.TryGetValue(name, out var p) && p is not null ? p : throw Errors.Runtime($"`{name}` is not an nn.Parameter");
+    }
+
+    /// <summary>
+    /// torch.nn.Module.get_buffer: the buffer at the dotted path <paramref name="target"/> ("bn.running_mean"); null for
+    /// a buffer slot registered as None, as PyTorch returns None. Throws ArgumentException (PyTorch's AttributeError)
+    /// with PyTorch's words when the module path fails (see <see cref="GetSubmodule"/>), when the last name is not
+    /// registered ("&lt;Type&gt; has no attribute `x`"), or when it names a parameter or a child ("`x` is not a buffer").
+    /// </summary>
+    public Tensor? GetBuffer(string target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var (module, name) = OwnerOf(target);
+        return module._buffers.TryGetValue(name, out var b) ? b : throw Errors.Runtime($"`{name}` is not a buffer");
+    }
+
+    /// <summary>torch's target.rpartition("."): the module holding the last name of <paramref name="target"/>, and that name,
+    /// which must be registered there.</summary>
+    private (Module Module, string Name) OwnerOf(string target)
+    {
+        int dot = target.LastIndexOf('.');
+        var module = GetSubmodule(dot < 0 ? "" : target[..dot]);
+        var name = target[(dot + 1)..];
+        if (!module.HasAttribute(name)) throw Errors.Runtime($"{module.TypeName} has no attribute `{name}`");
+        return (module, name);
+    }
+
+    /// <summary>Python's hasattr for the names a module registers: a parameter, buffer or child slot, empty or not.</summary>
+    private bool HasAttribute(string name) => _parameters.ContainsKey(name) || _buffers.ContainsKey(name) || _modules.ContainsKey(name);
 
     /// <summary>The child module registered as <paramref name="name"/>, or null when there is none (or an empty slot).</summary>
     protected Module? GetChild(string name) => _modules.TryGetValue(name, out var m) ? m : null;

@@ -135,18 +135,29 @@ internal static class Normalization
     }
 
     /// <summary>
-    /// linalg.vector_norm along one dim (kept): <c>(Σ|x|^p)^(1/p)</c>, recorded as LinalgVectorNormBackward0 whose
-    /// gradient is zero where the norm is zero (the composition through sqrt would give NaN there).
+    /// The p-norm over one dim, <c>(Σ|x|^p)^(1/p)</c>, with p = 0 (the count of nonzeros) and p = ±inf (max/min of |x|):
+    /// linalg.vector_norm, or torch.norm(p, dim) recorded under <paramref name="node"/> (NormBackward1). The gradient is
+    /// torch's linalg_vector_norm_backward: zero where the norm is zero (the composition through sqrt would give NaN
+    /// there), shared evenly among ties for ±inf, zero for p = 0.
     /// </summary>
-    public static Tensor VectorNorm(Tensor input, double p, int dim)
+    public static Tensor VectorNorm(Tensor input, double p, int dim, bool keepdim = true, string node = "LinalgVectorNormBackward0")
     {
         Tensor y;
         using (GradMode.NoGrad())
         {
             var a = input.Abs();
-            y = p == 2 ? a.Pow(2).Sum(dim, keepdim: true).Sqrt() : p == 1 ? a.Sum(dim, keepdim: true) : a.Pow(p).Sum(dim, keepdim: true).Pow(1 / p);
+            y = p switch
+            {
+                0 => a.Ne(0.0).To(input.DType).Sum(dim, keepdim: true),
+                double.PositiveInfinity => a.Amax(dim, keepdim: true),
+                double.NegativeInfinity => a.Amin(dim, keepdim: true),
+                1 => a.Sum(dim, keepdim: true),
+                2 => a.Pow(2).Sum(dim, keepdim: true).Sqrt(),
+                _ => a.Pow(p).Sum(dim, keepdim: true).Pow(1 / p),
+            };
         }
-        return Graph.Record(y, "LinalgVectorNormBackward0", [input], p, NormalizationDerivatives.VectorNorm, input, y);
+        var norm = Graph.Record(y, node, [input], (p, dim), NormalizationDerivatives.VectorNorm, input, y);
+        return keepdim ? norm : norm.Squeeze(dim);
     }
 
     private static void CheckFeatures(string name, int expected, Tensor t) =>

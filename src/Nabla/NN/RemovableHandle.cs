@@ -28,21 +28,31 @@ public sealed class RemovableHandle : IDisposable
     public void Dispose() => Remove();
 }
 
-/// <summary>Hooks in registration order (or prepended), removable through their handles.</summary>
+/// <summary>
+/// Hooks in registration order (or prepended), removable through their handles. Adding, removing and taking a
+/// snapshot are locked, so a tensor hook may be registered or removed while another thread runs a backward pass.
+/// </summary>
 internal sealed class HookList<THook>
 {
     private static int _nextId;
     private readonly List<(int Id, THook Hook)> _hooks = [];
+    private readonly Lock _lock = new();
 
     public RemovableHandle Add(THook hook, bool prepend)
     {
         ArgumentNullException.ThrowIfNull(hook);
         int id = Interlocked.Increment(ref _nextId);
-        if (prepend) _hooks.Insert(0, (id, hook));
-        else _hooks.Add((id, hook));
-        return new RemovableHandle(id, () => _hooks.RemoveAll(h => h.Id == id));
+        lock (_lock)
+        {
+            if (prepend) _hooks.Insert(0, (id, hook));
+            else _hooks.Add((id, hook));
+        }
+        return new RemovableHandle(id, () => { lock (_lock) _hooks.RemoveAll(h => h.Id == id); });
     }
 
     /// <summary>A snapshot, so a hook may remove itself while the hooks run.</summary>
-    public THook[] Snapshot() => _hooks.Count == 0 ? [] : _hooks.Select(h => h.Hook).ToArray();
+    public THook[] Snapshot()
+    {
+        lock (_lock) return _hooks.Count == 0 ? [] : _hooks.Select(h => h.Hook).ToArray();
+    }
 }

@@ -48,6 +48,7 @@ public static partial class FuzzOps
         yield return new("Hardshrink Softshrink", g => F.Softshrink(F.Hardshrink(X(g), D(g)), D(g)));
         yield return new("Glu", g => { var x = X(g); return F.Glu(x, g.Dim(x.Dim)); });
         yield return new("Dropout", g => F.Dropout(X(g), D(g), g.Bool()));
+        yield return new("AlphaDropout FeatureAlphaDropout", g => g.Bool() ? F.AlphaDropout(X(g), D(g), g.Bool()) : F.FeatureAlphaDropout(X(g), D(g), g.Bool()));
         yield return new("Dropout1d Dropout2d Dropout3d", g => g.Pick(0, 1, 2) switch
         {
             0 => F.Dropout1d(X(g), D(g), g.Bool()),

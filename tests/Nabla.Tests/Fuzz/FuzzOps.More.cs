@@ -12,6 +12,25 @@ public static partial class FuzzOps
             t => t.Log1p(), t => t.Log2(), t => t.Reciprocal(), t => t.Round(), t => t.Sgn(), t => t.Sinh(), t => t.Square(), t => t.Tan(), t => t.Trunc()];
         yield return new("Acos/Acosh/Asin/Asinh/Atan/Atanh/Ceil/Cosh/Erf/Erfc/Erfinv/Exp2/Expm1/Floor/Frac/Log10/Log1p/Log2/Reciprocal/Round/Sgn/Sinh/Square/Tan/Trunc",
             g => g.Pick(unary)(X(g)));
+        yield return new("Sinc/Deg2rad/Rad2deg/NanToNum/FloatPower", g =>
+        {
+            var x = X(g);
+            return g.Int(0, 6) switch
+            {
+                0 => x.Sinc(),
+                1 => x.Deg2rad(),
+                2 => x.Rad2deg(),
+                3 => x.NanToNum(g.Pick(0.0, double.NaN), g.Coin() ? null : 1.0, g.Coin() ? null : -1.0),
+                4 => x.FloatPower(Like(g, x)),
+                _ => x.FloatPower(g.Scalar()),
+            };
+        });
+        yield return new("Logaddexp/Logaddexp2/Nextafter", g =>
+        {
+            var x = X(g);
+            var y = Like(g, x);
+            return g.Int(0, 3) switch { 0 => x.Logaddexp(y), 1 => x.Logaddexp2(y), _ => x.Nextafter(y) };
+        });
         yield return new("Atan2/Copysign/Fmax/Fmin/Fmod/Hypot/Xlogy", g =>
         {
             var x = X(g);
@@ -75,9 +94,25 @@ public static partial class FuzzOps
                 0 => F.CosineEmbeddingLoss(x, Like(g, x), g.Tensor(x.Dim > 0 ? [x.Shape[0]] : [])!),
                 1 => F.MarginRankingLoss(x, Like(g, x), Like(g, x)),
                 2 => F.TripletMarginLoss(x, Like(g, x), Like(g, x)),
-                _ => F.PairwiseDistance(x, Like(g, x), g.Pick(2.0, 1.0, 0.0, -1.0), 1e-6, g.Bool()),
+                _ => F.PairwiseDistance(x, Like(g, x), g.Pick(2.0, 1.0, 0.0, -1.0, 0.5, double.PositiveInfinity, double.NegativeInfinity), 1e-6, g.Bool()),
             };
         });
+        yield return new("F.SoftMarginLoss/HingeEmbeddingLoss/MultilabelSoftMarginLoss/MultiMarginLoss/MultilabelMarginLoss/GaussianNllLoss", g =>
+        {
+            var x = Float(g);
+            var r = g.Pick(Reduction.Mean, Reduction.Sum, Reduction.None);
+            int classes = x.Dim > 0 ? x.Shape[^1] : 1;
+            return g.Int(0, 6) switch
+            {
+                0 => F.SoftMarginLoss(x, Like(g, x), r),
+                1 => F.HingeEmbeddingLoss(x, Like(g, x), g.Pick(1.0, 0.0, -1.0), r),
+                2 => F.MultilabelSoftMarginLoss(x, Like(g, x), g.Coin() ? null : Like(g, x), r),
+                3 => F.MultiMarginLoss(x, g.Index(classes)!, g.Pick(1, 2, 3), g.Pick(1.0, 0.0), g.Coin() ? null : Like(g, x), r),
+                4 => F.MultilabelMarginLoss(x, g.Index(classes)!, r),
+                _ => F.GaussianNllLoss(x, Like(g, x), Like(g, x), g.Bool(), g.Pick(1e-6, 0.0), r),
+            };
+        });
+        yield return new("F.CosineSimilarity", g => { var x = g.Tensor(); return F.CosineSimilarity(x!, g.Coin() ? Like(g, x!) : g.Tensor()!, g.Int(-3, 3), g.Pick(1e-8, 0.0, -1.0)); });
         yield return new("F.Bilinear/Embedding", g =>
         {
             var x = Float(g);

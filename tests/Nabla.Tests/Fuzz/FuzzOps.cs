@@ -405,6 +405,17 @@ public static partial class FuzzOps
             }
             return x;
         });
+        yield return new("RegisterHook/RegisterPostAccumulateGradHook", g =>
+        {
+            var x = X(g);
+            var handle = g.Coin()
+                ? x.RegisterHook(grad => g.Int(0, 3) switch { 0 => null, 1 => grad * 2, _ => A(g) })
+                : x.RegisterPostAccumulateGradHook(t => t.Grad?.Zero_());
+            var y = x * 2;
+            y.Backward(Like(g, y));
+            if (g.Coin()) handle.Remove();
+            return x.Grad;
+        });
         yield return new("Jacobian", g => Autograd.Functional.Jacobian(t => t * 2, Float(g), g.Bool(), g.Bool()));
     }
 }

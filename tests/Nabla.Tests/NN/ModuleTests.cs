@@ -16,8 +16,8 @@ public class ModuleTests
             RegisterBuffer("scratch", Tensor.Zeros([2]), persistent: false);
         }
 
-        public Tensor Weight => GetParameter("weight")!;
-        public Tensor Bias => GetParameter("bias")!;
+        public Tensor Weight => ParameterSlot("weight")!;
+        public Tensor Bias => ParameterSlot("bias")!;
 
         public override Tensor Forward(Tensor input) => input.Matmul(Weight.T) + Bias;
 

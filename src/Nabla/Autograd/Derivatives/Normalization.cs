@@ -140,12 +140,24 @@ internal static class NormalizationDerivatives
         return [gInput, gWeight, needs[2] ? db.Sum(0) : null];
     }
 
-    /// <summary>vector_norm along a kept dim: <c>g · sign(x) |x|^(p-1) / norm^(p-1)</c>, zero where the norm is zero.</summary>
-    public static Tensor?[] VectorNorm(Tensor grad, Tensor[] s, bool[] needs, double p)
+    /// <summary>torch's linalg_vector_norm_backward along a kept dim: <c>g · sign(x) |x|^(p-1) / norm^(p-1)</c>, zero where the
+    /// norm is zero; for ±inf the gradient goes to the extreme elements, shared evenly; zero for p = 0.</summary>
+    public static Tensor?[] VectorNorm(Tensor grad, Tensor[] s, bool[] needs, (double P, int Dim) a)
     {
         var (x, norm) = (s[0], s[1]);
-        var scale = p == 1 ? x.Sign() : p == 2 ? x / norm : x.Sign() * x.Abs().Pow(p - 1) / norm.Pow(p - 1);
-        return [Tensor.Where(norm.Eq(0.0), 0.0, grad * scale)];
+        double p = a.P;
+        if (p == 0) return [Tensor.ZerosLike(x)];
+        if (p == 1) return [x.Sign() * grad];
+        if (p == 2) return [grad * (x / norm).MaskedFill(norm.Eq(0.0), 0.0)];
+        if (double.IsInfinity(p))
+        {
+            var abs = x.Abs();
+            var mask = abs.Eq(norm).LogicalOr(abs.IsNan());
+            return [x.Sign() * (grad / mask.Sum(a.Dim, keepdim: true) * mask)];
+        }
+        if (p < 1) return [x.Sign() * x.Abs().Pow(p - 1).MaskedFill(x.Eq(0.0), 0.0) * grad * norm.Pow(1 - p)];
+        var scaled = p < 2 ? x.Sign() * x.Abs().Pow(p - 1) : x * x.Abs().Pow(p - 2);
+        return [scaled * (grad / norm.Pow(p - 1)).MaskedFill(norm.Eq(0.0), 0.0)];
     }
 
     /// <summary>

@@ -43,17 +43,26 @@ internal static partial class Derivatives
     internal static Tensor?[] Mul(Tensor g, Tensor[] s, bool[] needs) =>
         [needs[0] ? g * s[1] : null, needs[1] ? g * s[0] : null];
 
-    /// <summary>div: grad / other, -grad * self / other².</summary>
+    /// <summary>
+    /// div: grad / other, and libtorch's -grad * ((self / other) / other), computed as grad * ((self / other) / -other):
+    /// the same bits (negation is exact wherever it is applied), but the sign goes onto other, often a small
+    /// broadcast tensor, instead of a full-size pass over grad.
+    /// </summary>
     internal static Tensor?[] Div(Tensor g, Tensor[] s, bool[] needs) =>
-        [needs[0] ? g / s[1] : null, needs[1] ? -g * s[0] / (s[1] * s[1]) : null];
+        [needs[0] ? g / s[1] : null, needs[1] ? g * (s[0] / s[1] / -s[1]) : null];
 
     /// <summary>remainder: grad, -grad * floor(self / other).</summary>
     internal static Tensor?[] Remainder(Tensor g, Tensor[] s, bool[] needs) =>
         [g, needs[1] ? -g * s[0].Div(s[1], RoundingMode.Floor) : null];
 
     /// <summary>pow(self, exponent) with a number exponent (pow_backward): zero where the exponent is zero.</summary>
-    internal static Tensor?[] PowScalar(Tensor g, Tensor[] s, bool[] _) =>
-        [s[1].Item<double>() == 0 ? Tensor.ZerosLike(g) : g * s[1] * s[0].Pow(s[1] - 1), null];
+    /// <remarks>Grouped as libtorch's pow_backward groups it, grad * (exponent * self.pow(exponent - 1)), with the
+    /// number exponent, so the power takes pow's number shortcuts and the rounding matches.</remarks>
+    internal static Tensor?[] PowScalar(Tensor g, Tensor[] s, bool[] _)
+    {
+        double e = s[1].Item<double>();
+        return [e == 0 ? Tensor.ZerosLike(g) : g * (s[0].Pow(e - 1) * e), null];
+    }
 
     /// <summary>pow(self, exponent) with a tensor exponent (pow_backward_self / pow_backward_exponent).</summary>
     internal static Tensor?[] Pow(Tensor g, Tensor[] s, bool[] needs) =>

@@ -98,7 +98,7 @@ public class PReLU : Module<Tensor, Tensor>
     /// <summary>num_parameters.</summary>
     public int NumParameters { get; }
     /// <summary>weight: the slopes.</summary>
-    public Tensor Weight { get => GetParameter("weight")!; set => RegisterParameter("weight", value); }
+    public Tensor Weight { get => ParameterSlot("weight")!; set => RegisterParameter("weight", value); }
     /// <summary>F.prelu(input, weight).</summary>
     public override Tensor Forward(Tensor input) => F.Prelu(input, Weight);
     /// <inheritdoc/>

@@ -69,10 +69,10 @@ public abstract class ConvNd : Module<Tensor, Tensor>
     public PaddingMode PaddingMode { get; }
 
     /// <summary>weight.</summary>
-    public Tensor Weight { get => GetParameter("weight")!; set => RegisterParameter("weight", value); }
+    public Tensor Weight { get => ParameterSlot("weight")!; set => RegisterParameter("weight", value); }
 
     /// <summary>bias, or null.</summary>
-    public Tensor? Bias { get => GetParameter("bias"); set => RegisterParameter("bias", value); }
+    public Tensor? Bias { get => ParameterSlot("bias"); set => RegisterParameter("bias", value); }
 
     /// <summary>torch.nn's _ConvNd.reset_parameters.</summary>
     public void ResetParameters()
@@ -221,7 +221,7 @@ public class Conv3d : ConvForward
         : F.Conv3d(input, Weight, Bias, Stride, padding, Dilation, Groups);
 }
 
-/// <summary>The forward of torch.nn.ConvTranspose1d/2d/3d (zeros padding only, as PyTorch).</summary>
+/// <summary>The forward of torch.nn.ConvTranspose1d/2d/3d (zeros padding only, as PyTorch), with the optional output_size.</summary>
 public abstract class ConvTransposeForward : ConvNd
 {
     private protected ConvTransposeForward(int dims, int inChannels, int outChannels, int[] kernelSize, int[]? stride, int[]? padding,
@@ -229,20 +229,54 @@ public abstract class ConvTransposeForward : ConvNd
         : base(dims, inChannels, outChannels, kernelSize, stride, padding, null, dilation, true, outputPadding, groups, bias, PaddingMode.Zeros, dtype) { }
 
     /// <summary>F.conv_transposeNd(input, weight, bias, stride, padding, output_padding, groups, dilation).</summary>
-    public abstract override Tensor Forward(Tensor input);
+    public override Tensor Forward(Tensor input) => Forward(input, null);
+
+    /// <summary>
+    /// torch.nn.ConvTransposeNd.forward(input, output_size): with <paramref name="outputSize"/> (the spatial sizes, or the
+    /// full output shape with its batch and channel dims) the output padding is chosen to reach it, as PyTorch's
+    /// _output_padding; without it the module's output_padding applies. Throws ArgumentException (PyTorch's ValueError)
+    /// when outputSize has the wrong length or a size outside the reachable range.
+    /// </summary>
+    public Tensor Forward(Tensor input, int[]? outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return ConvTranspose(input, outputSize is null ? OutputPadding : OutputPaddingFor(input, outputSize));
+    }
+
+    /// <summary>The functional transposed convolution of this rank with the given output padding.</summary>
+    private protected abstract Tensor ConvTranspose(Tensor input, int[] outputPadding);
+
+    /// <summary>torch's _ConvTransposeNd._output_padding: output_size minus the smallest reachable size, per spatial dim.</summary>
+    private int[] OutputPaddingFor(Tensor input, int[] outputSize)
+    {
+        int nonSpatial = input.Dim == Dims + 2 ? 2 : 1;
+        if (outputSize.Length == nonSpatial + Dims) outputSize = outputSize[nonSpatial..];
+        if (outputSize.Length != Dims)
+            throw Errors.Runtime($"ConvTranspose{Dims}D: for {input.Dim}D input, output_size must have {Dims} or {nonSpatial + Dims} elements (got {outputSize.Length})");
+        var minSizes = new int[Dims];
+        var maxSizes = new int[Dims];
+        for (int d = 0; d < Dims; d++)
+        {
+            minSizes[d] = (input.Size(d + nonSpatial) - 1) * Stride[d] - 2 * Padding[d] + Dilation[d] * (KernelSize[d] - 1) + 1;
+            maxSizes[d] = minSizes[d] + Stride[d] - 1;
+        }
+        for (int d = 0; d < Dims; d++)
+            if (outputSize[d] < minSizes[d] || outputSize[d] > maxSizes[d])
+                throw Errors.Runtime($"requested an output size of {Errors.Shape(outputSize)}, but valid sizes range from {Errors.Shape(minSizes)} to {Errors.Shape(maxSizes)} (for an input of torch.Size({Errors.Shape(input.Shape[Math.Min(2, input.Dim)..])}))");
+        return [.. Enumerable.Range(0, Dims).Select(d => outputSize[d] - minSizes[d])];
+    }
 }
 
 /// <summary>torch.nn.ConvTranspose1d.</summary>
+/// <param name="inChannels">in_channels.</param><param name="outChannels">out_channels.</param><param name="kernelSize">kernel_size.</param>
+/// <param name="stride">stride.</param><param name="padding">padding.</param><param name="outputPadding">output_padding.</param>
+/// <param name="groups">groups.</param><param name="bias">bias.</param><param name="dilation">dilation.</param><param name="dtype">dtype of the parameters.</param>
 public class ConvTranspose1d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int outputPadding = 0,
     int groups = 1, bool bias = true, int dilation = 1, DType dtype = DType.Float32)
     : ConvTransposeForward(1, inChannels, outChannels, [kernelSize], [stride], [padding], [outputPadding], groups, bias, [dilation], dtype)
 {
-    /// <inheritdoc/>
-    public override Tensor Forward(Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return F.ConvTranspose1d(input, Weight, Bias, Stride, Padding, OutputPadding, Groups, Dilation);
-    }
+    private protected override Tensor ConvTranspose(Tensor input, int[] outputPadding) =>
+        F.ConvTranspose1d(input, Weight, Bias, Stride, Padding, outputPadding, Groups, Dilation);
 }
 
 /// <summary>torch.nn.ConvTranspose2d.</summary>
@@ -258,8 +292,8 @@ public class ConvTranspose2d : ConvTransposeForward
         int groups = 1, bool bias = true, int[]? dilation = null, DType dtype = DType.Float32)
         : base(2, inChannels, outChannels, kernelSize, stride, padding, outputPadding, groups, bias, dilation, dtype) { }
 
-    /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => F.ConvTranspose2d(input, Weight, Bias, Stride, Padding, OutputPadding, Groups, Dilation);
+    private protected override Tensor ConvTranspose(Tensor input, int[] outputPadding) =>
+        F.ConvTranspose2d(input, Weight, Bias, Stride, Padding, outputPadding, Groups, Dilation);
 }
 
 /// <summary>torch.nn.ConvTranspose3d.</summary>
@@ -275,6 +309,6 @@ public class ConvTranspose3d : ConvTransposeForward
         int groups = 1, bool bias = true, int[]? dilation = null, DType dtype = DType.Float32)
         : base(3, inChannels, outChannels, kernelSize, stride, padding, outputPadding, groups, bias, dilation, dtype) { }
 
-    /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => F.ConvTranspose3d(input, Weight, Bias, Stride, Padding, OutputPadding, Groups, Dilation);
+    private protected override Tensor ConvTranspose(Tensor input, int[] outputPadding) =>
+        F.ConvTranspose3d(input, Weight, Bias, Stride, Padding, outputPadding, Groups, Dilation);
 }

@@ -67,3 +67,25 @@ public abstract class DropoutNd : Module<Tensor, Tensor>
     /// <inheritdoc/>
     public override string ExtraRepr() => $"p={Repr.Of(P)}, inplace=False";
 }
+
+/// <summary>torch.nn.AlphaDropout: <see cref="F.AlphaDropout"/> in training mode, the identity in eval mode.</summary>
+public class AlphaDropout : DropoutNd
+{
+    /// <summary>nn.AlphaDropout(p).</summary>
+    /// <exception cref="ArgumentException"><paramref name="p"/> outside [0, 1].</exception>
+    public AlphaDropout(double p = 0.5) : base(p) { }
+
+    /// <summary>F.alpha_dropout(input, p, training).</summary>
+    public override Tensor Forward(Tensor input) => F.AlphaDropout(input, P, Training);
+}
+
+/// <summary>torch.nn.FeatureAlphaDropout: <see cref="F.FeatureAlphaDropout"/> in training mode, the identity in eval mode.</summary>
+public class FeatureAlphaDropout : DropoutNd
+{
+    /// <summary>nn.FeatureAlphaDropout(p).</summary>
+    /// <exception cref="ArgumentException"><paramref name="p"/> outside [0, 1].</exception>
+    public FeatureAlphaDropout(double p = 0.5) : base(p) { }
+
+    /// <summary>F.feature_alpha_dropout(input, p, training).</summary>
+    public override Tensor Forward(Tensor input) => F.FeatureAlphaDropout(input, P, Training);
+}

@@ -28,10 +28,10 @@ public class Linear : Module<Tensor, Tensor>
     public int OutFeatures { get; }
 
     /// <summary>weight, (out_features, in_features).</summary>
-    public Tensor Weight { get => GetParameter("weight")!; set => RegisterParameter("weight", value); }
+    public Tensor Weight { get => ParameterSlot("weight")!; set => RegisterParameter("weight", value); }
 
     /// <summary>bias, (out_features), or null.</summary>
-    public Tensor? Bias { get => GetParameter("bias"); set => RegisterParameter("bias", value); }
+    public Tensor? Bias { get => ParameterSlot("bias"); set => RegisterParameter("bias", value); }
 
     /// <summary>torch.nn.Linear.reset_parameters.</summary>
     public void ResetParameters()

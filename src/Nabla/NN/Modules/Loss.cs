@@ -14,7 +14,7 @@ public class CrossEntropyLoss : Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>The per-class weight buffer, or null.</summary>
-    public Tensor? Weight => GetBuffer("weight");
+    public Tensor? Weight => BufferSlot("weight");
     /// <summary>ignore_index.</summary>
     public long IgnoreIndex { get; }
     /// <summary>reduction.</summary>
@@ -43,7 +43,7 @@ public class NLLLoss : Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>The per-class weight buffer, or null.</summary>
-    public Tensor? Weight => GetBuffer("weight");
+    public Tensor? Weight => BufferSlot("weight");
     /// <summary>ignore_index.</summary>
     public long IgnoreIndex { get; }
     /// <summary>reduction.</summary>
@@ -109,7 +109,7 @@ public class BCELoss : Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>The weight buffer, or null.</summary>
-    public Tensor? Weight => GetBuffer("weight");
+    public Tensor? Weight => BufferSlot("weight");
     /// <summary>reduction.</summary>
     public Reduction Reduction { get; }
     /// <summary>F.binary_cross_entropy(input, target, weight, reduction).</summary>
@@ -128,9 +128,9 @@ public class BCEWithLogitsLoss : Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>The weight buffer, or null.</summary>
-    public Tensor? Weight => GetBuffer("weight");
+    public Tensor? Weight => BufferSlot("weight");
     /// <summary>The pos_weight buffer, or null.</summary>
-    public Tensor? PosWeight => GetBuffer("pos_weight");
+    public Tensor? PosWeight => BufferSlot("pos_weight");
     /// <summary>reduction.</summary>
     public Reduction Reduction { get; }
     /// <summary>F.binary_cross_entropy_with_logits(input, target, weight, reduction, pos_weight).</summary>

@@ -29,7 +29,7 @@ public class RMSNorm : Module<Tensor, Tensor>
     /// <summary>elementwise_affine.</summary>
     public bool ElementwiseAffine { get; }
     /// <summary>weight (normalized_shape), or null without elementwise_affine.</summary>
-    public Tensor? Weight { get => GetParameter("weight"); set => RegisterParameter("weight", value); }
+    public Tensor? Weight { get => ParameterSlot("weight"); set => RegisterParameter("weight", value); }
 
     /// <summary>F.rms_norm(input, normalized_shape, weight, eps).</summary>
     public override Tensor Forward(Tensor input) => F.RmsNorm(input, NormalizedShape, Weight, Eps);
@@ -58,20 +58,4 @@ public class LocalResponseNorm(int size, double alpha = 1e-4, double beta = 0.75
 
     /// <inheritdoc/>
     public override string ExtraRepr() => $"{Repr.Of(Size)}, alpha={Repr.Of(Alpha)}, beta={Repr.Of(Beta)}, k={Repr.Of(K)}";
-}
-
-/// <summary>torch.nn.PairwiseDistance: <see cref="F.PairwiseDistance"/> between the rows of two inputs.</summary>
-/// <param name="p">p, the norm degree.</param><param name="eps">eps.</param><param name="keepdim">keepdim.</param>
-public class PairwiseDistance(double p = 2.0, double eps = 1e-6, bool keepdim = false) : Module<Tensor, Tensor, Tensor>
-{
-    /// <summary>norm, the p of the p-norm.</summary>
-    public double Norm { get; } = p;
-    /// <summary>eps, added to the difference to avoid a zero norm.</summary>
-    public double Eps { get; } = eps;
-    /// <summary>keepdim.</summary>
-    public bool Keepdim { get; } = keepdim;
-
-    /// <summary>F.pairwise_distance(x1, x2, norm, eps, keepdim).</summary>
-    /// <exception cref="ArgumentException">Shapes that do not broadcast.</exception>
-    public override Tensor Forward(Tensor input1, Tensor input2) => F.PairwiseDistance(input1, input2, Norm, Eps, Keepdim);
 }

@@ -9,14 +9,19 @@ public class VectorPathTests
 {
     private const int N = 1037; // not a multiple of any vector width: exercises the scalar tail
 
-    public static TheoryData<string> BinaryOps => new() { "add", "sub", "mul", "div" };
+    public static TheoryData<string> BinaryOps => new() { "add", "sub", "mul", "div", "maximum", "minimum" };
 
     [Theory]
     [MemberData(nameof(BinaryOps))]
     public void BinaryFloatRunsMatchTheScalarFormula(string op)
     {
         var (a, b) = (Values(N, 1), Values(N, 2));
-        float F(float x, float y) => op switch { "add" => x + y, "sub" => x - y, "mul" => x * y, _ => x / y };
+        float F(float x, float y) => op switch
+        {
+            "add" => x + y, "sub" => x - y, "mul" => x * y, "div" => x / y,
+            _ when float.IsNaN(x) || float.IsNaN(y) => x + y,
+            "maximum" => MathF.Max(x, y), _ => MathF.Min(x, y),
+        };
         var ta = Tensor.From(a);
         var tb = Tensor.From(b);
         AssertBits(Enumerable.Range(0, N).Select(i => F(a[i], b[i])), Apply(op, ta, tb).ToArray<float>());
@@ -32,9 +37,16 @@ public class VectorPathTests
     {
         var a = Values(N, 3).Select(v => (double)v * 1.0000001).ToArray();
         var b = Values(N, 4).Select(v => (double)v).ToArray();
-        double F(double x, double y) => op switch { "add" => x + y, "sub" => x - y, "mul" => x * y, _ => x / y };
+        double F(double x, double y) => op switch
+        {
+            "add" => x + y, "sub" => x - y, "mul" => x * y, "div" => x / y,
+            _ when double.IsNaN(x) || double.IsNaN(y) => x + y,
+            "maximum" => Math.Max(x, y), _ => Math.Min(x, y),
+        };
         var y = Apply(op, Tensor.From(a), Tensor.From(b)).ToArray<double>();
-        for (int i = 0; i < N; i++) Assert.Equal(BitConverter.DoubleToInt64Bits(F(a[i], b[i])), BitConverter.DoubleToInt64Bits(y[i]));
+        for (int i = 0; i < N; i++)
+            if (!(double.IsNaN(y[i]) && double.IsNaN(F(a[i], b[i]))))
+                Assert.Equal(BitConverter.DoubleToInt64Bits(F(a[i], b[i])), BitConverter.DoubleToInt64Bits(y[i]));
     }
 
     [Theory]
@@ -54,6 +66,8 @@ public class VectorPathTests
         Assert.Equal(av.Zip(bv, (x, y) => Wrap(unchecked(x * y))), (ta * tb).ToArray<long>());
         Assert.Equal(av.Select(x => Wrap(unchecked(x - bv[5]))), (ta - tb[5]).ToArray<long>());
         Assert.Equal(av.Select(x => Wrap(unchecked(-x))), ta.Neg().ToArray<long>());
+        Assert.Equal(av.Zip(bv, (x, y) => Math.Max(x, y)), ta.Maximum(tb).ToArray<long>());
+        Assert.Equal(av.Zip(bv, (x, y) => Math.Min(x, y)), ta.Minimum(tb).ToArray<long>());
     }
 
     [Fact]
@@ -117,7 +131,9 @@ public class VectorPathTests
         "add" => a + b,
         "sub" => a - b,
         "mul" => a * b,
-        _ => a / b,
+        "div" => a / b,
+        "maximum" => a.Maximum(b),
+        _ => a.Minimum(b),
     };
 
     /// <summary>Noise with special values mixed in: ±0, ±inf, NaN, subnormals, huge and tiny numbers.</summary>

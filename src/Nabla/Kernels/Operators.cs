@@ -141,8 +141,25 @@ internal struct RemainderOp : IBinaryOp
         return !T.IsZero(mod) && (T.IsNegative(b) != T.IsNegative(mod)) ? mod + b : mod;
     }
 }
-internal struct MaximumOp : IBinaryOp { public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => T.IsNaN(a) || T.IsNaN(b) ? a + b : T.Max(a, b); }
-internal struct MinimumOp : IBinaryOp { public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => T.IsNaN(a) || T.IsNaN(b) ? a + b : T.Min(a, b); }
+/// <summary>
+/// torch.maximum (and relu against 0): NaN propagates, +0 beats -0. Vector.Max has these semantics (IEEE 754:2019
+/// maximum, like Math.Max), so the vector form gives the scalar form's values.
+/// </summary>
+internal struct MaximumOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => T.IsNaN(a) || T.IsNaN(b) ? a + b : T.Max(a, b);
+    public static bool Vectorizes<T>() where T : unmanaged, INumber<T> => true;
+    public static Vector256<T> Apply<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => Vector256.Max(a, b);
+    public static Vector512<T> Apply<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => Vector512.Max(a, b);
+}
+/// <summary>torch.minimum: NaN propagates, -0 beats +0; Vector.Min has these semantics.</summary>
+internal struct MinimumOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => T.IsNaN(a) || T.IsNaN(b) ? a + b : T.Min(a, b);
+    public static bool Vectorizes<T>() where T : unmanaged, INumber<T> => true;
+    public static Vector256<T> Apply<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => Vector256.Min(a, b);
+    public static Vector512<T> Apply<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => Vector512.Min(a, b);
+}
 internal struct PowOp : IBinaryOp
 {
     public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>

@@ -22,7 +22,19 @@ public sealed partial class Tensor
         }
         var inputShape = Shape;
         return Graph.Record(y, Derivatives.GatherBackward0, [this], (inputShape, d),
-            static (g, s, _, a) => [Zeros(a.inputShape, g.DType).ScatterAdd(a.d, s[0], g)], index);
+            static (g, s, _, a) => [GatherBackward(a.inputShape, a.d, s[0], g)], index);
+    }
+
+    /// <summary>
+    /// gather_backward: zeros of the input's shape with the gradient added at the gathered positions, recorded as the
+    /// scatter_add it is. The zeros are scattered into directly (no clone), and the index, checked by the forward, is not
+    /// checked again.
+    /// </summary>
+    private static Tensor GatherBackward(int[] inputShape, int d, Tensor index, Tensor grad)
+    {
+        var y = Zeros(inputShape, grad.DType);
+        if (index.Numel > 0) IndexAlongDim.Scatter(y, d, index.CastRaw(DType.Int64), grad, ScatterMode.Add);
+        return Graph.Record(y, Derivatives.ScatterAddBackward0, [null, grad], d, static (g, s, needs, d) => [null, needs[1] ? g.Gather(d, s[0]) : null], index);
     }
 
     /// <summary>torch.scatter: a copy of this tensor with <c>out[index[i][j]][j] = src[i][j]</c> (dim 0); duplicates: the last write wins.</summary>

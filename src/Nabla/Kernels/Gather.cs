@@ -24,6 +24,15 @@ internal struct GatherRow<T>(T[] output, T[] source, long[] index, int dimStride
 {
     public void Row(int n, int o0, int s0, int o1, int s1, int o2, int s2)
     {
+        if (s0 == 1 && s1 == 1 && s2 == 1)
+        {
+            // the common contiguous row (gather along an outer dim): spans drop the bounds checks but the index's own
+            Span<T> dst = output.AsSpan(o0, n);
+            ReadOnlySpan<long> at = index.AsSpan(o1, n);
+            ReadOnlySpan<T> src = source.AsSpan(o2);
+            for (int i = 0; i < dst.Length; i++) dst[i] = src[i + (int)at[i] * dimStride];
+            return;
+        }
         for (int i = 0; i < n; i++)
             output[o0 + i * s0] = source[o2 + i * s2 + (int)index[o1 + i * s1] * dimStride];
     }

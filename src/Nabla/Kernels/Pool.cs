@@ -100,7 +100,7 @@ internal static class Pool
     public static void Avg(Tensor input, PoolPlan plan, Tensor output) =>
         DTypeDispatch.Run(input.DType, new AvgKernel(input, plan, output));
 
-    /// <summary>The adjoint of <see cref="Avg"/>: each output gradient, divided as in the forward, is added over its window.</summary>
+    /// <summary>The adjoint of <see cref="Avg"/>: each output gradient, divided as in the forward, is added over its window. Every plane of <paramref name="gradInput"/> with an output plane is cleared first, so it need not be zero on entry.</summary>
     public static void AvgBackward(Tensor grad, PoolPlan plan, Tensor gradInput) =>
         DTypeDispatch.Run(grad.DType, new AvgBackwardKernel(grad, plan, gradInput));
 
@@ -259,24 +259,41 @@ internal static class Pool
         {
             var (x, y, p) = (input.Data<T>(), output.Data<T>(), plan);
             int xOffset = input.StorageOffset;
-            ForPlanes(Planes(input, p.InPlane), p.InPlane, c => AvgPlane(x, xOffset + c * p.InPlane, y, c * p.OutPlane, p));
+            var windows = Windows(p);
+            ForPlanes(Planes(input, p.InPlane), p.InPlane, c => AvgPlane(x, xOffset + c * p.InPlane, y, c * p.OutPlane, p, windows));
         }
     }
 
-    private static void AvgPlane<T>(T[] x, int xBase, T[] y, int yBase, PoolPlan p) where T : unmanaged, INumber<T>
+    /// <summary>One output cell's window in a plane: its first element, and its extent along D, H and W (empty: null).</summary>
+    private readonly record struct Window(int Start, int Depth, int Rows, int Columns);
+
+    /// <summary>The windows of every output cell, in cell order, worked out once per call instead of once per plane.</summary>
+    private static Window?[] Windows(PoolPlan p)
     {
-        int height = p.H.Input, width = p.W.Input, cell = 0;
+        var windows = new Window?[p.OutPlane];
+        int cell = 0;
         for (int od = 0; od < p.D.Output; od++)
         for (int oh = 0; oh < p.H.Output; oh++)
         for (int ow = 0; ow < p.W.Output; ow++, cell++)
+            if (!p.IsEmpty(od, oh, ow))
+                windows[cell] = new Window((p.D.First[od] * p.H.Input + p.H.First[oh]) * p.W.Input + p.W.First[ow],
+                    p.D.End[od] - p.D.First[od], p.H.End[oh] - p.H.First[oh], p.W.End[ow] - p.W.First[ow]);
+        return windows;
+    }
+
+    private static void AvgPlane<T>(T[] x, int xBase, T[] y, int yBase, PoolPlan p, Window?[] windows) where T : unmanaged, INumber<T>
+    {
+        int width = p.W.Input, depthStride = p.H.Input * width;
+        ReadOnlySpan<T> plane = x.AsSpan(xBase, p.InPlane);
+        for (int cell = 0; cell < windows.Length; cell++)
         {
-            if (p.IsEmpty(od, oh, ow)) { y[yBase + cell] = T.Zero; continue; }
-            // accumulate in the element type, as PyTorch's CPU kernel does (int64 sums, then truncates)
+            if (windows[cell] is not { } w) { y[yBase + cell] = T.Zero; continue; }
+            // accumulate in the element type, as PyTorch's CPU kernel does (int64 sums, then truncates), in D, H, W order
             var sum = T.Zero;
-            for (int id = p.D.First[od]; id < p.D.End[od]; id++)
-            for (int ih = p.H.First[oh]; ih < p.H.End[oh]; ih++)
-            for (int iw = p.W.First[ow]; iw < p.W.End[ow]; iw++)
-                sum += x[xBase + (id * height + ih) * width + iw];
+            for (int d = 0; d < w.Depth; d++)
+            for (int r = 0; r < w.Rows; r++)
+                foreach (var v in plane.Slice(w.Start + d * depthStride + r * width, w.Columns))
+                    sum += v;
             y[yBase + cell] = Divide(sum, p, cell);
         }
     }
@@ -293,23 +310,25 @@ internal static class Pool
         {
             var (g, gi, p) = (grad.Data<T>(), gradInput.Data<T>(), plan);
             int gOffset = grad.StorageOffset;
-            ForPlanes(Planes(grad, p.OutPlane), p.InPlane, c => AvgBackwardPlane(g, gOffset + c * p.OutPlane, gi, c * p.InPlane, p));
+            var windows = Windows(p);
+            ForPlanes(Planes(grad, p.OutPlane), p.InPlane, c => AvgBackwardPlane(g, gOffset + c * p.OutPlane, gi, c * p.InPlane, p, windows));
         }
     }
 
-    private static void AvgBackwardPlane<T>(T[] g, int gBase, T[] gi, int giBase, PoolPlan p) where T : unmanaged, INumber<T>
+    /// <summary>Clears the gradient plane (while it is in cache) and adds every window's share, in output cell order.</summary>
+    private static void AvgBackwardPlane<T>(T[] g, int gBase, T[] gi, int giBase, PoolPlan p, Window?[] windows) where T : unmanaged, INumber<T>
     {
-        int height = p.H.Input, width = p.W.Input, cell = 0;
-        for (int od = 0; od < p.D.Output; od++)
-        for (int oh = 0; oh < p.H.Output; oh++)
-        for (int ow = 0; ow < p.W.Output; ow++, cell++)
+        int width = p.W.Input, depthStride = p.H.Input * width;
+        Span<T> plane = gi.AsSpan(giBase, p.InPlane);
+        plane.Clear();
+        for (int cell = 0; cell < windows.Length; cell++)
         {
-            if (p.IsEmpty(od, oh, ow)) continue;
+            if (windows[cell] is not { } w) continue;
             var delta = Divide(g[gBase + cell], p, cell);
-            for (int id = p.D.First[od]; id < p.D.End[od]; id++)
-            for (int ih = p.H.First[oh]; ih < p.H.End[oh]; ih++)
-            for (int iw = p.W.First[ow]; iw < p.W.End[ow]; iw++)
-                gi[giBase + (id * height + ih) * width + iw] += delta;
+            for (int d = 0; d < w.Depth; d++)
+            for (int r = 0; r < w.Rows; r++)
+                foreach (ref var v in plane.Slice(w.Start + d * depthStride + r * width, w.Columns))
+                    v += delta;
         }
     }
 

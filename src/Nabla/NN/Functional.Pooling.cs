@@ -235,7 +235,8 @@ public static partial class F
     private static Tensor WindowAvgBackward(Tensor grad, PoolPlan plan, int[] inputShape, string node, string forwardNode)
     {
         CheckAdaptiveGradOutput(grad, forwardNode);
-        var gradInput = Tensor.Zeros(inputShape, grad.DType);
+        // the kernel clears each plane it writes; with no output cells it writes none
+        var gradInput = plan.OutPlane > 0 ? Tensor.AllocateForOutput(inputShape, grad.DType) : Tensor.Zeros(inputShape, grad.DType);
         Pool.AvgBackward(Dense(grad), plan, gradInput);
         return Graph.Record(gradInput, node, [grad], (plan, forwardNode, node), static (gg, _, _, a) => [WindowAvg(gg, a.plan, a.forwardNode, a.node)]);
     }

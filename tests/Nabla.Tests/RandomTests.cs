@@ -1,6 +1,8 @@
 namespace Nabla.Tests;
 
 /// <summary>Seeded draws equal PyTorch's (values printed by torch for manual_seed(0)).</summary>
+// Seeds the default generator and compares draws: no other test may draw from it in between.
+[Collection(nameof(Nabla.Tests.Train.DefaultGeneratorAlone))]
 public class RandomTests
 {
     [Fact]

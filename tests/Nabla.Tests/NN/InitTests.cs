@@ -3,6 +3,8 @@ using Nabla.NN;
 namespace Nabla.Tests.NN;
 
 /// <summary>torch.nn.init's helpers and checks (the drawn values are checked bit for bit against libtorch in the parity suite).</summary>
+// Seeds the default generator and compares draws: no other test may draw from it in between.
+[Collection(nameof(Nabla.Tests.Train.DefaultGeneratorAlone))]
 public class InitTests
 {
     [Fact]

@@ -3,6 +3,8 @@ using Nabla.NN;
 namespace Nabla.Tests.NN;
 
 /// <summary>The activation, loss, 3-d pooling, embedding and shuffle modules: forward equals the functional op, PyTorch's reprs.</summary>
+// Seeds the default generator and compares draws: no other test may draw from it in between.
+[Collection(nameof(Nabla.Tests.Train.DefaultGeneratorAlone))]
 public class MoreModuleTests
 {
     private static void Same(Tensor expected, Tensor actual) => Assert.Equal(expected.ToArray<double>(), actual.ToArray<double>());

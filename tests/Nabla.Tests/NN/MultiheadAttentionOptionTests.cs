@@ -5,6 +5,8 @@ namespace Nabla.Tests.NN;
 
 /// <summary>MultiheadAttention's options that libtorch's C++ module lacks or gets wrong: 3-D masks, is_causal,
 /// need_weights=false (the SDPA path), average_attn_weights, and PyTorch's errors.</summary>
+// Seeds the default generator and compares draws: no other test may draw from it in between.
+[Collection(nameof(Nabla.Tests.Train.DefaultGeneratorAlone))]
 public class MultiheadAttentionOptionTests
 {
     private static Tensor CausalMask(int n) => Tensor.Arange(n).Unsqueeze(1).Lt(Tensor.Arange(n).Unsqueeze(0));

@@ -5,6 +5,8 @@ namespace Nabla.Tests.NN;
 
 /// <summary>TransformerEncoderLayer's norm_first, batch_first and unbatched forms against compositions of its own
 /// (libtorch-checked) children, and TransformerEncoder's deep copies.</summary>
+// Seeds the default generator and compares draws: no other test may draw from it in between.
+[Collection(nameof(Nabla.Tests.Train.DefaultGeneratorAlone))]
 public class TransformerEncoderTests
 {
     [Theory]

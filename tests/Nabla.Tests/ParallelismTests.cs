@@ -2,6 +2,8 @@ using Nabla.NN;
 
 namespace Nabla.Tests;
 
+// Changes the process-wide thread count: a test running beside it could see two counts within one check.
+[Collection(nameof(Nabla.Tests.Train.DefaultGeneratorAlone))]
 public class ParallelismTests
 {
     [Fact]

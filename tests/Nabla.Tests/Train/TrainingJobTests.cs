@@ -110,6 +110,6 @@ public class TrainingJobTests : IDisposable
     }
 }
 
-/// <summary>Tests that need the default generator to themselves: run after the parallel tests, one at a time.</summary>
+/// <summary>Tests that need the default generator or the process-wide thread count to themselves: run after the parallel tests, one at a time.</summary>
 [CollectionDefinition(nameof(DefaultGeneratorAlone), DisableParallelization = true)]
 public sealed class DefaultGeneratorAlone;

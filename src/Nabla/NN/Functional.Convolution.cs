@@ -13,59 +13,35 @@ public static partial class F
     /// <summary>torch.nn.functional.conv1d over (C, L) or (N, C, L) with weight (C_out, C_in/groups, k).</summary>
     /// <exception cref="ArgumentException">Shapes, channels, groups or arguments that libtorch rejects, with its message.</exception>
     public static Tensor Conv1d(Tensor input, Tensor weight, Tensor? bias = null, int[]? stride = null, int[]? padding = null,
-        int[]? dilation = null, int groups = 1)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
-        return ConvNd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups);
-    }
+        int[]? dilation = null, int groups = 1) =>
+        ConvNd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups);
 
     /// <summary>torch.nn.functional.conv1d with padding="valid" or "same".</summary>
     /// <exception cref="ArgumentException">As the explicit-padding overload; "same" also rejects strides other than 1.</exception>
-    public static Tensor Conv1d(Tensor input, Tensor weight, Tensor? bias, int[]? stride, ConvPadding padding, int[]? dilation = null, int groups = 1)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
-        return ConvNd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups);
-    }
+    public static Tensor Conv1d(Tensor input, Tensor weight, Tensor? bias, int[]? stride, ConvPadding padding, int[]? dilation = null, int groups = 1) =>
+        ConvNd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups);
 
     /// <summary>torch.nn.functional.conv2d over (C, H, W) or (N, C, H, W) with weight (C_out, C_in/groups, kH, kW).</summary>
     /// <exception cref="ArgumentException">Shapes, channels, groups or arguments that libtorch rejects, with its message.</exception>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null, int[]? stride = null, int[]? padding = null,
-        int[]? dilation = null, int groups = 1)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
-        return ConvNd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
-    }
+        int[]? dilation = null, int groups = 1) =>
+        ConvNd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
 
     /// <summary>torch.nn.functional.conv2d with padding="valid" or "same".</summary>
     /// <exception cref="ArgumentException">As the explicit-padding overload; "same" also rejects strides other than 1.</exception>
-    public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, int[]? stride, ConvPadding padding, int[]? dilation = null, int groups = 1)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
-        return ConvNd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
-    }
+    public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, int[]? stride, ConvPadding padding, int[]? dilation = null, int groups = 1) =>
+        ConvNd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
 
     /// <summary>torch.nn.functional.conv3d over (C, D, H, W) or (N, C, D, H, W) with weight (C_out, C_in/groups, kD, kH, kW).</summary>
     /// <exception cref="ArgumentException">Shapes, channels, groups or arguments that libtorch rejects, with its message.</exception>
     public static Tensor Conv3d(Tensor input, Tensor weight, Tensor? bias = null, int[]? stride = null, int[]? padding = null,
-        int[]? dilation = null, int groups = 1)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
-        return ConvNd("conv3d", 3, input, weight, bias, stride, padding, dilation, groups);
-    }
+        int[]? dilation = null, int groups = 1) =>
+        ConvNd("conv3d", 3, input, weight, bias, stride, padding, dilation, groups);
 
     /// <summary>torch.nn.functional.conv3d with padding="valid" or "same".</summary>
     /// <exception cref="ArgumentException">As the explicit-padding overload; "same" also rejects strides other than 1.</exception>
-    public static Tensor Conv3d(Tensor input, Tensor weight, Tensor? bias, int[]? stride, ConvPadding padding, int[]? dilation = null, int groups = 1)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
-        return ConvNd("conv3d", 3, input, weight, bias, stride, padding, dilation, groups);
-    }
+    public static Tensor Conv3d(Tensor input, Tensor weight, Tensor? bias, int[]? stride, ConvPadding padding, int[]? dilation = null, int groups = 1) =>
+        ConvNd("conv3d", 3, input, weight, bias, stride, padding, dilation, groups);
 
     /// <summary>
     /// torch.nn.functional.conv_transpose1d over (C_in, L) or (N, C_in, L) with weight (C_in, C_out/groups, k): the gradient of
@@ -73,32 +49,20 @@ public static partial class F
     /// </summary>
     /// <exception cref="ArgumentException">Shapes, channels, groups or arguments that libtorch rejects, with its message.</exception>
     public static Tensor ConvTranspose1d(Tensor input, Tensor weight, Tensor? bias = null, int[]? stride = null, int[]? padding = null,
-        int[]? outputPadding = null, int groups = 1, int[]? dilation = null)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
-        return ConvTransposeNd("conv_transpose1d", 1, input, weight, bias, stride, padding, outputPadding, groups, dilation);
-    }
+        int[]? outputPadding = null, int groups = 1, int[]? dilation = null) =>
+        ConvTransposeNd("conv_transpose1d", 1, input, weight, bias, stride, padding, outputPadding, groups, dilation);
 
     /// <summary>torch.nn.functional.conv_transpose2d over (C_in, H, W) or (N, C_in, H, W) with weight (C_in, C_out/groups, kH, kW).</summary>
     /// <exception cref="ArgumentException">Shapes, channels, groups or arguments that libtorch rejects, with its message.</exception>
     public static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias = null, int[]? stride = null, int[]? padding = null,
-        int[]? outputPadding = null, int groups = 1, int[]? dilation = null)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
-        return ConvTransposeNd("conv_transpose2d", 2, input, weight, bias, stride, padding, outputPadding, groups, dilation);
-    }
+        int[]? outputPadding = null, int groups = 1, int[]? dilation = null) =>
+        ConvTransposeNd("conv_transpose2d", 2, input, weight, bias, stride, padding, outputPadding, groups, dilation);
 
     /// <summary>torch.nn.functional.conv_transpose3d over (C_in, D, H, W) or (N, C_in, D, H, W) with weight (C_in, C_out/groups, kD, kH, kW).</summary>
     /// <exception cref="ArgumentException">Shapes, channels, groups or arguments that libtorch rejects, with its message.</exception>
     public static Tensor ConvTranspose3d(Tensor input, Tensor weight, Tensor? bias = null, int[]? stride = null, int[]? padding = null,
-        int[]? outputPadding = null, int groups = 1, int[]? dilation = null)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(weight);
-        return ConvTransposeNd("conv_transpose3d", 3, input, weight, bias, stride, padding, outputPadding, groups, dilation);
-    }
+        int[]? outputPadding = null, int groups = 1, int[]? dilation = null) =>
+        ConvTransposeNd("conv_transpose3d", 3, input, weight, bias, stride, padding, outputPadding, groups, dilation);
 
     // ---- shared by every rank ----------------------------------------------------------------------------------
 
@@ -106,6 +70,7 @@ public static partial class F
     private static Tensor ConvNd(string op, int dims, Tensor input, Tensor weight, Tensor? bias, int[]? stride, int[]? padding,
         int[]? dilation, int groups)
     {
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         var batched = Batchify(op, dims, input, bias);
         var y = ConvolutionChecked(batched, weight, bias, stride ?? [1], padding ?? [0], dilation ?? [1], false, [0], groups);
@@ -116,6 +81,7 @@ public static partial class F
     private static Tensor ConvNd(string op, int dims, Tensor input, Tensor weight, Tensor? bias, int[]? stride, ConvPadding padding,
         int[]? dilation, int groups)
     {
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         if (padding == ConvPadding.Valid) return ConvNd(op, dims, input, weight, bias, stride, [0], dilation, groups);
         var batched = Batchify(op, dims, input, bias);

@@ -17,19 +17,22 @@ public class Embedding : Module<Tensor, Tensor>
 
     private Embedding(int numEmbeddings, int embeddingDim, int? paddingIdx, double? maxNorm, double normType, bool scaleGradByFreq, Tensor weight, bool reset)
     {
-        if (paddingIdx is { } p)
-        {
-            if (p >= numEmbeddings || p < -numEmbeddings) throw Errors.Runtime("Padding_idx must be within num_embeddings");
-            paddingIdx = p < 0 ? p + numEmbeddings : p;
-        }
         NumEmbeddings = numEmbeddings;
         EmbeddingDim = embeddingDim;
-        PaddingIdx = paddingIdx;
+        PaddingIdx = NormalizePaddingIdx(paddingIdx, numEmbeddings, "Padding_idx must be within num_embeddings");
         MaxNorm = maxNorm;
         NormType = normType;
         ScaleGradByFreq = scaleGradByFreq;
         RegisterParameter("weight", Parameter.Create(weight));
         if (reset) ResetParameters();
+    }
+
+    /// <summary>A padding index in [-n, n) made non-negative, as torch.nn's embedding constructors do.</summary>
+    internal static int? NormalizePaddingIdx(int? paddingIdx, int numEmbeddings, string outOfRangeMessage)
+    {
+        if (paddingIdx is not { } p) return null;
+        if (p >= numEmbeddings || p < -numEmbeddings) throw Errors.Runtime(outOfRangeMessage);
+        return p < 0 ? p + numEmbeddings : p;
     }
 
     /// <summary>
@@ -147,11 +150,6 @@ public class EmbeddingBag : Module<Tensor, Tensor?, Tensor>
     private EmbeddingBag(int numEmbeddings, int embeddingDim, double? maxNorm, double normType, bool scaleGradByFreq, EmbeddingBagMode mode,
         bool includeLastOffset, int? paddingIdx, Tensor weight, bool reset)
     {
-        if (paddingIdx is { } p)
-        {
-            if (p >= numEmbeddings || p < -numEmbeddings) throw Errors.Runtime("padding_idx must be within num_embeddings");
-            paddingIdx = p < 0 ? p + numEmbeddings : p;
-        }
         NumEmbeddings = numEmbeddings;
         EmbeddingDim = embeddingDim;
         MaxNorm = maxNorm;
@@ -159,7 +157,8 @@ public class EmbeddingBag : Module<Tensor, Tensor?, Tensor>
         ScaleGradByFreq = scaleGradByFreq;
         Mode = mode;
         IncludeLastOffset = includeLastOffset;
-        PaddingIdx = paddingIdx;
+        // The two modules word the same check differently in PyTorch.
+        PaddingIdx = Embedding.NormalizePaddingIdx(paddingIdx, numEmbeddings, "padding_idx must be within num_embeddings");
         RegisterParameter("weight", Parameter.Create(weight));
         if (reset) ResetParameters();
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Nabla.Kernels;
 
@@ -44,6 +45,7 @@ internal static class ConvolutionKernels
     public static Tensor WeightGrad(Tensor grad, Tensor input, int groups, ConvGeometry g, int[] weightShape)
     {
         var gradWeight = Tensor.Allocate(weightShape, grad.DType);
+        if (input.Numel == 0 || grad.Numel == 0) return gradWeight; // an empty batch or image: zero gradient
         var s = Sizes.Of(input, gradWeight, groups, g);
         if (grad.DType == DType.Float32) WeightGrad<float>(grad, input, gradWeight, s, g);
         else WeightGrad<double>(grad, input, gradWeight, s, g);
@@ -106,15 +108,16 @@ internal static class ConvolutionKernels
     }
 
     /// <summary>
-    /// Each (chunk of images, group) task sums colsₙ · gradₙᵀ (K × C_out/groups, the transposed orientation, so the
-    /// packed operand is the small gradient rather than the columns) over its images in order; the chunks' partial
-    /// sums are then added in chunk order.
+    /// Each (chunk of images, group) task sums gradₙ · colsₙᵀ over its images in order; the chunks' partial sums are
+    /// then added in chunk order. The product packs (transposes) whichever operand is smaller: with more column rows
+    /// than output channels it runs transposed, colsₙ · gradₙᵀ (K × C_out/groups), so that the gradient is packed.
     /// </summary>
     private static void WeightGrad<T>(Tensor grad, Tensor input, Tensor gradWeight, Sizes s, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (gy, x, gw) = (grad.Data<T>(), input.Data<T>(), gradWeight.Data<T>());
         int go = grad.StorageOffset, xo = input.StorageOffset, gwo = gradWeight.StorageOffset;
         int chunks = (s.N + ImagesPerChunk - 1) / ImagesPerChunk, partial = s.K * s.COutG;
+        bool transposed = s.K > s.COutG;
         var partials = new T[(long)chunks * s.Groups * partial];
         ForEachUnit(chunks * s.Groups, (long)s.N * s.COut * s.K * s.L, u =>
         {
@@ -123,17 +126,20 @@ internal static class ConvolutionKernels
             for (int n = chunk * ImagesPerChunk; n < Math.Min(s.N, (chunk + 1) * ImagesPerChunk); n++)
             {
                 Im2Col.UnfoldPlanes(x, xo + s.Planes(n, s.CIn, gi, s.CInG, s.InPlane), s.CInG, g, cols, 0);
-                Matmul.Serial(cols, 0, s.L, gy, go + s.Planes(n, s.COut, gi, s.COutG, s.L), s.L, true, partials, pOff, s.COutG, s.K, s.L, s.COutG, accumulate: true);
+                int gyOff = go + s.Planes(n, s.COut, gi, s.COutG, s.L);
+                if (transposed) Matmul.Serial(cols, 0, s.L, gy, gyOff, s.L, true, partials, pOff, s.COutG, s.K, s.L, s.COutG, accumulate: true);
+                else Matmul.Serial(gy, gyOff, s.L, cols, 0, s.L, true, partials, pOff, s.K, s.COutG, s.L, s.K, accumulate: true);
             }
         });
+        // chunk 0 += chunk 1, += chunk 2, ... (each element summed in chunk order), then into the weight's layout
+        var total = partials.AsSpan(0, s.Groups * partial);
+        for (int chunk = 1; chunk < chunks; chunk++)
+            TensorPrimitives.Add(total, partials.AsSpan(chunk * s.Groups * partial, s.Groups * partial), total);
+        if (!transposed) { total.CopyTo(gw.AsSpan(gwo)); return; }
         for (int gi = 0; gi < s.Groups; gi++)
-            for (int o = 0; o < s.COutG; o++)
-                for (int r = 0; r < s.K; r++)
-                {
-                    T sum = T.Zero;
-                    for (int chunk = 0; chunk < chunks; chunk++) sum += partials[(chunk * s.Groups + gi) * partial + r * s.COutG + o];
-                    gw[gwo + (gi * s.COutG + o) * s.K + r] = sum;
-                }
+            for (int r = 0; r < s.K; r++)
+                for (int o = 0; o < s.COutG; o++)
+                    gw[gwo + (gi * s.COutG + o) * s.K + r] = total[gi * partial + r * s.COutG + o];
     }
 
     /// <summary>

@@ -89,7 +89,7 @@ internal static class Im2Col
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Apply<T>(T[] columns, int c, T[] image, int i) where T : unmanaged, INumber<T> => columns[c] = image[i];
 
-        public static void ApplyRun<T>(Span<T> columns, Span<T> image) where T : unmanaged, INumber<T> => image.CopyTo(columns);
+        public static void ApplyRun<T>(Span<T> columns, Span<T> image) where T : unmanaged, INumber<T> => ShortCopy.Copy<T>(image, columns);
     }
 
     private struct AddToImage : IColumnOp

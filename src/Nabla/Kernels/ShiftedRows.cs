@@ -74,7 +74,7 @@ internal sealed class ShiftedRows
         padded.AsSpan(0, planes * PaddedPlane).Clear();
         for (int p = 0; p < planes; p++)
             for (int r = 0; r < InputRuns.Length; r++)
-                image.AsSpan(imageOffset + p * inPlane + r * InputRunLength, InputRunLength).CopyTo(padded.AsSpan(p * PaddedPlane + InputRuns[r]));
+                ShortCopy.Copy<T>(image.AsSpan(imageOffset + p * inPlane + r * InputRunLength, InputRunLength), padded.AsSpan(p * PaddedPlane + InputRuns[r]));
     }
 
     /// <summary>Copies the real output positions of <paramref name="rows"/> wide rows (each <see cref="Wide"/> long) into dense output planes.</summary>
@@ -83,7 +83,7 @@ internal sealed class ShiftedRows
         int outPlane = OutputRuns.Length * OutputRunLength;
         for (int o = 0; o < rows; o++)
             for (int r = 0; r < OutputRuns.Length; r++)
-                wide.AsSpan(o * Wide + OutputRuns[r], OutputRunLength).CopyTo(output.AsSpan(outputOffset + o * outPlane + r * OutputRunLength));
+                ShortCopy.Copy<T>(wide.AsSpan(o * Wide + OutputRuns[r], OutputRunLength), output.AsSpan(outputOffset + o * outPlane + r * OutputRunLength));
     }
 
     /// <summary>The padded offset of every run along the last dim of a grid of <paramref name="sizes"/>, each leading coordinate shifted by a pad.</summary>

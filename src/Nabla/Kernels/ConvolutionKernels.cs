@@ -109,15 +109,15 @@ internal static class ConvolutionKernels
 
     /// <summary>
     /// Each (chunk of images, group) task sums gradₙ · colsₙᵀ over its images in order; the chunks' partial sums are
-    /// then added in chunk order. The product packs (transposes) whichever operand is smaller: with more column rows
-    /// than output channels it runs transposed, colsₙ · gradₙᵀ (K × C_out/groups), so that the gradient is packed.
+    /// then added in chunk order. The product runs whichever way round is cheaper (<see cref="Matmul.TransposedProductCost{T}"/>):
+    /// usually transposed, colsₙ · gradₙᵀ (K × C_out/groups), so that the small gradient is the packed operand.
     /// </summary>
     private static void WeightGrad<T>(Tensor grad, Tensor input, Tensor gradWeight, Sizes s, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (gy, x, gw) = (grad.Data<T>(), input.Data<T>(), gradWeight.Data<T>());
         int go = grad.StorageOffset, xo = input.StorageOffset, gwo = gradWeight.StorageOffset;
         int chunks = (s.N + ImagesPerChunk - 1) / ImagesPerChunk, partial = s.K * s.COutG;
-        bool transposed = s.K > s.COutG;
+        bool transposed = Matmul.TransposedProductCost<T>(s.K, s.L, s.COutG) < Matmul.TransposedProductCost<T>(s.COutG, s.L, s.K);
         var partials = new T[(long)chunks * s.Groups * partial];
         ForEachUnit(chunks * s.Groups, (long)s.N * s.COut * s.K * s.L, u =>
         {

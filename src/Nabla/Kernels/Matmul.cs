@@ -24,7 +24,7 @@ internal readonly record struct MatrixBatch(Tensor Tensor, long BatchStride, boo
 internal static class Matmul
 {
     private const int MR = 6;
-    private const int KC = 256;
+    private const int KC = 768;
     private const int PackedBytes = 512 * 1024;
 
     public static void Run(Tensor a, Tensor b, Tensor c, int batch, int m, int k, int n) =>
@@ -66,6 +66,18 @@ internal static class Matmul
     }
 
     private static bool Wide => Vector512.IsHardwareAccelerated;
+
+    /// <summary>
+    /// A rough cost, in cycles, of a serial m × k × n product whose B is given transposed: the multiply-adds the
+    /// register tiles run (rows and columns rounded up to whole tiles) plus the element-by-element transposing pack
+    /// of B. Lets a caller pick the cheaper of C = A · Bᵀ and Cᵀ = B · Aᵀ.
+    /// </summary>
+    public static double TransposedProductCost<T>(int m, int k, int n) where T : unmanaged
+    {
+        int nr = 2 * (Wide ? Vector512<T>.Count : Vector256<T>.Count);
+        double tileRows = (m + MR - 1) / MR * MR, tileCols = (n + nr - 1) / nr * nr;
+        return tileRows * tileCols * k / (nr / 2) + (double)n * k;
+    }
 
     /// <summary>
     /// The product as independent units of work, each a (batch, group of row tiles, block of columns) run serially by
@@ -182,8 +194,10 @@ internal static class Matmul
             if (cols < nr) panel.Clear();
             for (int jj = 0; jj < cols; jj++)
             {
-                var column = Bt.AsSpan(start + (j + jj) * ldbt, kcur);
-                for (int p = 0; p < kcur; p++) panel[p * nr + jj] = column[p];
+                // the spans check the bounds once; the element loop then runs on unchecked references
+                ref T column = ref MemoryMarshal.GetReference(Bt.AsSpan(start + (j + jj) * ldbt, kcur));
+                ref T slot = ref MemoryMarshal.GetReference(panel.Slice(jj, (kcur - 1) * nr + 1));
+                for (int p = 0; p < kcur; p++) Unsafe.Add(ref slot, p * nr) = Unsafe.Add(ref column, p);
             }
         }
     }

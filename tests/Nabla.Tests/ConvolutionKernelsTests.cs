@@ -26,27 +26,47 @@ public class ConvolutionKernelsTests
         { [6, 5, 4], [2, 2, 2], [2, 1, 2], [0, 1, 1], 1, 1 },
     };
 
+    /// <summary>Wide enough that the stride-1 kernels take their other layouts: positions as rows, columns read in place.</summary>
+    public static TheoryData<int[], int, int, int> ManyChannels => new()
+    {
+        // spatial input (kernel 3, padding 1), input and output channels, groups
+        { [7, 7], 16, 128, 1 },
+        { [6, 5], 32, 64, 2 },
+        { [9], 24, 96, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ManyChannels))]
+    public void MatchTheIm2ColCompositionWithManyChannels(int[] spatial, int cin, int cout, int groups)
+    {
+        int[] Each(int v) => Enumerable.Repeat(v, spatial.Length).ToArray();
+        foreach (var dtype in new[] { DType.Float64, DType.Float32 })
+            Compare(Problem(spatial, Each(3), Each(1), Each(1), 1, groups, dtype, channels: (cin, cout)), dtype);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void MatchTheIm2ColComposition(int[] spatial, int[] kernel, int[] stride, int[] padding, int dilation, int groups)
     {
         foreach (var dtype in new[] { DType.Float64, DType.Float32 })
-        {
-            var (x, w, g, spec) = Problem(spatial, kernel, stride, padding, dilation, groups, dtype);
-            var (y, gx, gw) = Fast(x, w, g, spec);
+            Compare(Problem(spatial, kernel, stride, padding, dilation, groups, dtype), dtype);
+    }
 
-            Tensor yRef, gxRef, gwRef;
-            using (GradMode.EnableGrad())
-            {
-                yRef = Convolution.Compose(x, w, null, spec); // grad mode on: the differentiable composition
-                var grads = Autograd.Grad([yRef], [x, w], [g], createGraph: true); // backward recorded: composed formulas
-                (gxRef, gwRef) = (grads[0]!, grads[1]!);
-            }
-            Assert.Equal(yRef.ToArray<double>(), y.ToArray<double>());
-            double tol = dtype == DType.Float64 ? 1e-12 : 2e-4;
-            Assert.True(TensorClose(gxRef, gx, tol), $"input gradient, {dtype}");
-            Assert.True(TensorClose(gwRef, gw, tol), $"weight gradient, {dtype}");
+    private static void Compare((Tensor X, Tensor W, Tensor G, ConvSpec Spec) problem, DType dtype)
+    {
+        var (x, w, g, spec) = problem;
+        var (y, gx, gw) = Fast(x, w, g, spec);
+        Tensor yRef, gxRef, gwRef;
+        using (GradMode.EnableGrad())
+        {
+            yRef = Convolution.Compose(x, w, null, spec); // grad mode on: the differentiable composition
+            var grads = Autograd.Grad([yRef], [x, w], [g], createGraph: true); // backward recorded: composed formulas
+            (gxRef, gwRef) = (grads[0]!, grads[1]!);
         }
+        Assert.Equal(yRef.ToArray<double>(), y.ToArray<double>());
+        double tol = dtype == DType.Float64 ? 1e-12 : 2e-4;
+        Assert.True(TensorClose(gxRef, gx, tol), $"input gradient, {dtype}");
+        Assert.True(TensorClose(gwRef, gw, tol), $"weight gradient, {dtype}");
     }
 
     [Theory]
@@ -82,14 +102,14 @@ public class ConvolutionKernelsTests
     }
 
     private static (Tensor X, Tensor W, Tensor G, ConvSpec Spec) Problem(int[] spatial, int[] kernel, int[] stride, int[] padding,
-        int dilation, int groups, DType dtype, int batch = 3)
+        int dilation, int groups, DType dtype, int batch = 3, (int In, int Out)? channels = null)
     {
         Tensor.ManualSeed(5);
-        int cin = 2 * groups, cout = 3 * groups;
+        var (cin, cout) = channels ?? (2 * groups, 3 * groups);
         var dilations = Enumerable.Repeat(dilation, spatial.Length).ToArray();
         var geometry = new ConvGeometry(spatial, kernel, stride, padding, dilations, ConvGeometry.BlockCounts(spatial, kernel, stride, padding, dilations));
         var x = (Tensor.Rand([batch, cin, .. spatial], dtype) * 2 - 1).RequiresGrad_();
-        var w = (Tensor.Rand([cout, 2, .. kernel], dtype) * 2 - 1).RequiresGrad_();
+        var w = (Tensor.Rand([cout, cin / groups, .. kernel], dtype) * 2 - 1).RequiresGrad_();
         var g = Tensor.Rand([batch, cout, .. geometry.Blocks], dtype) * 2 - 1;
         return (x, w, g, new ConvSpec(geometry, groups, Transposed: false));
     }

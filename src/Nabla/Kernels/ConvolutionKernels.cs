@@ -73,6 +73,22 @@ internal static class ConvolutionKernels
         {
             var layout = new ShiftedRows(g);
             var rowStarts = layout.RowStarts(s.CInG);
+            if (PositionsAsRows<T>(s, layout))
+            {
+                // implicit im2col: rows of A are the output positions, so no column is computed only to be dropped
+                var positions = layout.OutputPositions();
+                var wt = TransposedWeight<T>(weight, s); // Wᵀ per group, K × C_out/groups
+                ForEachUnit(s.N * s.Groups, (long)s.N * s.COut * s.K * s.L, u =>
+                {
+                    int n = u / s.Groups, gi = u % s.Groups;
+                    var padded = ThreadScratch<T>.Get(ThreadScratch.Columns, s.CInG * layout.PaddedPlane);
+                    var result = ThreadScratch<T>.Get(ThreadScratch.Temporary, s.L * s.COutG);
+                    layout.Pad(x, xo + s.Planes(n, s.CIn, gi, s.CInG, s.InPlane), s.CInG, s.InPlane, padded);
+                    Matmul.SerialGathered(padded, 0, positions, rowStarts, wt, gi * s.K * s.COutG, s.COutG, false, result, 0, s.COutG, s.L, s.K, s.COutG, accumulate: false);
+                    Transpose(result, s.L, s.COutG, y, yo + s.Planes(n, s.COut, gi, s.COutG, s.L));
+                });
+                return;
+            }
             ForEachUnit(s.N * s.Groups, (long)s.N * s.COut * s.K * layout.Wide, u =>
             {
                 int n = u / s.Groups, gi = u % s.Groups;
@@ -119,7 +135,24 @@ internal static class ConvolutionKernels
         int chunks = (s.N + ImagesPerChunk - 1) / ImagesPerChunk, partial = s.K * s.COutG;
         bool transposed = Matmul.TransposedProductCost<T>(s.K, s.L, s.COutG) < Matmul.TransposedProductCost<T>(s.COutG, s.L, s.K);
         var partials = new T[(long)chunks * s.Groups * partial];
-        ForEachUnit(chunks * s.Groups, (long)s.N * s.COut * s.K * s.L, u =>
+        if (ShiftedRows.Applies(g) && transposed)
+        {
+            // colsₙ read in place from the padded image: rows are (channel, tap) pairs, columns the output positions
+            var layout = new ShiftedRows(g);
+            var (rowStarts, positions) = (layout.RowStarts(s.CInG), layout.OutputPositions());
+            ForEachUnit(chunks * s.Groups, (long)s.N * s.COut * s.K * s.L, u =>
+            {
+                int chunk = u / s.Groups, gi = u % s.Groups, pOff = u * partial;
+                var padded = ThreadScratch<T>.Get(ThreadScratch.Columns, s.CInG * layout.PaddedPlane);
+                for (int n = chunk * ImagesPerChunk; n < Math.Min(s.N, (chunk + 1) * ImagesPerChunk); n++)
+                {
+                    layout.Pad(x, xo + s.Planes(n, s.CIn, gi, s.CInG, s.InPlane), s.CInG, s.InPlane, padded);
+                    Matmul.SerialGathered(padded, 0, rowStarts, positions, gy, go + s.Planes(n, s.COut, gi, s.COutG, s.L), s.L, true,
+                        partials, pOff, s.COutG, s.K, s.L, s.COutG, accumulate: true);
+                }
+            });
+        }
+        else ForEachUnit(chunks * s.Groups, (long)s.N * s.COut * s.K * s.L, u =>
         {
             int chunk = u / s.Groups, gi = u % s.Groups, pOff = u * partial;
             var cols = ThreadScratch<T>.Get(ThreadScratch.Columns, s.K * s.L);
@@ -167,6 +200,24 @@ internal static class ConvolutionKernels
         var spatial = Enumerable.Range(2, weight.Dim - 2).ToArray();
         return weight.Flip(spatial).Reshape([groups, coutG, cinG, .. weight.Sizes[2..]]).Transpose(1, 2)
             .Reshape([groups * cinG, coutG, .. weight.Sizes[2..]]).Contiguous();
+    }
+
+    /// <summary>
+    /// Whether the stride-1 forward runs with the output positions as rows (register tiles over positions × output
+    /// channels, then a transposing copy) rather than the output channels as rows over the wide positions (tiles
+    /// over channels × wide positions, then a crop): whichever runs fewer multiply-adds in whole tiles, plus its copy.
+    /// </summary>
+    private static bool PositionsAsRows<T>(Sizes s, ShiftedRows layout) where T : unmanaged =>
+        Matmul.TileWork<T>(s.L, s.COutG) * s.K / 16.0 + s.L * s.COutG < Matmul.TileWork<T>(s.COutG, layout.Wide) * s.K / 16.0 + s.COutG * s.L / 8.0;
+
+    /// <summary>y[o, l] = result[l, o]: an (L × C) product into C rows of L.</summary>
+    private static void Transpose<T>(T[] result, int l, int c, T[] y, int yOffset) where T : unmanaged
+    {
+        for (int o = 0; o < c; o++)
+        {
+            var row = y.AsSpan(yOffset + o * l, l);
+            for (int i = 0; i < l; i++) row[i] = result[i * c + o];
+        }
     }
 
     /// <summary>The weight (C_out, K) as, per group, its K × C_out/groups transpose.</summary>

@@ -67,6 +67,13 @@ internal static class Matmul
 
     private static bool Wide => Vector512.IsHardwareAccelerated;
 
+    /// <summary>The C elements the register tiles of an m × n product cover (rows and columns rounded up to whole tiles).</summary>
+    public static double TileWork<T>(int m, int n) where T : unmanaged
+    {
+        int nr = 2 * (Wide ? Vector512<T>.Count : Vector256<T>.Count);
+        return (double)((m + MR - 1) / MR * MR) * ((n + nr - 1) / nr * nr);
+    }
+
     /// <summary>
     /// A rough cost, in cycles, of a serial m × k × n product whose B is given transposed: the multiply-adds the
     /// register tiles run (rows and columns rounded up to whole tiles) plus the element-by-element transposing pack
@@ -137,6 +144,27 @@ internal static class Matmul
         Blocked(A, aOff, lda, B, bOff, ldb, bTransposed, C, cOff, ldc, m, k, n, blocking, packed, accumulate, bRowStarts);
     }
 
+    /// <summary>
+    /// <see cref="Serial"/> with A read in place where element (i, q) lies at <paramref name="aOff"/> +
+    /// <paramref name="rowOffsets"/>[i] + <paramref name="columnOffsets"/>[q]: an implicit im2col (or its transpose),
+    /// read straight out of a padded image, whose output positions and (channel, tap) pairs are the rows and columns.
+    /// </summary>
+    public static void SerialGathered<T>(T[] A, int aOff, int[] rowOffsets, int[] columnOffsets, T[] B, int bOff, int ldb, bool bTransposed,
+        T[] C, int cOff, int ldc, int m, int k, int n, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m == 0 || n == 0) return;
+        if (rowOffsets.Length < m || columnOffsets.Length < k) throw new ArgumentException("fewer offsets than rows or columns");
+        if (k == 0)
+        {
+            if (!accumulate) for (int i = 0; i < m; i++) C.AsSpan(cOff + i * ldc, n).Clear();
+            return;
+        }
+        var blocking = Blocking<T>.For(k, n);
+        var packed = ThreadScratch<T>.Get(ThreadScratch.PackedPanels, blocking.PackedLength);
+        Blocked(new AMatrix<T>(A, aOff, 0, rowOffsets, columnOffsets), B, bOff, ldb, bTransposed, C, cOff, ldc, m, k, n, blocking, packed,
+            accumulate, bRowStarts: null);
+    }
+
     /// <summary>Panel width (two vectors), and the k × n block of B packed at a time (about 512 KB, L2-resident).</summary>
     private readonly record struct Blocking<T>(int Nr, int Kc, int Nc) where T : unmanaged
     {
@@ -154,7 +182,11 @@ internal static class Matmul
 
     /// <summary>The cache-blocked product on the calling thread: for each block of B, pack it, then run every MR-row tile of A over its panels.</summary>
     private static void Blocked<T>(T[] A, int aBase, int lda, T[] B, int bBase, int ldb, bool bTransposed, T[] C, int cBase, int ldc,
-        int m, int k, int n, Blocking<T> blocking, T[] packed, bool accumulate, int[]? bRowStarts = null)
+        int m, int k, int n, Blocking<T> blocking, T[] packed, bool accumulate, int[]? bRowStarts = null) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Blocked(new AMatrix<T>(A, aBase, lda, null, null), B, bBase, ldb, bTransposed, C, cBase, ldc, m, k, n, blocking, packed, accumulate, bRowStarts);
+
+    private static void Blocked<T>(AMatrix<T> a, T[] B, int bBase, int ldb, bool bTransposed, T[] C, int cBase, int ldc,
+        int m, int k, int n, Blocking<T> blocking, T[] packed, bool accumulate, int[]? bRowStarts)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (nr, kc, nc) = blocking;
@@ -171,13 +203,52 @@ internal static class Matmul
                 for (int t = 0; t < tiles; t++)
                 {
                     int i0 = t * MR, rows = Math.Min(MR, m - i0);
+                    var tile = a.Tile(i0, rows, pc, kcur);
                     for (int q = 0; q < panels; q++)
                     {
                         int j = jc + q * nr;
-                        Block(A, aBase + i0 * lda + pc, lda, packed, q * kcur * nr, kcur, C, cBase + i0 * ldc + j, ldc, rows, Math.Min(nr, n - j), nr, loadC);
+                        Block(tile, packed, q * kcur * nr, kcur, C, cBase + i0 * ldc + j, ldc, rows, Math.Min(nr, n - j), nr, loadC);
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A, read in place: element (i, q) at Offset + i · Lda + q, or, with <see cref="RowOffsets"/> and
+    /// <see cref="ColumnOffsets"/>, at Offset + RowOffsets[i] + ColumnOffsets[q] (a convolution's patches read straight
+    /// out of a padded image: rows are output positions, columns are (channel, tap) pairs).
+    /// </summary>
+    private readonly record struct AMatrix<T>(T[] Data, int Offset, int Lda, int[]? RowOffsets, int[]? ColumnOffsets) where T : unmanaged
+    {
+        /// <summary>Rows [i0, i0 + rows) × columns [pc, pc + kcur): where the tile starts and how its rows and columns lie.</summary>
+        public ATile<T> Tile(int i0, int rows, int pc, int kcur)
+        {
+            if (RowOffsets is null)
+                return new(Data, Offset + i0 * Lda + pc, new RowSteps(Lda), default);
+            int first = RowOffsets[i0];
+            var steps = new RowSteps(RowOffsets.AsSpan(i0, rows), first);
+            return new(Data, Offset + first, steps, ColumnOffsets.AsMemory(pc, kcur));
+        }
+    }
+
+    /// <summary>One tile of A: its first element, the other rows' offsets from it, and its columns' offsets (empty: consecutive).</summary>
+    private readonly record struct ATile<T>(T[] Data, int Start, RowSteps Rows, ReadOnlyMemory<int> Columns) where T : unmanaged;
+
+    /// <summary>Offsets of tile rows 1..5 from row 0 (0 for rows the tile does not have).</summary>
+    private readonly struct RowSteps
+    {
+        public readonly nint R1, R2, R3, R4, R5;
+
+        public RowSteps(int lda)
+        {
+            R1 = lda; R2 = 2 * R1; R3 = 3 * R1; R4 = 4 * R1; R5 = 5 * R1;
+        }
+
+        public RowSteps(ReadOnlySpan<int> rowOffsets, int first)
+        {
+            nint At(ReadOnlySpan<int> o, int r) => r < o.Length ? o[r] - first : 0;
+            R1 = At(rowOffsets, 1); R2 = At(rowOffsets, 2); R3 = At(rowOffsets, 3); R4 = At(rowOffsets, 4); R5 = At(rowOffsets, 5);
         }
     }
 
@@ -246,51 +317,60 @@ internal static class Matmul
     /// A rows × cols block of C (rows ≤ MR, cols ≤ NR) += A-rows · panel (= without <paramref name="loadC"/>); narrow
     /// blocks go through a padded copy of C.
     /// </summary>
-    private static void Block<T>(T[] A, int aOff, int lda, T[] P, int pOff, int kcur, T[] C, int cOff, int ldc, int rows, int cols, int nr, bool loadC)
+    private static void Block<T>(ATile<T> a, T[] P, int pOff, int kcur, T[] C, int cOff, int ldc, int rows, int cols, int nr, bool loadC)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (cols == nr)
         {
-            Micro(ref A[aOff], lda, ref P[pOff], kcur, ref C[cOff], ldc, rows, loadC);
+            Micro(a, ref P[pOff], kcur, ref C[cOff], ldc, rows, loadC);
             return;
         }
         Span<T> tile = stackalloc T[MR * 32];
         tile = tile[..(MR * nr)];
         tile.Clear();
         if (loadC) for (int r = 0; r < rows; r++) C.AsSpan(cOff + r * ldc, cols).CopyTo(tile.Slice(r * nr, cols));
-        Micro(ref A[aOff], lda, ref P[pOff], kcur, ref tile[0], nr, rows, loadC);
+        Micro(a, ref P[pOff], kcur, ref tile[0], nr, rows, loadC);
         for (int r = 0; r < rows; r++) tile.Slice(r * nr, cols).CopyTo(C.AsSpan(cOff + r * ldc, cols));
     }
 
-    private static void Micro<T>(ref T a, int lda, ref T p, int kcur, ref T c, int ldc, int rows, bool loadC) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Micro<T>(ATile<T> a, ref T p, int kcur, ref T c, int ldc, int rows, bool loadC) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (Wide) Micro<T, Vector512<T>, Lanes512<T>>(ref a, lda, ref p, kcur, ref c, ldc, rows, loadC);
-        else Micro<T, Vector256<T>, Lanes256<T>>(ref a, lda, ref p, kcur, ref c, ldc, rows, loadC);
+        if (Wide) Micro<T, Vector512<T>, Lanes512<T>>(a, ref p, kcur, ref c, ldc, rows, loadC);
+        else Micro<T, Vector256<T>, Lanes256<T>>(a, ref p, kcur, ref c, ldc, rows, loadC);
     }
 
-    private static void Micro<T, TV, TL>(ref T a, int lda, ref T p, int kcur, ref T c, int ldc, int rows, bool loadC)
+    private static void Micro<T, TV, TL>(ATile<T> a, ref T p, int kcur, ref T c, int ldc, int rows, bool loadC)
         where T : unmanaged where TV : struct where TL : struct, ILanes<T, TV>
     {
+        if (a.Columns.IsEmpty) Micro<T, TV, TL, Consecutive>(a, ref p, kcur, ref c, ldc, rows, loadC);
+        else Micro<T, TV, TL, Tabled>(a, ref p, kcur, ref c, ldc, rows, loadC);
+    }
+
+    private static void Micro<T, TV, TL, TK>(ATile<T> a, ref T p, int kcur, ref T c, int ldc, int rows, bool loadC)
+        where T : unmanaged where TV : struct where TL : struct, ILanes<T, TV> where TK : struct, IColumnSteps
+    {
+        ref T a0 = ref a.Data[a.Start];
+        ref int columns = ref MemoryMarshal.GetReference(a.Columns.Span);
+        if (!a.Columns.IsEmpty && a.Columns.Length < kcur) throw new ArgumentException("column offsets shorter than the block", nameof(a));
         switch (rows)
         {
-            case 6: Micro<T, TV, TL, Rows6>(ref a, lda, ref p, kcur, ref c, ldc, loadC); break;
-            case 5: Micro<T, TV, TL, Rows5>(ref a, lda, ref p, kcur, ref c, ldc, loadC); break;
-            case 4: Micro<T, TV, TL, Rows4>(ref a, lda, ref p, kcur, ref c, ldc, loadC); break;
-            case 3: Micro<T, TV, TL, Rows3>(ref a, lda, ref p, kcur, ref c, ldc, loadC); break;
-            case 2: Micro<T, TV, TL, Rows2>(ref a, lda, ref p, kcur, ref c, ldc, loadC); break;
-            default: Micro<T, TV, TL, Rows1>(ref a, lda, ref p, kcur, ref c, ldc, loadC); break;
+            case 6: Micro<T, TV, TL, TK, Rows6>(ref a0, a.Rows, ref columns, ref p, kcur, ref c, ldc, loadC); break;
+            case 5: Micro<T, TV, TL, TK, Rows5>(ref a0, a.Rows, ref columns, ref p, kcur, ref c, ldc, loadC); break;
+            case 4: Micro<T, TV, TL, TK, Rows4>(ref a0, a.Rows, ref columns, ref p, kcur, ref c, ldc, loadC); break;
+            case 3: Micro<T, TV, TL, TK, Rows3>(ref a0, a.Rows, ref columns, ref p, kcur, ref c, ldc, loadC); break;
+            case 2: Micro<T, TV, TL, TK, Rows2>(ref a0, a.Rows, ref columns, ref p, kcur, ref c, ldc, loadC); break;
+            default: Micro<T, TV, TL, TK, Rows1>(ref a0, a.Rows, ref columns, ref p, kcur, ref c, ldc, loadC); break;
         }
     }
 
-    /// <summary>
-    /// The register tile: up to 6 rows × 2 vectors of C stay in registers while k runs, for either vector width and
-    /// any row count (<typeparamref name="TL"/> and <typeparamref name="TR"/> are structs, so the JIT compiles one copy
-    /// per width and row count, with the lane operations inlined and the rows beyond the count removed). Each element
-    /// of C is one fused multiply-add chain over k in ascending order.
-    /// </summary>
+    /// <summary>Where A's column q lies from column 0: next to the previous one, or at a table's offset.</summary>
+    private interface IColumnSteps { static abstract nint At(ref int table, int q); }
+    private readonly struct Consecutive : IColumnSteps { public static nint At(ref int table, int q) => q; }
+    private readonly struct Tabled : IColumnSteps { public static nint At(ref int table, int q) => Unsafe.Add(ref table, q); }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop: straight to optimized code
-    private static void Micro<T, TV, TL, TR>(ref T a, int lda, ref T p, int kcur, ref T c, int ldc, bool loadC)
-        where T : unmanaged where TV : struct where TL : struct, ILanes<T, TV> where TR : struct, IRowCount
+    private static void Micro<T, TV, TL, TK, TR>(ref T a, RowSteps steps, ref int columns, ref T p, int kcur, ref T c, int ldc, bool loadC)
+        where T : unmanaged where TV : struct where TL : struct, ILanes<T, TV> where TK : struct, IColumnSteps where TR : struct, IRowCount
     {
         nuint w = (nuint)TL.Count;
         int rows = TR.Count;
@@ -307,11 +387,12 @@ internal static class Matmul
             if (rows > 4) { ref T r = ref Unsafe.Add(ref c, 4 * ldc); c40 = TL.Load(ref r, 0); c41 = TL.Load(ref r, w); }
             if (rows > 5) { ref T r = ref Unsafe.Add(ref c, 5 * ldc); c50 = TL.Load(ref r, 0); c51 = TL.Load(ref r, w); }
         }
-        // byrefs that step down k and row offsets kept in registers: each load is one addressing mode, no index arithmetic
-        nint l1 = lda, l2 = 2 * l1, l3 = 3 * l1, l4 = 4 * l1, l5 = 5 * l1;
-        ref T aq = ref a, pq = ref p;
+        // row offsets kept in registers and the packed panel's byref stepping down k: each load is one addressing mode
+        nint l1 = steps.R1, l2 = steps.R2, l3 = steps.R3, l4 = steps.R4, l5 = steps.R5;
+        ref T pq = ref p;
         for (int q = 0; q < kcur; q++)
         {
+            ref T aq = ref Unsafe.Add(ref a, TK.At(ref columns, q));
             var b0 = TL.Load(ref pq, 0);
             var b1 = TL.Load(ref pq, w);
             var a0 = TL.Broadcast(aq); c00 = TL.Fma(a0, b0, c00); c01 = TL.Fma(a0, b1, c01);
@@ -320,7 +401,6 @@ internal static class Matmul
             if (rows > 3) { var a3 = TL.Broadcast(Unsafe.Add(ref aq, l3)); c30 = TL.Fma(a3, b0, c30); c31 = TL.Fma(a3, b1, c31); }
             if (rows > 4) { var a4 = TL.Broadcast(Unsafe.Add(ref aq, l4)); c40 = TL.Fma(a4, b0, c40); c41 = TL.Fma(a4, b1, c41); }
             if (rows > 5) { var a5 = TL.Broadcast(Unsafe.Add(ref aq, l5)); c50 = TL.Fma(a5, b0, c50); c51 = TL.Fma(a5, b1, c51); }
-            aq = ref Unsafe.Add(ref aq, 1);
             pq = ref Unsafe.Add(ref pq, 2 * w);
         }
         TL.Store(c00, ref r0, 0); TL.Store(c01, ref r0, w);

@@ -23,6 +23,15 @@ internal sealed class ShiftedRows
     public int OutputRunLength { get; }
     public int InputRunLength { get; }
 
+    /// <summary>The wide offset of every output position, in row-major order.</summary>
+    public int[] OutputPositions()
+    {
+        var positions = new int[OutputRuns.Length * OutputRunLength];
+        for (int r = 0, l = 0; r < OutputRuns.Length; r++)
+            for (int i = 0; i < OutputRunLength; i++) positions[l++] = OutputRuns[r] + i;
+        return positions;
+    }
+
     /// <summary>Offset of tap t's run in the padded plane.</summary>
     public int[] TapOffsets { get; }
 

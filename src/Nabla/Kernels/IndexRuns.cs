@@ -94,11 +94,7 @@ internal static class IndexRuns
         }
         // One group (nothing before dim): split the columns instead; each thread walks every row over its columns.
         int columnChunks = Math.Min(maxChunks, width / ColumnAlign);
-        if (columnChunks < 2)
-        {
-            Rows(plan, 0, rows, 0, width, kernel);
-            return true;
-        }
+        if (columnChunks < 2) return false; // rows too narrow to split: the general loop splits across them instead
         int units = (width + ColumnAlign - 1) / ColumnAlign;
         Parallel.For(0, columnChunks, k => Rows(plan, 0, rows,
             Math.Min(width, units * k / columnChunks * ColumnAlign), Math.Min(width, units * (k + 1) / columnChunks * ColumnAlign), kernel));

@@ -219,6 +219,27 @@ public class IndexRunsTests
             Assert.Throws<ArgumentException>(() => x.ScatterAdd(1, expanded, src)).Message);
     }
 
+    [Theory]
+    [InlineData(Pattern.Rows)]
+    [InlineData(Pattern.MixedRuns)]
+    [InlineData(Pattern.Random)]
+    public void GatherTestsTheRangeInsideTheRunLoopWithTheGeneralMessage(Pattern pattern)
+    {
+        // big enough to split over threads; the bad values sit in a run, in a short-run block, or one per element
+        var x = Values([64, 20, 96], DType.Float32, 31);
+        var good = Index(64, 30, 96, 20, pattern, 32);
+        SameBits(GatherBy(x, 1, good, general: true), x.Gather(1, good));
+        foreach (var (first, second) in new[] { ((5, 7, 40), (50, 2, 3)), ((63, 29, 94), (63, 29, 95)), ((0, 0, 0), (40, 1, 1)) })
+            foreach (long bad in new[] { -3L, 20L, long.MinValue })
+            {
+                var index = good.Clone();
+                index[first.Item1, first.Item2, first.Item3] = Tensor.From(bad);
+                index[second.Item1, second.Item2, second.Item3] = Tensor.From(99L);
+                var message = Assert.Throws<ArgumentException>(() => x.Gather(1, index)).Message;
+                Assert.Contains($"index {bad} is out of bounds for dimension 1 with size 20", message);
+            }
+    }
+
     [Fact]
     public void TheRangeTestFindsABadValueAnywhere()
     {

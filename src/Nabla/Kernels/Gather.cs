@@ -99,11 +99,23 @@ internal struct ScatterRow<T, TOp>(T[] target, T[] src, long[] index, int dimStr
 internal static class IndexAlongDim
 {
     /// <summary>
-    /// output = source gathered along <paramref name="dim"/> at <paramref name="index"/>. When dim is not innermost the
-    /// row-major run loop (<see cref="IndexRuns"/>) copies whole runs of one index value; <paramref name="general"/>
-    /// forces the per-element loop (tests compare the two).
+    /// output = source gathered along <paramref name="dim"/> at <paramref name="index"/> (already range-checked). When dim
+    /// is not innermost the row-major run loop (<see cref="IndexRuns"/>) copies whole runs of one index value;
+    /// <paramref name="general"/> forces the per-element loop (tests compare the two).
     /// </summary>
-    public static void Gather(Tensor source, int dim, Tensor index, Tensor output, bool general = false)
+    public static void Gather(Tensor source, int dim, Tensor index, Tensor output, bool general = false) =>
+        Gather(source, dim, index, output, general, runsOnly: false, long.MaxValue);
+
+    /// <summary>
+    /// Gather through the run loop with the range test folded in (the index is read once, not twice): true when done.
+    /// False, with output partly written, when the run loop does not suit the shape or met a value outside
+    /// [0, <paramref name="size"/>): the caller then checks the index itself (reporting the first bad value in order)
+    /// and runs <see cref="Gather(Tensor, int, Tensor, Tensor, bool)"/>.
+    /// </summary>
+    public static bool TryGatherCheckingRange(Tensor source, int dim, Tensor index, Tensor output, long size) =>
+        Gather(source, dim, index, output, general: false, runsOnly: true, size) == RunResult.Done;
+
+    private static RunResult Gather(Tensor source, int dim, Tensor index, Tensor output, bool general, bool runsOnly, long limit)
     {
         int rank = Math.Max(index.Dim, 1);
         var sizes = SizesOf(index);
@@ -113,22 +125,26 @@ internal static class IndexAlongDim
         var outputStrides = StridesOf(output, rank);
         var indexStrides = StridesOf(index, rank);
         var idx = index.Data<long>();
-        switch (output.DType)
+        return output.DType switch
         {
-            case DType.Bool or DType.UInt8: Run(new GatherRow<byte>(output.Data<byte>(), source.Data<byte>(), idx, dimStride)); break;
-            case DType.Int32: Run(new GatherRow<int>(output.Data<int>(), source.Data<int>(), idx, dimStride)); break;
-            case DType.Int64: Run(new GatherRow<long>(output.Data<long>(), source.Data<long>(), idx, dimStride)); break;
-            case DType.Float32: Run(new GatherRow<float>(output.Data<float>(), source.Data<float>(), idx, dimStride)); break;
-            default: Run(new GatherRow<double>(output.Data<double>(), source.Data<double>(), idx, dimStride)); break;
-        }
+            DType.Bool or DType.UInt8 => Run(new GatherRow<byte>(output.Data<byte>(), source.Data<byte>(), idx, dimStride)),
+            DType.Int32 => Run(new GatherRow<int>(output.Data<int>(), source.Data<int>(), idx, dimStride)),
+            DType.Int64 => Run(new GatherRow<long>(output.Data<long>(), source.Data<long>(), idx, dimStride)),
+            DType.Float32 => Run(new GatherRow<float>(output.Data<float>(), source.Data<float>(), idx, dimStride)),
+            _ => Run(new GatherRow<double>(output.Data<double>(), source.Data<double>(), idx, dimStride)),
+        };
 
-        void Run<TK>(TK kernel) where TK : struct, IIndexRunKernel
+        RunResult Run<TK>(TK kernel) where TK : struct, IIndexRunKernel
         {
-            if (!general && IndexRuns.TryRun(sizes, outputStrides, output.Layout.Offset, indexStrides, index.Layout.Offset,
-                    sourceStrides, source.Layout.Offset, idx, dim, orderAlongDim: false, kernel))
-                return;
+            if (!general)
+            {
+                var result = IndexRuns.TryRun(sizes, outputStrides, output.Layout.Offset, indexStrides, index.Layout.Offset,
+                    sourceStrides, source.Layout.Offset, idx, dim, orderAlongDim: false, kernel, limit);
+                if (result != RunResult.NotApplicable || runsOnly) return result;
+            }
             StridedLoop.Run(sizes, outputStrides, output.Layout.Offset, indexStrides, index.Layout.Offset,
                 sourceStrides, source.Layout.Offset, kernel);
+            return RunResult.Done;
         }
     }
 
@@ -173,7 +189,7 @@ internal static class IndexAlongDim
         {
             if (!general && TargetSeparatesOffDim(target, dim, index)
                 && IndexRuns.TryRun(SizesOf(index), targetStrides, target.Layout.Offset, StridesOf(index, rank), index.Layout.Offset,
-                    StridesOf(src, rank), src.Layout.Offset, idx, dim, orderAlongDim: true, kernel))
+                    StridesOf(src, rank), src.Layout.Offset, idx, dim, orderAlongDim: true, kernel) != RunResult.NotApplicable)
                 return;
             // dim goes innermost: the strided loop splits work between threads by rows, so every run along dim
             // (the only elements that can share a target) stays on one thread, in order. Duplicates then combine
@@ -250,7 +266,7 @@ internal static class IndexAlongDim
     }
 
     /// <summary>One pass: v lies in [low, high) exactly when v - low, read unsigned, is below high - low (wrap-around included).</summary>
-    private static bool AllInRange(ReadOnlySpan<long> values, long low, long high)
+    internal static bool AllInRange(ReadOnlySpan<long> values, long low, long high)
     {
         ulong range = (ulong)(high - low);
         ref long start = ref MemoryMarshal.GetReference(values);

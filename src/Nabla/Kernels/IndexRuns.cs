@@ -10,6 +10,17 @@ internal interface IIndexRunKernel : IRowKernel
     void Run(int n, int o0, int s0, long index, int o2, int s2);
 }
 
+/// <summary>How a run loop ended.</summary>
+internal enum RunResult
+{
+    /// <summary>The shape does not suit the run loop; nothing was done.</summary>
+    NotApplicable,
+    /// <summary>Every element was handled.</summary>
+    Done,
+    /// <summary>An index value outside the limit stopped the loop.</summary>
+    OutOfRange,
+}
+
 /// <summary>
 /// The row-major loop of gather and scatter when <c>dim</c> is not the innermost dim (the MAE pattern: an index of
 /// shape (N, K, 1) expanded or repeated to (N, K, D) picks whole rows of D elements). It walks the index's shape in
@@ -38,14 +49,17 @@ internal static class IndexRuns
     private const int ColumnAlign = 16;
 
     /// <summary>
-    /// Runs <paramref name="kernel"/> over the index shape <paramref name="sizes"/> when that suits it and returns true;
-    /// returns false (having done nothing) when <paramref name="dim"/> is innermost or the rows are too short.
+    /// Runs <paramref name="kernel"/> over the index shape <paramref name="sizes"/> when that suits it; returns
+    /// <see cref="RunResult.NotApplicable"/> (having done nothing) when <paramref name="dim"/> is innermost or the rows
+    /// are too short. With a <paramref name="limit"/>, every index value is tested against [0, limit) before it is
+    /// used, and a value outside stops the loop with <see cref="RunResult.OutOfRange"/> (the operands then hold partial
+    /// results; the caller reports the first bad value from its own scan). Without one the index is already checked.
     /// </summary>
-    public static bool TryRun<TK>(int[] sizes, int[] strides0, int offset0, int[] strides1, int offset1, int[] strides2, int offset2,
-        long[] index, int dim, bool orderAlongDim, TK kernel) where TK : struct, IIndexRunKernel
+    public static RunResult TryRun<TK>(int[] sizes, int[] strides0, int offset0, int[] strides1, int offset1, int[] strides2, int offset2,
+        long[] index, int dim, bool orderAlongDim, TK kernel, long limit = long.MaxValue) where TK : struct, IIndexRunKernel
     {
         int rank = sizes.Length;
-        if (dim >= rank - 1) return false;
+        if (dim >= rank - 1) return RunResult.NotApplicable;
         var sz = new int[rank];
         var a = new int[rank];
         var b = new int[rank];
@@ -66,9 +80,9 @@ internal static class IndexRuns
             (sz[r], a[r], b[r], c[r]) = (n, strides0[j], strides1[j], strides2[j]);
             r++;
         }
-        if (r - 1 == dim || sz[r - 1] < MinRow) return false;
+        if (r - 1 == dim || sz[r - 1] < MinRow) return RunResult.NotApplicable;
 
-        var plan = new Plan(sz[..(r - 1)], a, b, c, offset0, offset1, offset2, sz[r - 1], index);
+        var plan = new Plan(sz[..(r - 1)], a, b, c, offset0, offset1, offset2, sz[r - 1], index, limit);
         long rows = 1;
         for (int j = 0; j < r - 1; j++) rows *= sz[j];
         long splittable = 1; // groups of whole rows that may go to different threads
@@ -77,32 +91,39 @@ internal static class IndexRuns
         long rowsPerGroup = splittable == 0 ? 0 : rows / splittable;
         int width = plan.Width;
         long numel = rows * width;
-        if (numel == 0) return true;
+        if (numel == 0) return RunResult.Done;
 
         int threads = Parallelism.NumThreads;
         if (numel < StridedLoop.ParallelGrain || threads < 2)
         {
             Rows(plan, 0, rows, 0, width, kernel);
-            return true;
+            return plan.Result;
         }
         int maxChunks = (int)Math.Min(threads * 4L, numel / (StridedLoop.ParallelGrain / 4));
         if (splittable >= 2)
         {
             int chunks = (int)Math.Min(splittable, maxChunks);
             Parallel.For(0, chunks, k => Rows(plan, splittable * k / chunks * rowsPerGroup, splittable * (k + 1) / chunks * rowsPerGroup, 0, width, kernel));
-            return true;
+            return plan.Result;
         }
         // One group (nothing before dim): split the columns instead; each thread walks every row over its columns.
         int columnChunks = Math.Min(maxChunks, width / ColumnAlign);
-        if (columnChunks < 2) return false; // rows too narrow to split: the general loop splits across them instead
+        if (columnChunks < 2) return RunResult.NotApplicable; // rows too narrow to split: the general loop splits across them
         int units = (width + ColumnAlign - 1) / ColumnAlign;
         Parallel.For(0, columnChunks, k => Rows(plan, 0, rows,
             Math.Min(width, units * k / columnChunks * ColumnAlign), Math.Min(width, units * (k + 1) / columnChunks * ColumnAlign), kernel));
-        return true;
+        return plan.Result;
     }
 
-    /// <summary>The merged loop: outer sizes (every dim but the innermost), the strides of all dims, the row width.</summary>
-    private sealed record Plan(int[] Outer, int[] S0, int[] S1, int[] S2, int O0, int O1, int O2, int Width, long[] Index);
+    /// <summary>
+    /// The merged loop: outer sizes (every dim but the innermost), the strides of all dims, the row width, the index
+    /// and its limit; <see cref="OutOfRange"/> is raised by whichever thread meets a value outside it.
+    /// </summary>
+    private sealed record Plan(int[] Outer, int[] S0, int[] S1, int[] S2, int O0, int O1, int O2, int Width, long[] Index, long Limit)
+    {
+        public volatile bool OutOfRange;
+        public RunResult Result => OutOfRange ? RunResult.OutOfRange : RunResult.Done;
+    }
 
     /// <summary>Rows [first, last) of the outer shape (row-major), columns [c0, c1) of each.</summary>
     private static void Rows<TK>(Plan p, long first, long last, int c0, int c1, TK kernel) where TK : struct, IIndexRunKernel
@@ -121,7 +142,11 @@ internal static class IndexRuns
         }
         for (long row = first; row < last; row++)
         {
-            Row(p.Index, c1 - c0, o0 + c0 * k0, k0, o1 + c0 * k1, k1, o2 + c0 * k2, k2, kernel);
+            if (!Row(p, c1 - c0, o0 + c0 * k0, k0, o1 + c0 * k1, k1, o2 + c0 * k2, k2, kernel))
+            {
+                p.OutOfRange = true;
+                return;
+            }
             for (int d = outer - 1; d >= 0; d--)
             {
                 if (++idx[d] < p.Outer[d]) { o0 += p.S0[d]; o1 += p.S1[d]; o2 += p.S2[d]; break; }
@@ -131,18 +156,25 @@ internal static class IndexRuns
         }
     }
 
-    /// <summary>One row of <paramref name="n"/> elements: whole runs of one index value, short runs element by element.</summary>
-    private static void Row<TK>(long[] index, int n, int o0, int s0, int o1, int s1, int o2, int s2, TK kernel) where TK : struct, IIndexRunKernel
+    /// <summary>
+    /// One row of <paramref name="n"/> elements: whole runs of one index value, short runs element by element. Returns
+    /// false, at the first value outside [0, limit), before that value is used.
+    /// </summary>
+    private static bool Row<TK>(Plan p, int n, int o0, int s0, int o1, int s1, int o2, int s2, TK kernel) where TK : struct, IIndexRunKernel
     {
+        long[] index = p.Index;
+        ulong limit = (ulong)p.Limit;
         if (s1 == 0)
         {
+            if ((ulong)index[o1] >= limit) return false;
             kernel.Run(n, o0, s0, index[o1], o2, s2);
-            return;
+            return true;
         }
         int k = 0;
         while (k < n)
         {
             long value = index[o1 + k * s1];
+            if ((ulong)value >= limit) return false;
             int end = RunEnd(index, value, o1, s1, k, n);
             if (end - k >= MinRun || end == n)
             {
@@ -151,9 +183,20 @@ internal static class IndexRuns
                 continue;
             }
             int m = Math.Min(ElementBlock, n - k);
+            if (limit != long.MaxValue && !InRange(index, o1 + k * s1, s1, m, p.Limit)) return false;
             kernel.Row(m, o0 + k * s0, s0, o1 + k * s1, s1, o2 + k * s2, s2);
             k += m;
         }
+        return true;
+    }
+
+    /// <summary>Whether the <paramref name="m"/> values from <paramref name="at"/> (step <paramref name="step"/>) lie in [0, limit).</summary>
+    private static bool InRange(long[] index, int at, int step, int m, long limit)
+    {
+        if (step == 1) return IndexAlongDim.AllInRange(index.AsSpan(at, m), 0, limit);
+        for (int j = 0; j < m; j++)
+            if ((ulong)index[at + j * step] >= (ulong)limit) return false;
+        return true;
     }
 
     /// <summary>The first position after <paramref name="k"/> whose index differs from <paramref name="value"/> (or n).</summary>

@@ -3,7 +3,7 @@ using Nabla.Kernels;
 namespace Nabla.Tests;
 
 /// <summary>
-/// The packed (32-bit key, position) sort behind argsort of float32, Int32, UInt8 and Bool rows against the order the
+/// The packed (32-bit key, position) sort behind argsort of float32, Int32, UInt8, Bool and (within Int32) Int64 rows against the order the
 /// 64-bit keys define (<see cref="SortKey.Of{T}"/>, ties in input order), with ties, NaNs, signed zeros and infinities.
 /// </summary>
 public class PackedSortTests
@@ -43,6 +43,13 @@ public class PackedSortTests
         var rng = new Random(2);
         Check(Enumerable.Range(0, 8 * 300).Select(_ => rng.Next(4) == 0 ? (rng.Next(2) == 0 ? int.MinValue : int.MaxValue) : rng.Next(-3, 4)).ToArray(), 8);
         Check(Enumerable.Range(0, 4 * 50).Select(_ => (byte)rng.Next(0, 256)).ToArray(), 4);
+        // Int64 rows within Int32's range pack; a row with one value outside does not (the other rows still do)
+        var longs = Enumerable.Range(0, 6 * 100).Select(_ => (long)rng.Next(-4, 5) + (rng.Next(5) == 0 ? int.MinValue / 2 : 0)).ToArray();
+        Check(longs, 6);
+        longs[250] = long.MaxValue;
+        longs[260] = (long)int.MinValue - 1;
+        longs[270] = (long)int.MaxValue + 1;
+        Check(longs, 6);
         var flags = Tensor.From(Enumerable.Range(0, 90).Select(_ => rng.Next(2) == 0).ToArray()).Reshape(3, 30);
         var expected = Enumerable.Range(0, 3).SelectMany(r => Enumerable.Range(0, 30).OrderBy(i => flags[r, i].Item<bool>()).Select(i => (long)i)).ToArray();
         Assert.Equal(expected, flags.Argsort(1, stable: true).ToArray<long>());

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Nabla.Kernels;
 
@@ -25,12 +26,23 @@ internal static class SortKey
         return (ulong)long.CreateTruncating(x) ^ SignBit; // Int32 and Int64
     }
 
-    /// <summary>Whether <see cref="Of32{T}"/> serves the type: float32, Int32, UInt8 and Bool.</summary>
-    public static bool Fits32<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(int) || typeof(T) == typeof(byte);
+    /// <summary>
+    /// Whether <see cref="Of32{T}"/> serves the row: float32, Int32, UInt8 and Bool always, Int64 when every value fits
+    /// Int32 (indices, as argsort of an argsort sorts).
+    /// </summary>
+    public static bool Fits32<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T>
+    {
+        if (typeof(T) == typeof(float) || typeof(T) == typeof(int) || typeof(T) == typeof(byte)) return true;
+        if (typeof(T) != typeof(long)) return false;
+        foreach (long v in MemoryMarshal.Cast<T, long>(row))
+            if (v != (int)v) return false;
+        return true;
+    }
 
     /// <summary>
     /// A 32-bit key in the order of <see cref="Of{T}"/> (equal exactly where it is equal): float32 takes the same
-    /// flipped bits (no finite value or infinity reaches 0xFFFFFFFF, which NaN takes), Int32 flips its sign bit.
+    /// flipped bits (no finite value or infinity reaches 0xFFFFFFFF, which NaN takes), Int32 (and Int64 within its
+    /// range) flips its sign bit.
     /// </summary>
     public static uint Of32<T>(T x) where T : unmanaged, INumber<T>
     {
@@ -42,6 +54,7 @@ internal static class SortKey
             return (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
         }
         if (typeof(T) == typeof(byte)) return Unsafe.As<T, byte>(ref x);
+        if (typeof(T) == typeof(long)) return (uint)(int)Unsafe.As<T, long>(ref x) ^ 0x8000_0000u;
         return (uint)Unsafe.As<T, int>(ref x) ^ 0x8000_0000u;
     }
 }
@@ -126,7 +139,7 @@ internal static class Sorting
     /// <summary>Positions of a row in stable sorted order: ulong keys on the primitive sort, ties put back in input order.</summary>
     private static int[] StableOrder<T>(ReadOnlySpan<T> row, bool descending) where T : unmanaged, INumber<T>
     {
-        if (SortKey.Fits32<T>()) return PackedStableOrder(row, descending);
+        if (SortKey.Fits32(row)) return PackedStableOrder(row, descending);
         var keys = new ulong[row.Length];
         var perm = new int[row.Length];
         for (int i = 0; i < row.Length; i++)

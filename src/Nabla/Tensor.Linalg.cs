@@ -84,7 +84,7 @@ public sealed partial class Tensor
         var y = Allocate([batch, m, n], a.DType);
         if (y.Numel > 0 && k > 0)
             Kernels.Matmul.Run(InPlaceOperand(a.Detach(), m, k, allowTransposed: false), InPlaceOperand(b.Detach(), k, n, allowTransposed: true),
-                y, batch, m, k, n, sumBatches: false);
+                y, batch, m, k, n);
         return Graph.Record(y, op == "mm" ? Derivatives.MmBackward0 : Derivatives.BmmBackward0, [a, b], Derivatives.Bmm, a, b);
     }
 }

@@ -51,21 +51,54 @@ internal static class Im2Col
     public static void Fold(Tensor columns, ConvGeometry g, Tensor image) =>
         DTypeDispatch.Run(image.DType, new Kernel<AddToImage>(image, g, columns));
 
+    /// <summary>
+    /// im2col of <paramref name="planes"/> consecutive planes of one image (from <paramref name="imageOffset"/>) into
+    /// <paramref name="columns"/> (planes × taps × blocks from <paramref name="colOffset"/>, overwritten), on the calling thread.
+    /// </summary>
+    public static void UnfoldPlanes<T>(T[] image, int imageOffset, int planes, ConvGeometry g, T[] columns, int colOffset)
+        where T : unmanaged, INumber<T>
+    {
+        int inPlane = g.InputNumel, colPlane = g.KernelNumel * g.BlockNumel;
+        if (colPlane == 0) return;
+        columns.AsSpan(colOffset, planes * colPlane).Clear(); // taps over the padding read zero
+        for (int p = 0; p < planes; p++) Walk<T, CopyToColumn>(columns, colOffset + p * colPlane, image, imageOffset + p * inPlane, g);
+    }
+
+    /// <summary>
+    /// col2im of <paramref name="planes"/> planes' columns (from <paramref name="colOffset"/>): adds each entry into the
+    /// element of <paramref name="image"/> (from <paramref name="imageOffset"/>) it was read from, on the calling thread.
+    /// </summary>
+    public static void FoldPlanes<T>(T[] columns, int colOffset, int planes, ConvGeometry g, T[] image, int imageOffset)
+        where T : unmanaged, INumber<T>
+    {
+        int inPlane = g.InputNumel, colPlane = g.KernelNumel * g.BlockNumel;
+        if (colPlane == 0) return;
+        for (int p = 0; p < planes; p++) Walk<T, AddToImage>(columns, colOffset + p * colPlane, image, imageOffset + p * inPlane, g);
+    }
+
     private interface IColumnOp
     {
         static abstract void Apply<T>(T[] columns, int c, T[] image, int i) where T : unmanaged, INumber<T>;
+
+        /// <summary>The same over a run where consecutive column entries meet consecutive image elements (stride 1).</summary>
+        static abstract void ApplyRun<T>(Span<T> columns, Span<T> image) where T : unmanaged, INumber<T>;
     }
 
     private struct CopyToColumn : IColumnOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Apply<T>(T[] columns, int c, T[] image, int i) where T : unmanaged, INumber<T> => columns[c] = image[i];
+
+        public static void ApplyRun<T>(Span<T> columns, Span<T> image) where T : unmanaged, INumber<T> => ShortCopy.Copy<T>(image, columns);
     }
 
     private struct AddToImage : IColumnOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Apply<T>(T[] columns, int c, T[] image, int i) where T : unmanaged, INumber<T> => image[i] += columns[c];
+
+        public static void ApplyRun<T>(Span<T> columns, Span<T> image) where T : unmanaged, INumber<T> =>
+            VectorLoop.Binary<T, AddOp, RunLane<T>, RunLane<T>>(image, new RunLane<T>(image), new RunLane<T>(columns));
     }
 
     private readonly struct Kernel<TOp>(Tensor image, ConvGeometry g, Tensor columns) : INumericKernel where TOp : IColumnOp
@@ -120,7 +153,8 @@ internal static class Im2Col
                 {
                     int c = colBase + t * blocks + outer * lastBlocks;
                     int i = imageBase + row * lastInput + shift;
-                    for (int o = lo; o < hi; o++) TOp.Apply(columns, c + o, image, i + o * lastStride);
+                    if (lastStride == 1) TOp.ApplyRun(columns.AsSpan(c + lo, hi - lo), image.AsSpan(i + lo, hi - lo));
+                    else for (int o = lo; o < hi; o++) TOp.Apply(columns, c + o, image, i + o * lastStride);
                 }
                 for (int d = last - 1; d >= 0; d--)
                 {

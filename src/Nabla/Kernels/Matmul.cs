@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Nabla.Kernels;
@@ -23,25 +24,24 @@ internal readonly record struct MatrixBatch(Tensor Tensor, long BatchStride, boo
 internal static class Matmul
 {
     private const int MR = 6;
-    private const int KC = 256;
+    private const int KC = 768;
     private const int PackedBytes = 512 * 1024;
 
     public static void Run(Tensor a, Tensor b, Tensor c, int batch, int m, int k, int n) =>
-        Run(new MatrixBatch(a, (long)m * k), new MatrixBatch(b, (long)k * n), c, batch, m, k, n, sumBatches: false);
+        Run(new MatrixBatch(a, (long)m * k), new MatrixBatch(b, (long)k * n), c, batch, m, k, n);
 
     /// <summary>
     /// C[b] += A[b] · B[b] over operands read in place: each batch of <paramref name="a"/> is an m × k row-major matrix
     /// <see cref="MatrixBatch.BatchStride"/> elements after the previous one (0: one matrix shared by every batch), each
     /// of <paramref name="b"/> a k × n row-major matrix, or with <see cref="MatrixBatch.Transposed"/> the transpose of an
-    /// n × k row-major one. With <paramref name="sumBatches"/>, C is one m × n matrix that receives the sum of the
-    /// products over the batches (in batch order), e.g. a convolution's weight gradient over the whole batch.
+    /// n × k row-major one.
     /// </summary>
-    public static void Run(MatrixBatch a, MatrixBatch b, Tensor c, int batch, int m, int k, int n, bool sumBatches)
+    public static void Run(MatrixBatch a, MatrixBatch b, Tensor c, int batch, int m, int k, int n)
     {
         switch (c.DType)
         {
-            case DType.Float32: Gemm<float>(a, b, c, batch, m, k, n, sumBatches); break;
-            case DType.Float64: Gemm<double>(a, b, c, batch, m, k, n, sumBatches); break;
+            case DType.Float32: Gemm<float>(a, b, c, batch, m, k, n); break;
+            case DType.Float64: Gemm<double>(a, b, c, batch, m, k, n); break;
             case DType.Int32: Int<int>(); break;
             case DType.Int64: Int<long>(); break;
             default: Int<byte>(); break;
@@ -52,19 +52,14 @@ internal static class Matmul
             var (A, B, C) = (a.Tensor.Data<T>(), b.Tensor.Data<T>(), c.Data<T>());
             long ao = a.Tensor.StorageOffset, bo = b.Tensor.StorageOffset, sa = a.BatchStride, sb = b.BatchStride;
             bool bt = b.Transposed;
-            // Summed batches land in the same rows of C: a unit is one row of C with every batch, in batch order.
-            int batchesPerUnit = sumBatches ? batch : 1;
-            Parallelise(sumBatches ? m : batch * m, (long)batch * m * n * k, row =>
+            Parallelise(batch * m, (long)batch * m * n * k, row =>
             {
-                for (int u = 0; u < batchesPerUnit; u++)
+                int bi = row / m, i = row % m;
+                long cRow = ((long)bi * m + i) * n;
+                for (int p = 0; p < k; p++)
                 {
-                    int bi = sumBatches ? u : row / m, i = sumBatches ? row : row % m;
-                    long cRow = ((sumBatches ? 0 : (long)bi * m) + i) * n;
-                    for (int p = 0; p < k; p++)
-                    {
-                        T scale = A[ao + bi * sa + (long)i * k + p];
-                        for (int j = 0; j < n; j++) C[cRow + j] += scale * B[bo + bi * sb + (bt ? (long)j * k + p : (long)p * n + j)];
-                    }
+                    T scale = A[ao + bi * sa + (long)i * k + p];
+                    for (int j = 0; j < n; j++) C[cRow + j] += scale * B[bo + bi * sb + (bt ? (long)j * k + p : (long)p * n + j)];
                 }
             });
         }
@@ -72,37 +67,115 @@ internal static class Matmul
 
     private static bool Wide => Vector512.IsHardwareAccelerated;
 
-    private static void Gemm<T>(MatrixBatch a, MatrixBatch b, Tensor c, int batch, int m, int k, int n, bool sumBatches)
+    /// <summary>
+    /// A rough cost, in cycles, of a serial m × k × n product whose B is given transposed: the multiply-adds the
+    /// register tiles run (rows and columns rounded up to whole tiles) plus the element-by-element transposing pack
+    /// of B. Lets a caller pick the cheaper of C = A · Bᵀ and Cᵀ = B · Aᵀ.
+    /// </summary>
+    public static double TransposedProductCost<T>(int m, int k, int n) where T : unmanaged
+    {
+        int nr = 2 * (Wide ? Vector512<T>.Count : Vector256<T>.Count);
+        double tileRows = (m + MR - 1) / MR * MR, tileCols = (n + nr - 1) / nr * nr;
+        return tileRows * tileCols * k / (nr / 2) + (double)n * k;
+    }
+
+    /// <summary>
+    /// The product as independent units of work, each a (batch, group of row tiles, block of columns) run serially by
+    /// one core with its own packed copy of its block of B, so the cores never wait for each other between blocks.
+    /// Rows are split only as far as needed for about <see cref="UnitsPerThread"/> units per thread (each row group
+    /// packs its column block again). The partition never changes a value: each element of C is the same chain.
+    /// </summary>
+    private static void Gemm<T>(MatrixBatch a, MatrixBatch b, Tensor c, int batch, int m, int k, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (A, B, C) = (a.Tensor.Data<T>(), b.Tensor.Data<T>(), c.Data<T>());
-        int nr = 2 * (Wide ? Vector512<T>.Count : Vector256<T>.Count);
-        int kc = Math.Min(k, KC);
-        int nc = Math.Min((n + nr - 1) / nr * nr, Math.Max(nr, PackedBytes / Unsafe.SizeOf<T>() / kc / nr * nr));
-        var packed = Core.CachingAllocator.Rent<T>(kc * nc, zeroed: false); // warm memory, reused call after call
-        int tiles = (m + MR - 1) / MR;
-        for (int bi = 0; bi < batch; bi++)
+        var blocking = Blocking<T>.For(k, n);
+        int tiles = (m + MR - 1) / MR, colBlocks = (n + blocking.Nc - 1) / blocking.Nc;
+        long work = (long)batch * m * n * k;
+        int wanted = work < 1 << 18 ? 1 : UnitsPerThread * Parallelism.NumThreads;
+        int rowGroups = Math.Clamp((wanted + batch * colBlocks - 1) / (batch * colBlocks), 1, Math.Max(tiles, 1));
+        int tilesPerGroup = (tiles + rowGroups - 1) / rowGroups;
+        rowGroups = (tiles + tilesPerGroup - 1) / tilesPerGroup;
+        int units = batch * rowGroups * colBlocks;
+        Parallelise(units, work, u =>
         {
-            int aBase = checked((int)(a.Tensor.StorageOffset + bi * a.BatchStride));
-            int bBase = checked((int)(b.Tensor.StorageOffset + bi * b.BatchStride));
-            int cBase = sumBatches ? 0 : bi * m * n;
-            for (int jc = 0; jc < n; jc += nc)
+            int bi = u / (rowGroups * colBlocks), rg = u / colBlocks % rowGroups, cb = u % colBlocks;
+            int i0 = rg * tilesPerGroup * MR, rows = Math.Min(tilesPerGroup * MR, m - i0);
+            int j0 = cb * blocking.Nc, cols = Math.Min(blocking.Nc, n - j0);
+            int aBase = checked((int)(a.Tensor.StorageOffset + bi * a.BatchStride)) + i0 * k;
+            int bBase = checked((int)(b.Tensor.StorageOffset + bi * b.BatchStride)) + (b.Transposed ? j0 * k : j0);
+            var packed = ThreadScratch<T>.Get(ThreadScratch.PackedPanels, blocking.PackedLength);
+            Blocked(A, aBase, k, B, bBase, b.Transposed ? k : n, b.Transposed, C, bi * m * n + i0 * n + j0, n, rows, k, cols,
+                blocking, packed, accumulate: true);
+        });
+    }
+
+    /// <summary>Units of work per thread a product is split into when it is large enough: enough to even out the cores.</summary>
+    private const int UnitsPerThread = 4;
+
+    /// <summary>
+    /// C (m × n, row stride <paramref name="ldc"/>) += A (m × k, row stride <paramref name="lda"/>) · B on the calling
+    /// thread, for kernels that run one product per image on each core (convolution). B is k × n row-major (row stride
+    /// <paramref name="ldb"/>) or, with <paramref name="bTransposed"/>, the transpose of an n × k row-major matrix.
+    /// Without <paramref name="accumulate"/>, C's previous contents are ignored (C = A · B, as if C were zero).
+    /// With <paramref name="bRowStarts"/> (B not transposed), row p of B starts at <paramref name="bOff"/> + bRowStarts[p]
+    /// instead of p rows of <paramref name="ldb"/> further (a convolution reads its shifted rows straight out of the image).
+    /// Each element of C gets the same fused multiply-add chain over k as <see cref="Run(MatrixBatch, MatrixBatch, Tensor, int, int, int, int)"/>.
+    /// </summary>
+    public static void Serial<T>(T[] A, int aOff, int lda, T[] B, int bOff, int ldb, bool bTransposed, T[] C, int cOff, int ldc, int m, int k, int n,
+        bool accumulate, int[]? bRowStarts = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate) for (int i = 0; i < m; i++) C.AsSpan(cOff + i * ldc, n).Clear();
+            return;
+        }
+        var blocking = Blocking<T>.For(k, n);
+        var packed = ThreadScratch<T>.Get(ThreadScratch.PackedPanels, blocking.PackedLength);
+        Blocked(A, aOff, lda, B, bOff, ldb, bTransposed, C, cOff, ldc, m, k, n, blocking, packed, accumulate, bRowStarts);
+    }
+
+    /// <summary>Panel width (two vectors), and the k × n block of B packed at a time (about 512 KB, L2-resident).</summary>
+    private readonly record struct Blocking<T>(int Nr, int Kc, int Nc) where T : unmanaged
+    {
+        public int PackedLength => Kc * Nc;
+
+        public static Blocking<T> For(int k, int n)
+        {
+            int nr = 2 * (Wide ? Vector512<T>.Count : Vector256<T>.Count);
+            int kBlocks = Math.Max(1, (k + KC - 1) / KC);
+            int kc = Math.Max(1, (k + kBlocks - 1) / kBlocks); // even blocks of at most KC: no short last block
+            int nc = Math.Min((n + nr - 1) / nr * nr, Math.Max(nr, PackedBytes / Unsafe.SizeOf<T>() / kc / nr * nr));
+            return new(nr, kc, nc);
+        }
+    }
+
+    /// <summary>The cache-blocked product on the calling thread: for each block of B, pack it, then run every MR-row tile of A over its panels.</summary>
+    private static void Blocked<T>(T[] A, int aBase, int lda, T[] B, int bBase, int ldb, bool bTransposed, T[] C, int cBase, int ldc,
+        int m, int k, int n, Blocking<T> blocking, T[] packed, bool accumulate, int[]? bRowStarts = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (nr, kc, nc) = blocking;
+        int tiles = (m + MR - 1) / MR;
+        for (int jc = 0; jc < n; jc += nc)
+        {
+            int ncur = Math.Min(nc, n - jc), panels = (ncur + nr - 1) / nr;
+            for (int pc = 0; pc < k; pc += kc)
             {
-                int ncur = Math.Min(nc, n - jc), panels = (ncur + nr - 1) / nr;
-                for (int pc = 0; pc < k; pc += kc)
+                int kcur = Math.Min(kc, k - pc);
+                bool loadC = accumulate || pc > 0;
+                if (bTransposed) PackTransposed(B, bBase + jc * ldb + pc, ldb, kcur, ncur, nr, packed);
+                else Pack(B, bBase + jc, ldb, bRowStarts, pc, kcur, ncur, nr, packed);
+                for (int t = 0; t < tiles; t++)
                 {
-                    int kcur = Math.Min(kc, k - pc);
-                    if (b.Transposed) PackTransposed(B, bBase + jc * k + pc, k, kcur, ncur, nr, packed);
-                    else Pack(B, bBase + pc * n + jc, n, kcur, ncur, nr, packed);
-                    Parallelise(tiles, (long)m * ncur * kcur, t =>
+                    int i0 = t * MR, rows = Math.Min(MR, m - i0);
+                    for (int q = 0; q < panels; q++)
                     {
-                        int i0 = t * MR, rows = Math.Min(MR, m - i0);
-                        for (int q = 0; q < panels; q++)
-                        {
-                            int j = jc + q * nr;
-                            Block(A, aBase + i0 * k + pc, k, packed, q * kcur * nr, kcur, C, cBase + i0 * n + j, n, rows, Math.Min(nr, n - j), nr);
-                        }
-                    });
+                        int j = jc + q * nr;
+                        Block(A, aBase + i0 * lda + pc, lda, packed, q * kcur * nr, kcur, C, cBase + i0 * ldc + j, ldc, rows, Math.Min(nr, n - j), nr, loadC);
+                    }
                 }
             }
         }
@@ -121,107 +194,151 @@ internal static class Matmul
             if (cols < nr) panel.Clear();
             for (int jj = 0; jj < cols; jj++)
             {
-                var column = Bt.AsSpan(start + (j + jj) * ldbt, kcur);
-                for (int p = 0; p < kcur; p++) panel[p * nr + jj] = column[p];
+                // the spans check the bounds once; the element loop then runs on unchecked references
+                ref T column = ref MemoryMarshal.GetReference(Bt.AsSpan(start + (j + jj) * ldbt, kcur));
+                ref T slot = ref MemoryMarshal.GetReference(panel.Slice(jj, (kcur - 1) * nr + 1));
+                for (int p = 0; p < kcur; p++) Unsafe.Add(ref slot, p * nr) = Unsafe.Add(ref column, p);
             }
         }
     }
 
-    /// <summary>Copies rows [0, kcur) × columns [0, ncur) of B (from <paramref name="start"/>) into NR-wide panels, zero-padded.</summary>
-    private static void Pack<T>(T[] B, int start, int ldb, int kcur, int ncur, int nr, T[] packed) where T : unmanaged
+    /// <summary>
+    /// Copies rows [pc, pc + kcur) × columns [0, ncur) of B (column 0 at <paramref name="start"/>; row p at p ·
+    /// <paramref name="ldb"/>, or at <paramref name="rowStarts"/>[p]) into NR-wide panels, zero-padded.
+    /// </summary>
+    private static void Pack<T>(T[] B, int start, int ldb, int[]? rowStarts, int pc, int kcur, int ncur, int nr, T[] packed) where T : unmanaged
     {
+        start += rowStarts is null ? pc * ldb : 0;
         for (int q = 0, j = 0; j < ncur; q++, j += nr)
         {
             int cols = Math.Min(nr, ncur - j);
             var panel = packed.AsSpan(q * kcur * nr, kcur * nr);
             for (int p = 0; p < kcur; p++)
             {
-                B.AsSpan(start + p * ldb + j, cols).CopyTo(panel.Slice(p * nr, cols));
+                int row = start + (rowStarts is null ? p * ldb : rowStarts[pc + p]);
+                var source = B.AsSpan(row + j, cols);
+                if (cols == nr) { CopyPanelRow(source, panel.Slice(p * nr, nr)); continue; }
+                source.CopyTo(panel.Slice(p * nr, cols));
                 if (cols < nr) panel.Slice(p * nr + cols, nr - cols).Clear();
             }
         }
     }
 
-    /// <summary>A rows × cols block of C (rows ≤ MR, cols ≤ NR) += A-rows · panel; short blocks go through a padded copy of C.</summary>
-    private static void Block<T>(T[] A, int aOff, int lda, T[] P, int pOff, int kcur, T[] C, int cOff, int ldc, int rows, int cols, int nr)
+    /// <summary>One full panel row (two vectors): a plain copy, without the call overhead of a span copy this short.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyPanelRow<T>(Span<T> source, Span<T> destination) where T : unmanaged
+    {
+        ref T s = ref MemoryMarshal.GetReference(source);
+        ref T d = ref MemoryMarshal.GetReference(destination);
+        if (Wide)
+        {
+            Vector512.LoadUnsafe(ref s).StoreUnsafe(ref d);
+            Vector512.LoadUnsafe(ref s, (nuint)Vector512<T>.Count).StoreUnsafe(ref d, (nuint)Vector512<T>.Count);
+        }
+        else
+        {
+            Vector256.LoadUnsafe(ref s).StoreUnsafe(ref d);
+            Vector256.LoadUnsafe(ref s, (nuint)Vector256<T>.Count).StoreUnsafe(ref d, (nuint)Vector256<T>.Count);
+        }
+    }
+
+    /// <summary>
+    /// A rows × cols block of C (rows ≤ MR, cols ≤ NR) += A-rows · panel (= without <paramref name="loadC"/>); narrow
+    /// blocks go through a padded copy of C.
+    /// </summary>
+    private static void Block<T>(T[] A, int aOff, int lda, T[] P, int pOff, int kcur, T[] C, int cOff, int ldc, int rows, int cols, int nr, bool loadC)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (cols == nr)
         {
-            if (rows == MR) Micro6(ref A[aOff], lda, ref P[pOff], kcur, ref C[cOff], ldc);
-            else for (int r = 0; r < rows; r++) Micro1(ref A[aOff + r * lda], ref P[pOff], kcur, ref C[cOff + r * ldc]);
+            Micro(ref A[aOff], lda, ref P[pOff], kcur, ref C[cOff], ldc, rows, loadC);
             return;
         }
         Span<T> tile = stackalloc T[MR * 32];
         tile = tile[..(MR * nr)];
         tile.Clear();
-        for (int r = 0; r < rows; r++) C.AsSpan(cOff + r * ldc, cols).CopyTo(tile.Slice(r * nr, cols));
-        if (rows == MR) Micro6(ref A[aOff], lda, ref P[pOff], kcur, ref tile[0], nr);
-        else for (int r = 0; r < rows; r++) Micro1(ref A[aOff + r * lda], ref P[pOff], kcur, ref tile[r * nr]);
+        if (loadC) for (int r = 0; r < rows; r++) C.AsSpan(cOff + r * ldc, cols).CopyTo(tile.Slice(r * nr, cols));
+        Micro(ref A[aOff], lda, ref P[pOff], kcur, ref tile[0], nr, rows, loadC);
         for (int r = 0; r < rows; r++) tile.Slice(r * nr, cols).CopyTo(C.AsSpan(cOff + r * ldc, cols));
     }
 
-    private static void Micro6<T>(ref T a, int lda, ref T p, int kcur, ref T c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Micro<T>(ref T a, int lda, ref T p, int kcur, ref T c, int ldc, int rows, bool loadC) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (Wide) Micro6<T, Vector512<T>, Lanes512<T>>(ref a, lda, ref p, kcur, ref c, ldc);
-        else Micro6<T, Vector256<T>, Lanes256<T>>(ref a, lda, ref p, kcur, ref c, ldc);
+        if (Wide) Micro<T, Vector512<T>, Lanes512<T>>(ref a, lda, ref p, kcur, ref c, ldc, rows, loadC);
+        else Micro<T, Vector256<T>, Lanes256<T>>(ref a, lda, ref p, kcur, ref c, ldc, rows, loadC);
     }
 
-    private static void Micro1<T>(ref T a, ref T p, int kcur, ref T c) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (Wide) Micro1<T, Vector512<T>, Lanes512<T>>(ref a, ref p, kcur, ref c);
-        else Micro1<T, Vector256<T>, Lanes256<T>>(ref a, ref p, kcur, ref c);
-    }
-
-    /// <summary>One row of C: two vectors down k. Same FMA chain per element as <see cref="Micro6{T, TV, TL}"/>.</summary>
-    private static void Micro1<T, TV, TL>(ref T a, ref T p, int kcur, ref T c)
+    private static void Micro<T, TV, TL>(ref T a, int lda, ref T p, int kcur, ref T c, int ldc, int rows, bool loadC)
         where T : unmanaged where TV : struct where TL : struct, ILanes<T, TV>
     {
-        nuint w = (nuint)TL.Count;
-        var c0 = TL.Load(ref c, 0); var c1 = TL.Load(ref c, w);
-        for (int q = 0; q < kcur; q++)
+        switch (rows)
         {
-            var av = TL.Broadcast(Unsafe.Add(ref a, q));
-            c0 = TL.Fma(av, TL.Load(ref p, (nuint)q * 2 * w), c0);
-            c1 = TL.Fma(av, TL.Load(ref p, (nuint)q * 2 * w + w), c1);
+            case 6: Micro<T, TV, TL, Rows6>(ref a, lda, ref p, kcur, ref c, ldc, loadC); break;
+            case 5: Micro<T, TV, TL, Rows5>(ref a, lda, ref p, kcur, ref c, ldc, loadC); break;
+            case 4: Micro<T, TV, TL, Rows4>(ref a, lda, ref p, kcur, ref c, ldc, loadC); break;
+            case 3: Micro<T, TV, TL, Rows3>(ref a, lda, ref p, kcur, ref c, ldc, loadC); break;
+            case 2: Micro<T, TV, TL, Rows2>(ref a, lda, ref p, kcur, ref c, ldc, loadC); break;
+            default: Micro<T, TV, TL, Rows1>(ref a, lda, ref p, kcur, ref c, ldc, loadC); break;
         }
-        TL.Store(c0, ref c, 0); TL.Store(c1, ref c, w);
     }
 
     /// <summary>
-    /// The 6 × 2-vector register tile, for either vector width (<typeparamref name="TL"/> is a struct, so the JIT
-    /// compiles one copy per width with the lane operations inlined).
+    /// The register tile: up to 6 rows × 2 vectors of C stay in registers while k runs, for either vector width and
+    /// any row count (<typeparamref name="TL"/> and <typeparamref name="TR"/> are structs, so the JIT compiles one copy
+    /// per width and row count, with the lane operations inlined and the rows beyond the count removed). Each element
+    /// of C is one fused multiply-add chain over k in ascending order.
     /// </summary>
-    private static void Micro6<T, TV, TL>(ref T a, int lda, ref T p, int kcur, ref T c, int ldc)
-        where T : unmanaged where TV : struct where TL : struct, ILanes<T, TV>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop: straight to optimized code
+    private static void Micro<T, TV, TL, TR>(ref T a, int lda, ref T p, int kcur, ref T c, int ldc, bool loadC)
+        where T : unmanaged where TV : struct where TL : struct, ILanes<T, TV> where TR : struct, IRowCount
     {
         nuint w = (nuint)TL.Count;
-        ref T r0 = ref c; ref T r1 = ref Unsafe.Add(ref c, ldc); ref T r2 = ref Unsafe.Add(ref c, 2 * ldc);
-        ref T r3 = ref Unsafe.Add(ref c, 3 * ldc); ref T r4 = ref Unsafe.Add(ref c, 4 * ldc); ref T r5 = ref Unsafe.Add(ref c, 5 * ldc);
-        var c00 = TL.Load(ref r0, 0); var c01 = TL.Load(ref r0, w);
-        var c10 = TL.Load(ref r1, 0); var c11 = TL.Load(ref r1, w);
-        var c20 = TL.Load(ref r2, 0); var c21 = TL.Load(ref r2, w);
-        var c30 = TL.Load(ref r3, 0); var c31 = TL.Load(ref r3, w);
-        var c40 = TL.Load(ref r4, 0); var c41 = TL.Load(ref r4, w);
-        var c50 = TL.Load(ref r5, 0); var c51 = TL.Load(ref r5, w);
+        int rows = TR.Count;
+        // row refs are formed only for rows that exist: a byref past the end of the array would mislead the GC
+        ref T r0 = ref c;
+        TV c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        TV c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        if (loadC) // else the chains start from zero, exactly as from a zeroed C
+        {
+            c00 = TL.Load(ref r0, 0); c01 = TL.Load(ref r0, w);
+            if (rows > 1) { ref T r = ref Unsafe.Add(ref c, ldc); c10 = TL.Load(ref r, 0); c11 = TL.Load(ref r, w); }
+            if (rows > 2) { ref T r = ref Unsafe.Add(ref c, 2 * ldc); c20 = TL.Load(ref r, 0); c21 = TL.Load(ref r, w); }
+            if (rows > 3) { ref T r = ref Unsafe.Add(ref c, 3 * ldc); c30 = TL.Load(ref r, 0); c31 = TL.Load(ref r, w); }
+            if (rows > 4) { ref T r = ref Unsafe.Add(ref c, 4 * ldc); c40 = TL.Load(ref r, 0); c41 = TL.Load(ref r, w); }
+            if (rows > 5) { ref T r = ref Unsafe.Add(ref c, 5 * ldc); c50 = TL.Load(ref r, 0); c51 = TL.Load(ref r, w); }
+        }
+        // byrefs that step down k and row offsets kept in registers: each load is one addressing mode, no index arithmetic
+        nint l1 = lda, l2 = 2 * l1, l3 = 3 * l1, l4 = 4 * l1, l5 = 5 * l1;
+        ref T aq = ref a, pq = ref p;
         for (int q = 0; q < kcur; q++)
         {
-            var b0 = TL.Load(ref p, (nuint)q * 2 * w);
-            var b1 = TL.Load(ref p, (nuint)q * 2 * w + w);
-            var a0 = TL.Broadcast(Unsafe.Add(ref a, q)); c00 = TL.Fma(a0, b0, c00); c01 = TL.Fma(a0, b1, c01);
-            var a1 = TL.Broadcast(Unsafe.Add(ref a, lda + q)); c10 = TL.Fma(a1, b0, c10); c11 = TL.Fma(a1, b1, c11);
-            var a2 = TL.Broadcast(Unsafe.Add(ref a, 2 * lda + q)); c20 = TL.Fma(a2, b0, c20); c21 = TL.Fma(a2, b1, c21);
-            var a3 = TL.Broadcast(Unsafe.Add(ref a, 3 * lda + q)); c30 = TL.Fma(a3, b0, c30); c31 = TL.Fma(a3, b1, c31);
-            var a4 = TL.Broadcast(Unsafe.Add(ref a, 4 * lda + q)); c40 = TL.Fma(a4, b0, c40); c41 = TL.Fma(a4, b1, c41);
-            var a5 = TL.Broadcast(Unsafe.Add(ref a, 5 * lda + q)); c50 = TL.Fma(a5, b0, c50); c51 = TL.Fma(a5, b1, c51);
+            var b0 = TL.Load(ref pq, 0);
+            var b1 = TL.Load(ref pq, w);
+            var a0 = TL.Broadcast(aq); c00 = TL.Fma(a0, b0, c00); c01 = TL.Fma(a0, b1, c01);
+            if (rows > 1) { var a1 = TL.Broadcast(Unsafe.Add(ref aq, l1)); c10 = TL.Fma(a1, b0, c10); c11 = TL.Fma(a1, b1, c11); }
+            if (rows > 2) { var a2 = TL.Broadcast(Unsafe.Add(ref aq, l2)); c20 = TL.Fma(a2, b0, c20); c21 = TL.Fma(a2, b1, c21); }
+            if (rows > 3) { var a3 = TL.Broadcast(Unsafe.Add(ref aq, l3)); c30 = TL.Fma(a3, b0, c30); c31 = TL.Fma(a3, b1, c31); }
+            if (rows > 4) { var a4 = TL.Broadcast(Unsafe.Add(ref aq, l4)); c40 = TL.Fma(a4, b0, c40); c41 = TL.Fma(a4, b1, c41); }
+            if (rows > 5) { var a5 = TL.Broadcast(Unsafe.Add(ref aq, l5)); c50 = TL.Fma(a5, b0, c50); c51 = TL.Fma(a5, b1, c51); }
+            aq = ref Unsafe.Add(ref aq, 1);
+            pq = ref Unsafe.Add(ref pq, 2 * w);
         }
         TL.Store(c00, ref r0, 0); TL.Store(c01, ref r0, w);
-        TL.Store(c10, ref r1, 0); TL.Store(c11, ref r1, w);
-        TL.Store(c20, ref r2, 0); TL.Store(c21, ref r2, w);
-        TL.Store(c30, ref r3, 0); TL.Store(c31, ref r3, w);
-        TL.Store(c40, ref r4, 0); TL.Store(c41, ref r4, w);
-        TL.Store(c50, ref r5, 0); TL.Store(c51, ref r5, w);
+        if (rows > 1) { ref T r = ref Unsafe.Add(ref c, ldc); TL.Store(c10, ref r, 0); TL.Store(c11, ref r, w); }
+        if (rows > 2) { ref T r = ref Unsafe.Add(ref c, 2 * ldc); TL.Store(c20, ref r, 0); TL.Store(c21, ref r, w); }
+        if (rows > 3) { ref T r = ref Unsafe.Add(ref c, 3 * ldc); TL.Store(c30, ref r, 0); TL.Store(c31, ref r, w); }
+        if (rows > 4) { ref T r = ref Unsafe.Add(ref c, 4 * ldc); TL.Store(c40, ref r, 0); TL.Store(c41, ref r, w); }
+        if (rows > 5) { ref T r = ref Unsafe.Add(ref c, 5 * ldc); TL.Store(c50, ref r, 0); TL.Store(c51, ref r, w); }
     }
+
+    /// <summary>The number of rows of a micro-kernel instance, as a type so that the JIT folds it to a constant.</summary>
+    private interface IRowCount { static abstract int Count { get; } }
+    private readonly struct Rows1 : IRowCount { public static int Count => 1; }
+    private readonly struct Rows2 : IRowCount { public static int Count => 2; }
+    private readonly struct Rows3 : IRowCount { public static int Count => 3; }
+    private readonly struct Rows4 : IRowCount { public static int Count => 4; }
+    private readonly struct Rows5 : IRowCount { public static int Count => 5; }
+    private readonly struct Rows6 : IRowCount { public static int Count => 6; }
 
     /// <summary>The lane operations the micro-kernels need, for one vector width.</summary>
     private interface ILanes<T, TV> where T : unmanaged where TV : struct

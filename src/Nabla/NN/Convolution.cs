@@ -43,6 +43,8 @@ internal static class Convolution
         Tensor y;
         if (input.Numel == 0) // nothing to multiply (and no kernel runs, whatever the dtype)
             y = spec.Transposed ? Tensor.Zeros([n, weight.Size(1) * groups, .. g.Input], input.DType) : Tensor.Zeros([n, weight.Size(0), .. g.Blocks], input.DType);
+        else if (!spec.Transposed && UsePerImageKernels(input))
+            y = ConvolutionKernels.Forward(Dense(input), weight.Contiguous(), groups, g);
         else if (!spec.Transposed)
         {
             int cOut = weight.Size(0);
@@ -59,6 +61,12 @@ internal static class Convolution
         if (bias is not null) y = y + (bias.DType == y.DType ? bias : bias.To(y.DType)).View([-1, .. Enumerable.Repeat(1, g.Dims)]);
         return y;
     }
+
+    /// <summary>
+    /// Floating-point work outside a recorded graph runs through <see cref="ConvolutionKernels"/> (one image per task,
+    /// not differentiable); integer dtypes and double backward compose im2col, matmul and col2im.
+    /// </summary>
+    public static bool UsePerImageKernels(Tensor input) => !GradMode.IsEnabled && input.IsFloatingPoint;
 
     /// <summary>Weight (C_out, C_in/g, *k) viewed as (groups, C_out/g, C_in/g·K); transposed weights read the same way.</summary>
     public static Tensor GroupedWeight(Tensor weight, int groups)
@@ -90,5 +98,5 @@ internal static class Convolution
     }
 
     /// <summary>The kernels read contiguous storage; a strided view is copied first (without autograd).</summary>
-    private static Tensor Dense(Tensor t) => t.IsContiguous() ? t : t.CloneRaw();
+    public static Tensor Dense(Tensor t) => t.IsContiguous() ? t : t.CloneRaw();
 }

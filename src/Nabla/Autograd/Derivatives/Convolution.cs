@@ -25,18 +25,20 @@ internal static class ConvolutionDerivatives
         int n = input.Size(0), groups = spec.Groups, blocks = g.BlockNumel;
         var w = NN.Convolution.GroupedWeight(weight, groups);
         Tensor? gradInput = null, gradWeight = null, gradBias = null;
-        if (!spec.Transposed)
+        if (!spec.Transposed && NN.Convolution.UsePerImageKernels(input))
+        {
+            var (x, gy) = (NN.Convolution.Dense(input), grad.Contiguous());
+            if (needs[0]) gradInput = Kernels.ConvolutionKernels.InputGrad(gy, weight.Contiguous(), groups, g, input.Shape);
+            if (needs[1]) gradWeight = Kernels.ConvolutionKernels.WeightGrad(gy, x, groups, g, weight.Shape);
+        }
+        else if (!spec.Transposed)
         {
             var gy = grad.Reshape(n, groups, weight.Size(0) / groups, blocks);
             if (needs[0])
                 gradInput = NN.Convolution.Col2Im(w.MT.Matmul(gy).Reshape(n, input.Size(1) * g.KernelNumel, blocks), g);
             if (needs[1])
-            {
-                var cols = NN.Convolution.Im2Col(input, g);
-                gradWeight = !GradMode.IsEnabled && groups == 1 && input.IsFloatingPoint
-                    ? WeightGradOverBatch(grad, cols, weight.Shape)
-                    : gy.Matmul(cols.Reshape(n, groups, input.Size(1) / groups * g.KernelNumel, blocks).MT).Sum(0).Reshape(weight.Shape);
-            }
+                gradWeight = gy.Matmul(NN.Convolution.Im2Col(input, g).Reshape(n, groups, input.Size(1) / groups * g.KernelNumel, blocks).MT)
+                    .Sum(0).Reshape(weight.Shape);
         }
         else
         {
@@ -47,22 +49,6 @@ internal static class ConvolutionDerivatives
         }
         if (needs[2]) gradBias = grad.Sum([0, .. Enumerable.Range(2, g.Dims)]);
         return [gradInput, gradWeight, gradBias];
-    }
-
-    /// <summary>
-    /// The weight gradient of an ungrouped convolution as one product over the whole batch, Σₙ gradₙ (C_out × L) ·
-    /// colsₙᵀ (L × C_in·K), accumulated by the matmul kernel in batch order straight into the result (libtorch's slow
-    /// convolution accumulates sample by sample the same way), instead of n products summed afterwards. Not
-    /// differentiable: used only when the backward is not being recorded.
-    /// </summary>
-    private static Tensor WeightGradOverBatch(Tensor grad, Tensor cols, int[] weightShape)
-    {
-        int n = cols.Size(0), ck = cols.Size(1), l = cols.Size(2), cOut = weightShape[0];
-        var gy = grad.Contiguous();
-        var gw = Tensor.Allocate([cOut, ck], grad.DType); // zero: the kernel adds into it
-        if (gw.Numel > 0 && l > 0)
-            Kernels.Matmul.Run(new(gy, (long)cOut * l), new(cols, (long)ck * l, Transposed: true), gw, n, cOut, l, ck, sumBatches: true);
-        return gw.Reshape(weightShape);
     }
 
     /// <summary>AddmmBackward0 for self + mat1 · mat2 over saved (mat1, mat2): the engine sums self's gradient to its shape.</summary>

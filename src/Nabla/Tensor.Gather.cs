@@ -18,7 +18,10 @@ public sealed partial class Tensor
         {
             CheckIndexDType("gather", index);
             CheckGatherShape(d, index);
-            IndexAlongDim.Gather(this, d, CheckedIndex(index, d), y);
+            var idx = index.CastRaw(DType.Int64);
+            // The run loop tests the range as it reads the index; otherwise (or on a bad value) the full check runs first.
+            if (!IndexAlongDim.TryGatherCheckingRange(this, d, idx, y, SizeOrOne(this, d)))
+                IndexAlongDim.Gather(this, d, CheckedIndex(idx, d), y);
         }
         var inputShape = Shape;
         return Graph.Record(y, Derivatives.GatherBackward0, [this], (inputShape, d),

@@ -18,6 +18,7 @@ public class ParallelismTests
         var slices = new long[400, 2];
         for (int s = 0; s < 400; s++) (slices[s, 0], slices[s, 1]) = (rng.Next(0, 2700), rng.Next(2700, 3001));
         var sliceTensor = Tensor.From(slices);
+        var keep = Tensor.Randint(128, [64, 40, 1]).Expand(64, 40, 128); // whole rows kept (the MAE pattern)
         Tensor[] Run() =>
         [
             big.Sum(), big.Exp() * 3 + big, F.Conv2d(x, w, padding: [1, 1]), x.Reshape(8, -1).Matmul(x.Reshape(8, -1).T),
@@ -25,6 +26,8 @@ public class ParallelismTests
             .. ValueAndGrad(t => Tensor.RaggedSliceReduce(t, sliceTensor), rows),
             .. ValueAndGrad(t => Tensor.RaggedSliceReduce(t, sliceTensor, SegmentReduceMode.Sum), rows),
             .. ValueAndGrad(t => F.MaxPool2d(t, 2, 2), x),
+            .. ValueAndGrad(t => t / t.Sum([1], keepdim: true), big.Reshape(64, 128, 128)),
+            .. ValueAndGrad(t => t.Gather(1, keep), big.Reshape(64, 128, 128)),
         ];
         int saved = Parallelism.NumThreads;
         try

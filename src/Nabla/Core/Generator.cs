@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Nabla;
 
 /// <summary>
@@ -93,13 +96,65 @@ public sealed class Generator
         lock (Mutex)
         {
             if (_index >= 624) Twist();
-            uint y = _state[_index++];
-            y ^= y >> 11;
-            y ^= (y << 7) & 0x9d2c5680u;
-            y ^= (y << 15) & 0xefc60000u;
-            y ^= y >> 18;
-            return y;
+            return Temper(_state[_index++]);
         }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="words"/> with consecutive 32-bit draws, exactly the values that as many calls of
+    /// <see cref="Random"/> return, under one lock and with the tempering vectorised (the sampling ops' bulk path).
+    /// </summary>
+    internal void Fill(Span<uint> words)
+    {
+        lock (Mutex)
+        {
+            while (!words.IsEmpty)
+            {
+                if (_index >= 624) Twist();
+                int take = Math.Min(624 - _index, words.Length);
+                Temper(_state.AsSpan(_index, take), words[..take]);
+                _index += take;
+                words = words[take..];
+            }
+        }
+    }
+
+    /// <summary>MT19937's tempering of state words into output words, eight or sixteen at a time where vectors allow.</summary>
+    private static void Temper(ReadOnlySpan<uint> state, Span<uint> output)
+    {
+        int i = 0, n = state.Length;
+        ref uint from = ref MemoryMarshal.GetReference(state);
+        ref uint to = ref MemoryMarshal.GetReference(output);
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= n - Vector512<uint>.Count; i += Vector512<uint>.Count)
+            {
+                var y = Vector512.LoadUnsafe(ref from, (nuint)i);
+                y ^= y >>> 11;
+                y ^= (y << 7) & Vector512.Create(0x9d2c5680u);
+                y ^= (y << 15) & Vector512.Create(0xefc60000u);
+                y ^= y >>> 18;
+                y.StoreUnsafe(ref to, (nuint)i);
+            }
+        else if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - Vector256<uint>.Count; i += Vector256<uint>.Count)
+            {
+                var y = Vector256.LoadUnsafe(ref from, (nuint)i);
+                y ^= y >>> 11;
+                y ^= (y << 7) & Vector256.Create(0x9d2c5680u);
+                y ^= (y << 15) & Vector256.Create(0xefc60000u);
+                y ^= y >>> 18;
+                y.StoreUnsafe(ref to, (nuint)i);
+            }
+        for (; i < n; i++) output[i] = Temper(state[i]);
+    }
+
+    private static uint Temper(uint y)
+    {
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c5680u;
+        y ^= (y << 15) & 0xefc60000u;
+        y ^= y >> 18;
+        return y;
     }
 
     /// <summary>One 64-bit draw made of two consecutive 32-bit draws.</summary>
@@ -134,15 +189,52 @@ public sealed class Generator
         }
     }
 
+    /// <summary>
+    /// MT19937's regeneration of all 624 state words, in order: word i mixes words i and i + 1 with word i + 397
+    /// (mod 624), the last ones reading words already regenerated. The three ranges where those neighbours do not
+    /// wrap run as plain loops (no modulo), vectorised where a vector reads no word regenerated inside itself: the
+    /// same arithmetic on the same words as one word at a time.
+    /// </summary>
     private void Twist()
     {
-        for (int i = 0; i < 624; i++)
-        {
-            uint y = (_state[i] & 0x80000000u) | (_state[(i + 1) % 624] & 0x7fffffffu);
-            uint v = _state[(i + 397) % 624] ^ (y >> 1);
-            if ((y & 1) != 0) v ^= 0x9908b0dfu;
-            _state[i] = v;
-        }
+        var mt = _state;
+        int i = Mix(mt, 0, 624 - 397, 397);
+        for (; i < 624 - 397; i++) mt[i] = Mix(mt[i], mt[i + 1], mt[i + 397]);
+        i = Mix(mt, i, 623, 397 - 624);
+        for (; i < 623; i++) mt[i] = Mix(mt[i], mt[i + 1], mt[i + 397 - 624]);
+        mt[623] = Mix(mt[623], mt[0], mt[396]);
         _index = 0;
+    }
+
+    /// <summary>Regenerates whole vectors of words from <paramref name="first"/> while they end by <paramref name="end"/>; returns where it stopped.</summary>
+    private static int Mix(uint[] mt, int first, int end, int farShift)
+    {
+        int i = first;
+        ref uint start = ref MemoryMarshal.GetArrayDataReference(mt);
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + Vector512<uint>.Count <= end; i += Vector512<uint>.Count)
+            {
+                var y = (Vector512.LoadUnsafe(ref start, (nuint)i) & Vector512.Create(0x80000000u))
+                    | (Vector512.LoadUnsafe(ref start, (nuint)(i + 1)) & Vector512.Create(0x7fffffffu));
+                var odd = Vector512<uint>.Zero - (y & Vector512<uint>.One);
+                (Vector512.LoadUnsafe(ref start, (nuint)(i + farShift)) ^ (y >>> 1) ^ (odd & Vector512.Create(0x9908b0dfu)))
+                    .StoreUnsafe(ref start, (nuint)i);
+            }
+        else if (Vector256.IsHardwareAccelerated)
+            for (; i + Vector256<uint>.Count <= end; i += Vector256<uint>.Count)
+            {
+                var y = (Vector256.LoadUnsafe(ref start, (nuint)i) & Vector256.Create(0x80000000u))
+                    | (Vector256.LoadUnsafe(ref start, (nuint)(i + 1)) & Vector256.Create(0x7fffffffu));
+                var odd = Vector256<uint>.Zero - (y & Vector256<uint>.One);
+                (Vector256.LoadUnsafe(ref start, (nuint)(i + farShift)) ^ (y >>> 1) ^ (odd & Vector256.Create(0x9908b0dfu)))
+                    .StoreUnsafe(ref start, (nuint)i);
+            }
+        return i;
+    }
+
+    private static uint Mix(uint current, uint next, uint far)
+    {
+        uint y = (current & 0x80000000u) | (next & 0x7fffffffu);
+        return far ^ (y >> 1) ^ ((0u - (y & 1)) & 0x9908b0dfu);
     }
 }

@@ -27,12 +27,13 @@ internal static class RandomFills
     private static double[] UniformLocked(int n, bool dbl, double from, double to, Generator g)
     {
         var values = new double[n];
+        Units(values, dbl, g);
         if (dbl)
-            for (int i = 0; i < n; i++) values[i] = MulAdd(Unit64(g), to - from, from);
+            for (int i = 0; i < n; i++) values[i] = MulAdd(values[i], to - from, from);
         else
         {
             float f = (float)from, t = (float)to, range = t - f;
-            for (int i = 0; i < n; i++) values[i] = MulAdd(Unit32(g), range, f);
+            for (int i = 0; i < n; i++) values[i] = MulAdd((float)values[i], range, f);
         }
         return values;
     }
@@ -52,12 +53,12 @@ internal static class RandomFills
         var values = new double[n];
         if (n >= 16 && contiguous)
         {
-            for (int i = 0; i < n; i++) values[i] = dbl ? Unit64(g) : Unit32(g);
+            Units(values, dbl, g);
             for (int i = 0; i + 16 <= n; i += 16) BoxMuller16(values.AsSpan(i, 16), dbl, mean, std);
             if (n % 16 != 0)
             {
                 var tail = values.AsSpan(n - 16, 16);
-                for (int i = 0; i < 16; i++) tail[i] = dbl ? Unit64(g) : Unit32(g);
+                Units(tail, dbl, g);
                 BoxMuller16(tail, dbl, mean, std);
             }
         }
@@ -72,9 +73,29 @@ internal static class RandomFills
         return values;
     }
 
-    private static float Unit32(Generator g) => (g.Random() & ((1u << 24) - 1)) * (1.0f / (1u << 24));
+    /// <summary>Words drawn per block when filling uniforms.</summary>
+    private const int Block = 1024;
 
-    private static double Unit64(Generator g) => (g.Random64() & ((1UL << 53) - 1)) * (1.0 / (1UL << 53));
+    /// <summary>
+    /// Consecutive uniforms in [0, 1): float32 takes the low 24 bits of one 32-bit draw times 2^-24; float64 the low
+    /// 53 bits of a 64-bit draw (first word high, second low) times 2^-53. The words come from the generator in blocks.
+    /// </summary>
+    private static void Units(Span<double> values, bool dbl, Generator g)
+    {
+        Span<uint> words = stackalloc uint[Block];
+        int perBlock = dbl ? Block / 2 : Block;
+        for (int start = 0; start < values.Length; start += perBlock)
+        {
+            var block = values.Slice(start, Math.Min(perBlock, values.Length - start));
+            var drawn = words[..(dbl ? 2 * block.Length : block.Length)];
+            g.Fill(drawn);
+            if (dbl)
+                for (int i = 0; i < block.Length; i++)
+                    block[i] = ((((ulong)drawn[2 * i] << 32) | drawn[2 * i + 1]) & ((1UL << 53) - 1)) * (1.0 / (1UL << 53));
+            else
+                for (int i = 0; i < block.Length; i++) block[i] = (drawn[i] & ((1u << 24) - 1)) * (1.0f / (1u << 24));
+        }
+    }
 
     private static void BoxMuller16(Span<double> data, bool dbl, double mean, double std)
     {

@@ -11,6 +11,17 @@ internal interface IReducer
     static abstract T Reduce<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T>;
 }
 
+/// <summary>
+/// Where <see cref="Reduce.SumLeading{T, TRows}"/> gets a row of <c>width</c> values: <c>at</c> is the row's first
+/// element in the (outer, rows, k) block, <c>column</c> its position in the (outer, k) result. A source that
+/// computes its values (<see cref="Computed"/>) writes them into <c>scratch</c>.
+/// </summary>
+internal interface ILeadingRows<T> where T : unmanaged
+{
+    static abstract bool Computed { get; }
+    ReadOnlySpan<T> Row(int at, int column, int width, Span<T> scratch);
+}
+
 /// <summary>Picks one position of a contiguous row (argmax / argmin).</summary>
 internal interface IArgReducer
 {
@@ -218,44 +229,66 @@ internal static class Reduce
 
     private readonly struct SumLeadingKernel(Tensor x, int outer, int rows, int k, Tensor y) : INumericKernel
     {
-        public void Run<T>() where T : unmanaged, INumber<T>
-        {
-            var src = x.Data<T>();
-            var dst = y.Data<T>();
-            int offset = x.StorageOffset, rowCount = rows, cols = k; // locals: the parallel body cannot capture the struct
-            const int block = 1024;
-            int blocks = (cols + block - 1) / block, pieces = outer * blocks;
-            void Columns(int piece)
-            {
-                int slab = piece / blocks, j0 = piece % blocks * block, width = Math.Min(block, cols - j0);
-                int first = offset + slab * rowCount * cols + j0, into = slab * cols + j0;
-                if (typeof(T) == typeof(float))
-                {
-                    Span<double> acc = stackalloc double[width];
-                    for (int r = 0; r < rowCount; r++)
-                        WidenAdd(MemoryMarshal.Cast<T, float>(src.AsSpan(first + r * cols, width)), acc);
-                    var outF = MemoryMarshal.Cast<T, float>(dst.AsSpan(into, width));
-                    for (int j = 0; j < width; j++) outF[j] = (float)acc[j];
-                }
-                else
-                {
-                    var acc = dst.AsSpan(into, width);
-                    for (int r = 0; r < rowCount; r++)
-                    {
-                        var row = src.AsSpan(first + r * cols, width);
-                        for (int j = 0; j < width; j++) acc[j] += row[j];
-                    }
-                }
-            }
-            if ((long)outer * rowCount * cols < StridedLoop.ParallelGrain || pieces < 2) for (int p = 0; p < pieces; p++) Columns(p);
-            else Parallel.For(0, pieces, Columns);
-        }
+        public void Run<T>() where T : unmanaged, INumber<T> =>
+            SumLeading(new InputRows<T>(x.Data<T>(), x.StorageOffset), outer, rows, k, y.Data<T>());
     }
 
-    /// <summary>acc[j] += row[j], float32 widened to double eight lanes at a time.</summary>
+    /// <summary>The rows of a contiguous input, read in place.</summary>
+    private readonly struct InputRows<T>(T[] src, int offset) : ILeadingRows<T> where T : unmanaged
+    {
+        public static bool Computed => false;
+        public ReadOnlySpan<T> Row(int at, int column, int width, Span<T> scratch) => src.AsSpan(offset + at, width);
+    }
+
+    /// <summary>
+    /// <see cref="SumLeading(Tensor, int, int, int, Tensor)"/> over rows that <paramref name="source"/> reads or
+    /// computes, into dst ((outer, k) elements from 0, zero on entry): the same accumulation, in the same order,
+    /// whatever the rows are made of.
+    /// </summary>
+    public static void SumLeading<T, TRows>(TRows source, int outer, int rows, int k, T[] dst)
+        where T : unmanaged, INumber<T> where TRows : struct, ILeadingRows<T>
+    {
+        int rowCount = rows, cols = k;
+        const int block = 1024;
+        int blocks = (cols + block - 1) / block, pieces = outer * blocks;
+        void Columns(int piece)
+        {
+            int slab = piece / blocks, j0 = piece % blocks * block, width = Math.Min(block, cols - j0);
+            int first = slab * rowCount * cols + j0, into = slab * cols + j0;
+            Span<T> scratch = TRows.Computed ? stackalloc T[width] : default;
+            if (typeof(T) == typeof(float))
+            {
+                Span<double> acc = stackalloc double[width];
+                for (int r = 0; r < rowCount; r++)
+                    WidenAdd(MemoryMarshal.Cast<T, float>(source.Row(first + r * cols, into, width, scratch)), acc);
+                var outF = MemoryMarshal.Cast<T, float>(dst.AsSpan(into, width));
+                for (int j = 0; j < width; j++) outF[j] = (float)acc[j];
+            }
+            else
+            {
+                var acc = dst.AsSpan(into, width);
+                for (int r = 0; r < rowCount; r++)
+                {
+                    var row = source.Row(first + r * cols, into, width, scratch);
+                    for (int j = 0; j < width; j++) acc[j] += row[j];
+                }
+            }
+        }
+        if ((long)outer * rowCount * cols < StridedLoop.ParallelGrain || pieces < 2) for (int p = 0; p < pieces; p++) Columns(p);
+        else Parallel.For(0, pieces, Columns);
+    }
+
+    /// <summary>acc[j] += row[j], float32 widened to double sixteen or eight lanes at a time (each lane's add is the scalar one).</summary>
     private static void WidenAdd(ReadOnlySpan<float> row, Span<double> acc)
     {
         int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; j + 16 <= row.Length; j += 16)
+            {
+                var (lo, hi) = Vector512.Widen(Vector512.Create(row.Slice(j, 16)));
+                (Vector512.Create((ReadOnlySpan<double>)acc.Slice(j, 8)) + lo).CopyTo(acc.Slice(j, 8));
+                (Vector512.Create((ReadOnlySpan<double>)acc.Slice(j + 8, 8)) + hi).CopyTo(acc.Slice(j + 8, 8));
+            }
         for (; j + 8 <= row.Length; j += 8)
         {
             var (lo, hi) = Vector256.Widen(Vector256.Create(row.Slice(j, 8)));

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Nabla.Kernels;
 
@@ -20,15 +21,41 @@ internal static class SortKey
             ulong bits = BitConverter.DoubleToUInt64Bits(d == 0 ? 0.0 : d);
             return (bits & SignBit) != 0 ? ~bits : bits | SignBit;
         }
+        if (typeof(T) == typeof(float)) return T.IsNaN(x) ? ulong.MaxValue : Of32(x);
+        if (typeof(T) == typeof(byte)) return Unsafe.As<T, byte>(ref x);
+        return (ulong)long.CreateTruncating(x) ^ SignBit; // Int32 and Int64
+    }
+
+    /// <summary>
+    /// Whether <see cref="Of32{T}"/> serves the row: float32, Int32, UInt8 and Bool always, Int64 when every value fits
+    /// Int32 (indices, as argsort of an argsort sorts).
+    /// </summary>
+    public static bool Fits32<T>(ReadOnlySpan<T> row) where T : unmanaged, INumber<T>
+    {
+        if (typeof(T) == typeof(float) || typeof(T) == typeof(int) || typeof(T) == typeof(byte)) return true;
+        if (typeof(T) != typeof(long)) return false;
+        foreach (long v in MemoryMarshal.Cast<T, long>(row))
+            if (v != (int)v) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// A 32-bit key in the order of <see cref="Of{T}"/> (equal exactly where it is equal): float32 takes the same
+    /// flipped bits (no finite value or infinity reaches 0xFFFFFFFF, which NaN takes), Int32 (and Int64 within its
+    /// range) flips its sign bit.
+    /// </summary>
+    public static uint Of32<T>(T x) where T : unmanaged, INumber<T>
+    {
         if (typeof(T) == typeof(float))
         {
             float f = Unsafe.As<T, float>(ref x);
-            if (float.IsNaN(f)) return ulong.MaxValue;
+            if (float.IsNaN(f)) return uint.MaxValue;
             uint bits = BitConverter.SingleToUInt32Bits(f == 0 ? 0f : f);
             return (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
         }
         if (typeof(T) == typeof(byte)) return Unsafe.As<T, byte>(ref x);
-        return (ulong)long.CreateTruncating(x) ^ SignBit; // Int32 and Int64
+        if (typeof(T) == typeof(long)) return (uint)(int)Unsafe.As<T, long>(ref x) ^ 0x8000_0000u;
+        return (uint)Unsafe.As<T, int>(ref x) ^ 0x8000_0000u;
     }
 }
 
@@ -89,7 +116,8 @@ internal static class Sorting
             int offset = rows.StorageOffset;
             // Locals, because the parallel body cannot capture the struct.
             var (len, by, desc, from, take, idx) = (n, how, descending, first, count, indices);
-            ForRows(outer, len, o =>
+            // a row sort costs about n log n: rows of a few hundred split over threads well before a linear pass would
+            ForRows(outer, len * Math.Max(1, BitOperations.Log2((uint)len)), o =>
             {
                 var row = new ReadOnlySpan<T>(src, offset + o * len, len);
                 var order = by switch
@@ -111,6 +139,7 @@ internal static class Sorting
     /// <summary>Positions of a row in stable sorted order: ulong keys on the primitive sort, ties put back in input order.</summary>
     private static int[] StableOrder<T>(ReadOnlySpan<T> row, bool descending) where T : unmanaged, INumber<T>
     {
+        if (SortKey.Fits32(row)) return PackedStableOrder(row, descending);
         var keys = new ulong[row.Length];
         var perm = new int[row.Length];
         for (int i = 0; i < row.Length; i++)
@@ -127,6 +156,25 @@ internal static class Sorting
             if (j - i > 1) perm.AsSpan(i, j - i).Sort();
             i = j;
         }
+        return perm;
+    }
+
+    /// <summary>
+    /// <see cref="StableOrder{T}"/> for 32-bit keys: key and position packed into one ulong, so one primitive sort
+    /// gives the (key, position) order, ties in input order, with no second pass. The 32-bit keys order the values
+    /// exactly as the 64-bit ones do (the same comparisons, NaN largest), so the order is the same.
+    /// </summary>
+    private static int[] PackedStableOrder<T>(ReadOnlySpan<T> row, bool descending) where T : unmanaged, INumber<T>
+    {
+        var packed = new ulong[row.Length];
+        for (int i = 0; i < row.Length; i++)
+        {
+            uint key = SortKey.Of32(row[i]);
+            packed[i] = ((ulong)(descending ? ~key : key) << 32) | (uint)i;
+        }
+        packed.AsSpan().Sort();
+        var perm = new int[row.Length];
+        for (int i = 0; i < perm.Length; i++) perm[i] = (int)(uint)packed[i];
         return perm;
     }
 

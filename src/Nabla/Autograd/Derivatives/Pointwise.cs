@@ -1,3 +1,6 @@
+using Nabla.Core;
+using Nabla.Kernels;
+
 namespace Nabla;
 
 /// <summary>
@@ -49,7 +52,43 @@ internal static partial class Derivatives
     /// broadcast tensor, instead of a full-size pass over grad.
     /// </summary>
     internal static Tensor?[] Div(Tensor g, Tensor[] s, bool[] needs) =>
-        [needs[0] ? g / s[1] : null, needs[1] ? g * (s[0] / s[1] / -s[1]) : null];
+        [needs[0] ? g / s[1] : null, needs[1] ? ReducedDivisorGradient(g, s[0], s[1]) ?? g * (s[0] / s[1] / -s[1]) : null];
+
+    /// <summary>
+    /// div's divisor gradient already summed to the divisor's shape, in one pass over g and self, when the divisor
+    /// is broadcast along one block of dims that the engine's sum_to reduces with <see cref="Reduce.SumLeading"/>
+    /// (x / x.sum(1, keepdim)): the same values, summed in the same order, as the full-size
+    /// g * ((self / other) / -other) that sum_to would reduce, without writing it. Null (the general formula)
+    /// for any other shape or layout, mixed dtypes, and when the gradient must itself be differentiable.
+    /// </summary>
+    internal static Tensor? ReducedDivisorGradient(Tensor g, Tensor self, Tensor other)
+    {
+        var dtype = g.DType;
+        if (GradMode.IsEnabled || dtype is not (DType.Float32 or DType.Float64) || self.DType != dtype || other.DType != dtype
+            || g.Numel == 0 || !g.IsContiguous() || !self.IsContiguous() || !self.Sizes.SequenceEqual(g.Sizes))
+            return null;
+        var sizes = g.Layout.Sizes;
+        var divisor = other.Layout.Sizes;
+        int rank = sizes.Length, lead = rank - divisor.Length;
+        if (lead < 0) return null;
+        // sum_to's dims: the divisor's missing leading dims and its size-1 dims where g's is not
+        var dims = new List<int>();
+        for (int i = 0; i < rank; i++)
+        {
+            if (i < lead || (divisor[i - lead] == 1 && sizes[i] != 1)) dims.Add(i);
+            else if (divisor[i - lead] != sizes[i]) return null;
+        }
+        if (dims.Count == 0 || dims.Count == rank) return null;
+        int first = dims[0], end = dims[^1] + 1;
+        if (end - first != dims.Count) return null;
+        int slabs = Layout.NumelOf(sizes[..first]), reduced = Layout.NumelOf(sizes[first..end]), inner = Layout.NumelOf(sizes[end..]);
+        if (reduced < 2 || (first > 0 && inner < 16)) return null; // sum_to would take the general reduction
+        var kept = (int[])sizes.Clone();
+        foreach (int d in dims) kept[d] = 1;
+        var y = Tensor.Allocate(kept, dtype);
+        DivisorGradient.Sum(g, self, other.IsContiguous() ? other : other.CloneRaw(), slabs, reduced, inner, y);
+        return lead > 0 ? y.Reshape(other.Shape) : y;
+    }
 
     /// <summary>remainder: grad, -grad * floor(self / other).</summary>
     internal static Tensor?[] Remainder(Tensor g, Tensor[] s, bool[] needs) =>

@@ -10,7 +10,7 @@ namespace Nabla.Core;
 /// <para>
 /// Buffers return without Dispose: each carries a <see cref="BufferLease"/> that is finalized only once the
 /// buffer is unreachable. Large arrays are only found dead by a full GC, so when the pool runs dry after enough
-/// renting it induces one (blocking, then waits for the leases' finalizers) before it maps new memory, once 16 MB
+/// renting it induces one (blocking, then waits for the leases' finalizers) before it maps new memory, once 64 MB
 /// have been rented since the last full GC (more, up to 256 MB, while collections keep finding little dead).
 /// </para>
 /// <para>
@@ -28,7 +28,7 @@ internal static class CachingAllocator
 
     /// <summary>The renting budget between induced collections: the minimum, doubled after each collection that
     /// recovered little (up to the maximum), back to the minimum after one that recovered much.</summary>
-    private const long MinCollectBytes = 16L << 20, MaxCollectBytes = 256L << 20;
+    private const long MinCollectBytes = 64L << 20, MaxCollectBytes = 256L << 20;
 
     /// <summary>A bucket not rented from during this many full GCs gives its idle buffers back.</summary>
     private const int StaleCollections = 8;

@@ -172,16 +172,16 @@ internal static class Pool
     /// <summary>
     /// 2 x 2 windows at stride 2 over one float plane, eight output columns per step: the four taps are taken in
     /// <see cref="MaxPlane"/>'s scan order with its rule (greater, or NaN, replaces the best), lane by lane, so values and
-    /// indices are those of the scalar loop. Columns past the last full vector go through the scalar loop.
+    /// indices are those of the scalar loop. A row's last columns are the last eight once more (the overlap is written
+    /// again with the same values); rows narrower than eight go through the scalar loop.
     /// </summary>
     private static void MaxPairsPlane(float[] x, int xBase, float[] y, long[] idx, int yBase, PoolPlan p)
     {
-        int width = p.W.Input, outH = p.H.Output, outW = p.W.Output, vectorW = outW / 8 * 8;
+        int width = p.W.Input, outH = p.H.Output, outW = p.W.Output;
+        if (outW < 8) { MaxPlane(x, xBase, y, idx, yBase, p); return; }
         _ = x[xBase + p.InPlane - 1];
         _ = y[yBase + p.OutPlane - 1];
         _ = idx[yBase + p.OutPlane - 1];
-        var evensFirst = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
-        var lanes = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
         for (int oh = 0; oh < outH; oh++)
         {
             int row0 = 2 * oh * width;
@@ -189,23 +189,32 @@ internal static class Pool
             ref float r1 = ref x[xBase + row0 + width];
             ref float yRow = ref y[yBase + oh * outW];
             ref long iRow = ref idx[yBase + oh * outW];
-            for (int ow = 0; ow < vectorW; ow += 8)
+            for (int ow = 0; ; ow += 8)
             {
-                var (a, b) = Deinterleave(ref r0, 2 * ow, evensFirst);
-                var (c, d) = Deinterleave(ref r1, 2 * ow, evensFirst);
-                var at = Vector256.Create(row0 + 2 * ow) + lanes;
-                var best = a;
-                var bestAt = at;
-                Take(ref best, ref bestAt, b, at + Vector256<int>.One);
-                Take(ref best, ref bestAt, c, at + Vector256.Create(width));
-                Take(ref best, ref bestAt, d, at + Vector256.Create(width + 1));
-                best.StoreUnsafe(ref yRow, (nuint)ow);
-                var (lo, hi) = Vector256.Widen(bestAt);
-                lo.StoreUnsafe(ref iRow, (nuint)ow);
-                hi.StoreUnsafe(ref iRow, (nuint)ow + 4);
+                ow = Math.Min(ow, outW - 8);
+                MaxPairs8(ref r0, ref r1, row0, width, ow, ref yRow, ref iRow);
+                if (ow == outW - 8) break;
             }
         }
-        if (vectorW < outW) MaxPlane(x, xBase, y, idx, yBase, p, firstColumn: vectorW);
+    }
+
+    /// <summary>Output columns [ow, ow + 8) of one row from input rows r0 and r1 (r0 starting at plane offset row0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MaxPairs8(ref float r0, ref float r1, int row0, int width, int ow, ref float yRow, ref long iRow)
+    {
+        var evensFirst = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        var (a, b) = Deinterleave(ref r0, 2 * ow, evensFirst);
+        var (c, d) = Deinterleave(ref r1, 2 * ow, evensFirst);
+        var at = Vector256.Create(row0 + 2 * ow) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+        var best = a;
+        var bestAt = at;
+        Take(ref best, ref bestAt, b, at + Vector256<int>.One);
+        Take(ref best, ref bestAt, c, at + Vector256.Create(width));
+        Take(ref best, ref bestAt, d, at + Vector256.Create(width + 1));
+        best.StoreUnsafe(ref yRow, (nuint)ow);
+        var (lo, hi) = Vector256.Widen(bestAt);
+        lo.StoreUnsafe(ref iRow, (nuint)ow);
+        hi.StoreUnsafe(ref iRow, (nuint)ow + 4);
     }
 
     /// <summary>Sixteen floats from <paramref name="start"/> split into the even and the odd positions.</summary>
@@ -226,15 +235,15 @@ internal static class Pool
         bestAt = Vector256.ConditionalSelect(take.AsInt32(), at, bestAt);
     }
 
-    /// <summary>The windows of one plane in order; <paramref name="firstColumn"/> skips output columns already done.</summary>
-    private static void MaxPlane<T>(T[] x, int xBase, T[] y, long[] idx, int yBase, PoolPlan p, int firstColumn = 0) where T : unmanaged, INumber<T>
+    /// <summary>The windows of one plane in order.</summary>
+    private static void MaxPlane<T>(T[] x, int xBase, T[] y, long[] idx, int yBase, PoolPlan p) where T : unmanaged, INumber<T>
     {
         // -inf for floats, the lowest value for integers (0 for uint8), as PyTorch's initial best
         var smallest = T.CreateSaturating(double.NegativeInfinity);
         int height = p.H.Input, width = p.W.Input;
         for (int od = 0; od < p.D.Output; od++)
         for (int oh = 0; oh < p.H.Output; oh++)
-        for (int ow = firstColumn, o = yBase + (od * p.H.Output + oh) * p.W.Output + firstColumn; ow < p.W.Output; ow++, o++)
+        for (int ow = 0, o = yBase + (od * p.H.Output + oh) * p.W.Output; ow < p.W.Output; ow++, o++)
         {
             int best = (p.D.First[od] * height + p.H.First[oh]) * width + p.W.First[ow];
             var bestValue = smallest;

@@ -10,7 +10,8 @@ namespace Nabla.Benchmarks.Workloads;
 /// before the process starts) and once with the default environment, then prints one table. In each child, per
 /// workload: a warm-up round per side (at least three calls), then three alternating rounds (Nabla, libtorch) of at least
 /// <see cref="RoundSeconds"/> each; the time is the median of the rounds' per-call means. Nabla's rounds also
-/// count minor page faults and managed bytes allocated per call (steady state, after the warm-up).
+/// count minor page faults and managed bytes allocated per call (steady state, after the warm-up). Both children run
+/// with OMP_WAIT_POLICY=PASSIVE, so that libtorch's idle OpenMP threads sleep instead of spinning during Nabla's rounds.
 /// </summary>
 public static class WorkloadRunner
 {
@@ -67,6 +68,10 @@ public static class WorkloadRunner
         psi.ArgumentList.Add(filter);
         if (mode == "best") psi.Environment["GLIBC_TUNABLES"] = BestTunables;
         else psi.Environment.Remove("GLIBC_TUNABLES");
+        // Both sides share the process and its two cores: libtorch's OpenMP threads, left spinning after a libtorch
+        // round, took the cores from Nabla's next round (Nabla's CNN step measured 67-139 ms against 50 ms with them
+        // asleep), while libtorch's own times did not change. Passive waiting keeps each side's round to itself.
+        psi.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
         using var child = Process.Start(psi)!;
         var rows = new Dictionary<string, Row>();
         while (child.StandardOutput.ReadLine() is { } line)

@@ -263,12 +263,24 @@ internal static class Matmul
             int cols = Math.Min(nr, ncur - j);
             var panel = packed.AsSpan(q * kcur * nr, kcur * nr);
             if (cols < nr) panel.Clear();
+            int blocked = 0;
+            if (typeof(T) == typeof(float) && Transpose8.IsSupported && cols == nr)
+            {
+                // 8 × 8 blocks transposed in registers; the last kcur % 8 rows of the panel element by element
+                _ = Bt[start + (j + nr - 1) * ldbt + kcur - 1];
+                ref float source = ref Unsafe.As<T, float>(ref Bt[start + j * ldbt]);
+                ref float target = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(panel));
+                for (blocked = 0; blocked + 8 <= kcur; blocked += 8)
+                    for (int jj = 0; jj < nr; jj += 8)
+                        Transpose8.Block(ref Unsafe.Add(ref source, jj * ldbt + blocked), ldbt, ref Unsafe.Add(ref target, blocked * nr + jj), nr);
+                if (blocked == kcur) continue;
+            }
             for (int jj = 0; jj < cols; jj++)
             {
                 // the spans check the bounds once; the element loop then runs on unchecked references
                 ref T column = ref MemoryMarshal.GetReference(Bt.AsSpan(start + (j + jj) * ldbt, kcur));
                 ref T slot = ref MemoryMarshal.GetReference(panel.Slice(jj, (kcur - 1) * nr + 1));
-                for (int p = 0; p < kcur; p++) Unsafe.Add(ref slot, p * nr) = Unsafe.Add(ref column, p);
+                for (int p = blocked; p < kcur; p++) Unsafe.Add(ref slot, p * nr) = Unsafe.Add(ref column, p);
             }
         }
     }

@@ -8,7 +8,7 @@ namespace Nabla.Benchmarks.Workloads;
 /// Runs the workloads of issue 12 side by side: `--workloads [name filter]` starts this program twice as a child,
 /// once with glibc told to keep freed memory (libtorch at its best; the variable must be in the environment
 /// before the process starts) and once with the default environment, then prints one table. In each child, per
-/// workload: a warm-up round per side (at least three calls), then three alternating rounds (Nabla, libtorch) of at least
+/// workload: a warm-up round per side (at least 60 calls and 2 s), then three alternating rounds (Nabla, libtorch) of at least
 /// <see cref="RoundSeconds"/> each; the time is the median of the rounds' per-call means. Nabla's rounds also
 /// count minor page faults and managed bytes allocated per call (steady state, after the warm-up). Both children run
 /// with OMP_WAIT_POLICY=PASSIVE, so that libtorch's idle OpenMP threads sleep instead of spinning during Nabla's rounds.
@@ -16,7 +16,8 @@ namespace Nabla.Benchmarks.Workloads;
 public static class WorkloadRunner
 {
     public const string BestTunables = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736";
-    private const double RoundSeconds = 0.4;
+    private const double RoundSeconds = 0.4, WarmupSeconds = 2;
+    private const int WarmupCalls = 60;
     private const int Rounds = 3;
 
     public static Workload[] All() =>
@@ -94,8 +95,10 @@ public static class WorkloadRunner
         while (pending.TryDequeue(out var w))
         {
             w.Setup();
-            Measure(w.Nabla, minCalls: 3); // warm-up: JIT, and the caching allocator reaching its steady state
-            Measure(() => TorchCall(w), minCalls: 3);
+            // warm-up: past .NET's tiered JIT (a method is recompiled optimized after 30 calls, in the background), and
+            // the caching allocator reaching its steady state; a round of 0.4 s left the CNN step half in unoptimized code
+            Measure(w.Nabla, minCalls: WarmupCalls, minSeconds: WarmupSeconds);
+            Measure(() => TorchCall(w), minCalls: WarmupCalls, minSeconds: WarmupSeconds);
             var nabla = new List<double>();
             var torchTimes = new List<double>();
             var nablaCpu = new List<double>();
@@ -132,13 +135,13 @@ public static class WorkloadRunner
     }
 
     /// <summary>Wall-clock and process CPU time (user + system, all threads) per call over one round.</summary>
-    private static (double PerCall, double CpuPerCall, int Calls) Measure(Action call, int minCalls = 1)
+    private static (double PerCall, double CpuPerCall, int Calls) Measure(Action call, int minCalls = 1, double minSeconds = RoundSeconds)
     {
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         int calls = 0;
-        do { call(); calls++; } while (sw.Elapsed.TotalSeconds < RoundSeconds || calls < minCalls);
+        do { call(); calls++; } while (sw.Elapsed.TotalSeconds < minSeconds || calls < minCalls);
         double wall = sw.Elapsed.TotalSeconds;
         process.Refresh();
         return (wall / calls, (process.TotalProcessorTime - cpu0).TotalSeconds / calls, calls);

@@ -134,7 +134,7 @@ internal static class ConvolutionKernels
         int go = grad.StorageOffset, xo = input.StorageOffset, gwo = gradWeight.StorageOffset;
         int chunks = (s.N + ImagesPerChunk - 1) / ImagesPerChunk, partial = s.K * s.COutG;
         bool transposed = Matmul.TransposedProductCost<T>(s.K, s.L, s.COutG) < Matmul.TransposedProductCost<T>(s.COutG, s.L, s.K);
-        var partials = new T[(long)chunks * s.Groups * partial];
+        var partials = Core.CachingAllocator.Rent<T>(checked(chunks * s.Groups * partial), zeroed: true); // pooled: no new large array per step
         if (ShiftedRows.Applies(g) && transposed)
         {
             // colsₙ read in place from the padded image: rows are (channel, tap) pairs, columns the output positions
@@ -224,7 +224,7 @@ internal static class ConvolutionKernels
     private static T[] TransposedWeight<T>(Tensor weight, Sizes s) where T : unmanaged
     {
         var (w, wo) = (weight.Data<T>(), weight.StorageOffset);
-        var wt = new T[s.COut * s.K];
+        var wt = Core.CachingAllocator.Rent<T>(s.COut * s.K, zeroed: false); // every element is written below
         for (int gi = 0; gi < s.Groups; gi++)
             for (int o = 0; o < s.COutG; o++)
                 for (int r = 0; r < s.K; r++)

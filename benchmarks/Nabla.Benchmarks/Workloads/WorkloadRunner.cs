@@ -30,12 +30,14 @@ public static class WorkloadRunner
 
     public static int Parent(string filter)
     {
+        Workload.BytesPerSecond = MemoryBandwidth.MeasureBytesPerSecond(); // before the children: nothing else runs
         var best = RunChild("best", filter);
         var plain = RunChild("default", filter);
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
         Console.WriteLine();
         Console.WriteLine($"Date {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load after run: {load}; " +
-            $"Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}; cores {Environment.ProcessorCount}");
+            $"Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}; cores {Environment.ProcessorCount}; " +
+            $"floors at {Workload.BytesPerSecond / 1e9:F1} GB/s (a triad on every core, measured at the start)");
         Console.WriteLine();
         Console.WriteLine("| workload | Nabla | libtorch best | Nabla ÷ best | Nabla ÷ best, CPU time | libtorch default | Nabla ÷ default | floor | Nabla ÷ floor | fresh pages per call | managed alloc per call |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -119,23 +119,13 @@ public sealed class Generator
         }
     }
 
-    /// <summary>MT19937's tempering of state words into output words, eight or sixteen at a time where vectors allow.</summary>
+    /// <summary>MT19937's tempering of state words into output words, eight at a time where vectors allow.</summary>
     private static void Temper(ReadOnlySpan<uint> state, Span<uint> output)
     {
         int i = 0, n = state.Length;
         ref uint from = ref MemoryMarshal.GetReference(state);
         ref uint to = ref MemoryMarshal.GetReference(output);
-        if (Vector512.IsHardwareAccelerated)
-            for (; i <= n - Vector512<uint>.Count; i += Vector512<uint>.Count)
-            {
-                var y = Vector512.LoadUnsafe(ref from, (nuint)i);
-                y ^= y >>> 11;
-                y ^= (y << 7) & Vector512.Create(0x9d2c5680u);
-                y ^= (y << 15) & Vector512.Create(0xefc60000u);
-                y ^= y >>> 18;
-                y.StoreUnsafe(ref to, (nuint)i);
-            }
-        else if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
             for (; i <= n - Vector256<uint>.Count; i += Vector256<uint>.Count)
             {
                 var y = Vector256.LoadUnsafe(ref from, (nuint)i);
@@ -211,16 +201,7 @@ public sealed class Generator
     {
         int i = first;
         ref uint start = ref MemoryMarshal.GetArrayDataReference(mt);
-        if (Vector512.IsHardwareAccelerated)
-            for (; i + Vector512<uint>.Count <= end; i += Vector512<uint>.Count)
-            {
-                var y = (Vector512.LoadUnsafe(ref start, (nuint)i) & Vector512.Create(0x80000000u))
-                    | (Vector512.LoadUnsafe(ref start, (nuint)(i + 1)) & Vector512.Create(0x7fffffffu));
-                var odd = Vector512<uint>.Zero - (y & Vector512<uint>.One);
-                (Vector512.LoadUnsafe(ref start, (nuint)(i + farShift)) ^ (y >>> 1) ^ (odd & Vector512.Create(0x9908b0dfu)))
-                    .StoreUnsafe(ref start, (nuint)i);
-            }
-        else if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
             for (; i + Vector256<uint>.Count <= end; i += Vector256<uint>.Count)
             {
                 var y = (Vector256.LoadUnsafe(ref start, (nuint)i) & Vector256.Create(0x80000000u))

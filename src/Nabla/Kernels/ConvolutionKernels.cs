@@ -208,7 +208,7 @@ internal static class ConvolutionKernels
     /// over channels × wide positions, then a crop): whichever runs fewer multiply-adds in whole tiles, plus its copy.
     /// </summary>
     private static bool PositionsAsRows<T>(Sizes s, ShiftedRows layout) where T : unmanaged =>
-        Matmul.TileWork<T>(s.L, s.COutG) * s.K / 16.0 + s.L * s.COutG < Matmul.TileWork<T>(s.COutG, layout.Wide) * s.K / 16.0 + s.COutG * s.L / 8.0;
+        Matmul.MultiplyAddCycles<T>(s.L, s.K, s.COutG) + s.L * s.COutG < Matmul.MultiplyAddCycles<T>(s.COutG, s.K, layout.Wide) + s.COutG * s.L / 8.0;
 
     /// <summary>y[o, l] = result[l, o]: an (L × C) product into C rows of L.</summary>
     private static void Transpose<T>(T[] result, int l, int c, T[] y, int yOffset) where T : unmanaged

@@ -67,24 +67,24 @@ internal static class Matmul
 
     private static bool Wide => Vector512.IsHardwareAccelerated;
 
-    /// <summary>The C elements the register tiles of an m × n product cover (rows and columns rounded up to whole tiles).</summary>
-    public static double TileWork<T>(int m, int n) where T : unmanaged
+    /// <summary>Columns of a packed panel of B: two vectors.</summary>
+    private static int PanelWidth<T>() where T : unmanaged => 2 * (Wide ? Vector512<T>.Count : Vector256<T>.Count);
+
+    /// <summary>
+    /// A rough cost, in cycles, of the multiply-adds the register tiles run for a serial m × k × n product (rows and
+    /// columns rounded up to whole tiles, one vector of multiply-adds per cycle). Lets a caller pick between layouts.
+    /// </summary>
+    public static double MultiplyAddCycles<T>(int m, int k, int n) where T : unmanaged
     {
-        int nr = 2 * (Wide ? Vector512<T>.Count : Vector256<T>.Count);
-        return (double)((m + MR - 1) / MR * MR) * ((n + nr - 1) / nr * nr);
+        int nr = PanelWidth<T>();
+        return (double)((m + MR - 1) / MR * MR) * ((n + nr - 1) / nr * nr) * k / (nr / 2);
     }
 
     /// <summary>
-    /// A rough cost, in cycles, of a serial m × k × n product whose B is given transposed: the multiply-adds the
-    /// register tiles run (rows and columns rounded up to whole tiles) plus the element-by-element transposing pack
-    /// of B. Lets a caller pick the cheaper of C = A · Bᵀ and Cᵀ = B · Aᵀ.
+    /// <see cref="MultiplyAddCycles{T}"/> of an m × k × n product whose B is given transposed, plus the
+    /// element-by-element transposing pack of B: the cheaper of C = A · Bᵀ and Cᵀ = B · Aᵀ runs.
     /// </summary>
-    public static double TransposedProductCost<T>(int m, int k, int n) where T : unmanaged
-    {
-        int nr = 2 * (Wide ? Vector512<T>.Count : Vector256<T>.Count);
-        double tileRows = (m + MR - 1) / MR * MR, tileCols = (n + nr - 1) / nr * nr;
-        return tileRows * tileCols * k / (nr / 2) + (double)n * k;
-    }
+    public static double TransposedProductCost<T>(int m, int k, int n) where T : unmanaged => MultiplyAddCycles<T>(m, k, n) + (double)n * k;
 
     /// <summary>
     /// The product as independent units of work, each a (batch, group of row tiles, block of columns) run serially by
@@ -112,8 +112,8 @@ internal static class Matmul
             int aBase = checked((int)(a.Tensor.StorageOffset + bi * a.BatchStride)) + i0 * k;
             int bBase = checked((int)(b.Tensor.StorageOffset + bi * b.BatchStride)) + (b.Transposed ? j0 * k : j0);
             var packed = ThreadScratch<T>.Get(ThreadScratch.PackedPanels, blocking.PackedLength);
-            Blocked(A, aBase, k, B, bBase, b.Transposed ? k : n, b.Transposed, C, bi * m * n + i0 * n + j0, n, rows, k, cols,
-                blocking, packed, accumulate: true);
+            Blocked(new AMatrix<T>(A, aBase, k, null, null), B, bBase, b.Transposed ? k : n, b.Transposed, C, bi * m * n + i0 * n + j0, n,
+                rows, k, cols, blocking, packed, accumulate: true, bRowStarts: null);
         });
     }
 
@@ -131,29 +131,25 @@ internal static class Matmul
     /// </summary>
     public static void Serial<T>(T[] A, int aOff, int lda, T[] B, int bOff, int ldb, bool bTransposed, T[] C, int cOff, int ldc, int m, int k, int n,
         bool accumulate, int[]? bRowStarts = null)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (m == 0 || n == 0) return;
-        if (k == 0)
-        {
-            if (!accumulate) for (int i = 0; i < m; i++) C.AsSpan(cOff + i * ldc, n).Clear();
-            return;
-        }
-        var blocking = Blocking<T>.For(k, n);
-        var packed = ThreadScratch<T>.Get(ThreadScratch.PackedPanels, blocking.PackedLength);
-        Blocked(A, aOff, lda, B, bOff, ldb, bTransposed, C, cOff, ldc, m, k, n, blocking, packed, accumulate, bRowStarts);
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Serial(new AMatrix<T>(A, aOff, lda, null, null), B, bOff, ldb, bTransposed, C, cOff, ldc, m, k, n, accumulate, bRowStarts);
 
     /// <summary>
-    /// <see cref="Serial"/> with A read in place where element (i, q) lies at <paramref name="aOff"/> +
+    /// <see cref="Serial{T}(T[], int, int, T[], int, int, bool, T[], int, int, int, int, int, bool, int[])"/> with A read in place where element (i, q) lies at <paramref name="aOff"/> +
     /// <paramref name="rowOffsets"/>[i] + <paramref name="columnOffsets"/>[q]: an implicit im2col (or its transpose),
     /// read straight out of a padded image, whose output positions and (channel, tap) pairs are the rows and columns.
     /// </summary>
     public static void SerialGathered<T>(T[] A, int aOff, int[] rowOffsets, int[] columnOffsets, T[] B, int bOff, int ldb, bool bTransposed,
         T[] C, int cOff, int ldc, int m, int k, int n, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (m == 0 || n == 0) return;
         if (rowOffsets.Length < m || columnOffsets.Length < k) throw new ArgumentException("fewer offsets than rows or columns");
+        Serial(new AMatrix<T>(A, aOff, 0, rowOffsets, columnOffsets), B, bOff, ldb, bTransposed, C, cOff, ldc, m, k, n, accumulate, bRowStarts: null);
+    }
+
+    private static void Serial<T>(AMatrix<T> a, T[] B, int bOff, int ldb, bool bTransposed, T[] C, int cOff, int ldc, int m, int k, int n,
+        bool accumulate, int[]? bRowStarts) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m == 0 || n == 0) return;
         if (k == 0)
         {
             if (!accumulate) for (int i = 0; i < m; i++) C.AsSpan(cOff + i * ldc, n).Clear();
@@ -161,8 +157,7 @@ internal static class Matmul
         }
         var blocking = Blocking<T>.For(k, n);
         var packed = ThreadScratch<T>.Get(ThreadScratch.PackedPanels, blocking.PackedLength);
-        Blocked(new AMatrix<T>(A, aOff, 0, rowOffsets, columnOffsets), B, bOff, ldb, bTransposed, C, cOff, ldc, m, k, n, blocking, packed,
-            accumulate, bRowStarts: null);
+        Blocked(a, B, bOff, ldb, bTransposed, C, cOff, ldc, m, k, n, blocking, packed, accumulate, bRowStarts);
     }
 
     /// <summary>Panel width (two vectors), and the k × n block of B packed at a time (about 512 KB, L2-resident).</summary>
@@ -172,7 +167,7 @@ internal static class Matmul
 
         public static Blocking<T> For(int k, int n)
         {
-            int nr = 2 * (Wide ? Vector512<T>.Count : Vector256<T>.Count);
+            int nr = PanelWidth<T>();
             int kBlocks = Math.Max(1, (k + KC - 1) / KC);
             int kc = Math.Max(1, (k + kBlocks - 1) / kBlocks); // even blocks of at most KC: no short last block
             int nc = Math.Min((n + nr - 1) / nr * nr, Math.Max(nr, PackedBytes / Unsafe.SizeOf<T>() / kc / nr * nr));
@@ -181,10 +176,6 @@ internal static class Matmul
     }
 
     /// <summary>The cache-blocked product on the calling thread: for each block of B, pack it, then run every MR-row tile of A over its panels.</summary>
-    private static void Blocked<T>(T[] A, int aBase, int lda, T[] B, int bBase, int ldb, bool bTransposed, T[] C, int cBase, int ldc,
-        int m, int k, int n, Blocking<T> blocking, T[] packed, bool accumulate, int[]? bRowStarts = null) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Blocked(new AMatrix<T>(A, aBase, lda, null, null), B, bBase, ldb, bTransposed, C, cBase, ldc, m, k, n, blocking, packed, accumulate, bRowStarts);
-
     private static void Blocked<T>(AMatrix<T> a, T[] B, int bBase, int ldb, bool bTransposed, T[] C, int cBase, int ldc,
         int m, int k, int n, Blocking<T> blocking, T[] packed, bool accumulate, int[]? bRowStarts)
         where T : unmanaged, IFloatingPointIeee754<T>
